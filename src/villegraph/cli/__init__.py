@@ -1,0 +1,98 @@
+"""The `villegraph` command: a click group whose commands live in one module per area.
+
+Exit codes (documented in the README): 0 ok; 1 the data does not conform to the shapes;
+2 bad usage or unreadable input (click's own usage errors are 2 as well); 3 the store or an
+endpoint failed, or a query ran past its deadline; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from villegraph import __version__
+from villegraph.config import Settings
+from villegraph.errors import VillegraphError
+
+EXIT_OK = 0
+EXIT_NOT_CONFORMING = 1
+EXIT_USAGE = 2
+EXIT_STORE = 3
+EXIT_INTERRUPTED = 130
+
+
+class VillegraphGroup(click.Group):
+    """A group that turns VillegraphError into one line on stderr and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except VillegraphError as error:
+            click.echo(f"villegraph: error: {error}", err=True)
+            ctx.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("villegraph: interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=VillegraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="villegraph")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Project folder holding ontology/, data/ and queries/ (env VILLEGRAPH_ROOT).",
+)
+@click.option("--base-iri", help="Base IRI of minted resources (env VILLEGRAPH_BASE_IRI).")
+@click.pass_context
+def main(ctx: click.Context, root: Path | None, base_iri: str | None) -> None:
+    """villegraph: a research network on the digital transition of cities, as a graph."""
+    try:
+        ctx.obj = Settings.from_env(root=root, base_iri=base_iri)
+    except VillegraphError as error:
+        click.echo(f"villegraph: error: {error}", err=True)
+        ctx.exit(error.exit_code)
+
+
+def settings(ctx: click.Context) -> Settings:
+    """The Settings the group read, for commands."""
+    obj = ctx.find_object(Settings)
+    return obj if obj is not None else Settings.from_env()
+
+
+def _register() -> None:
+    from villegraph.cli import (
+        build_commands,
+        network_commands,
+        query_commands,
+        serve_commands,
+        store_commands,
+    )
+
+    for module in (
+        build_commands,
+        query_commands,
+        serve_commands,
+        network_commands,
+        store_commands,
+    ):
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register()
+
+__all__ = [
+    "EXIT_INTERRUPTED",
+    "EXIT_NOT_CONFORMING",
+    "EXIT_OK",
+    "EXIT_STORE",
+    "EXIT_USAGE",
+    "main",
+    "settings",
+]
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Settings: one frozen object, read from `VILLEGRAPH_*` environment variables, then CLI options."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from villegraph.errors import ConfigError
+from villegraph.namespaces import DEFAULT_BASE_IRI
+
+ENV_PREFIX = "VILLEGRAPH_"
+
+
+def _default_root() -> Path:
+    """The project folder: the checkout this package lives in, else the working directory."""
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "ontology").is_dir() and (checkout / "data").is_dir():
+        return checkout
+    return Path.cwd()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable; paths are absolute once resolved."""
+
+    root: Path = field(default_factory=_default_root)
+    ontology_dir: Path | None = None
+    data_dir: Path | None = None
+    queries_dir: Path | None = None
+    dist_dir: Path | None = None
+    store_dir: Path | None = None
+    base_iri: str = DEFAULT_BASE_IRI
+    host: str = "127.0.0.1"
+    port: int = 8000
+    timeout: float = 10.0
+    max_rows: int = 10_000
+    max_bytes: int = 50_000_000
+    endpoint: str | None = None
+
+    def __post_init__(self) -> None:
+        root = Path(self.root).resolve()
+        object.__setattr__(self, "root", root)
+        defaults = {
+            "ontology_dir": root / "ontology",
+            "data_dir": root / "data",
+            "queries_dir": root / "queries",
+            "dist_dir": root / "dist",
+            "store_dir": root / "store",
+        }
+        for name, default in defaults.items():
+            value = getattr(self, name)
+            object.__setattr__(self, name, Path(value).resolve() if value else default)
+        if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith(
+            ("/", "#")
+        ):
+            raise ConfigError(
+                f"base IRI {self.base_iri!r} must be an http(s) IRI ending with '/' or '#'"
+            )
+        if not 0 < self.port < 65536:
+            raise ConfigError(f"port {self.port} is not between 1 and 65535")
+        if self.timeout <= 0:
+            raise ConfigError(f"timeout {self.timeout} must be positive")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from `VILLEGRAPH_<FIELD>` variables, then `overrides` (None values ignored)."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            key = ENV_PREFIX + f.name.upper()
+            if key in environ and environ[key] != "":
+                values[f.name] = _convert(key, environ[key], f.type)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with some fields changed (None values ignored)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _convert(key: str, raw: str, type_name: object) -> Any:
+    kind = str(type_name)
+    try:
+        if "int" in kind:
+            return int(raw)
+        if "float" in kind:
+            return float(raw)
+    except ValueError:
+        raise ConfigError(f"{key}={raw!r} is not a number") from None
+    if "Path" in kind:
+        return Path(raw)
+    return raw
+
+
+__all__ = ["ENV_PREFIX", "Settings"]
