@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from rdflib import Graph
 from rdflib.term import Identifier
+
+from villegraph.config import Settings
 
 Bindings = Mapping[str, Identifier]
 
@@ -85,4 +88,116 @@ class Store(Protocol):
         ...
 
 
-__all__ = ["Bindings", "SelectResult", "Store"]
+class EmbeddedStore:
+    """The built graph in an Oxigraph store, on disk (`path`) or in memory (`path=None`)."""
+
+    def __init__(self, path: str | None = None, *, read_only: bool = False) -> None:
+        import pyoxigraph as ox
+
+        if path is not None and read_only:
+            self._store = ox.Store.read_only(str(path))
+        else:
+            self._store = ox.Store(str(path)) if path is not None else ox.Store()
+        self.path = path
+
+    @classmethod
+    def from_dist(cls, dist_dir: Path) -> EmbeddedStore:
+        """An in-memory store holding the N-Quads dump of the build in `dist_dir`."""
+        import pyoxigraph as ox
+
+        from villegraph.errors import StoreError
+
+        dump = Path(dist_dir) / "villegraph.nq"
+        if not dump.is_file():
+            raise StoreError(f"no build in {dist_dir}: run `villegraph build` first")
+        store = cls()
+        store.oxigraph.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+        return store
+
+    @property
+    def oxigraph(self):
+        """The underlying pyoxigraph Store, for bulk work (loading, native serialisation)."""
+        return self._store
+
+    def _run(self, query: str, bindings: Bindings | None):
+        import pyoxigraph as ox
+
+        from villegraph.errors import QueryError
+        from villegraph.terms import to_oxigraph
+
+        substitutions = (
+            {ox.Variable(name): to_oxigraph(term) for name, term in bindings.items()}
+            if bindings
+            else None
+        )
+        try:
+            return self._store.query(
+                query, substitutions=substitutions, use_default_graph_as_union=True
+            )
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL syntax error: {error}") from None
+
+    def select(
+        self,
+        query: str,
+        bindings: Bindings | None = None,
+        *,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> SelectResult:
+        from villegraph.terms import to_rdflib
+
+        solutions = self._run(query, bindings)
+        variables = [v.value for v in solutions.variables]
+        rows: list[tuple[Identifier | None, ...]] = []
+        truncated = False
+        for solution in solutions:
+            if max_rows is not None and len(rows) >= max_rows:
+                truncated = True
+                break
+            rows.append(
+                tuple(None if (t := solution[v]) is None else to_rdflib(t) for v in variables)
+            )
+        return SelectResult(variables, rows, truncated)
+
+    def ask(
+        self, query: str, bindings: Bindings | None = None, *, timeout: float | None = None
+    ) -> bool:
+        return bool(self._run(query, bindings))
+
+    def construct(
+        self, query: str, bindings: Bindings | None = None, *, timeout: float | None = None
+    ) -> Graph:
+        from villegraph.terms import to_rdflib
+
+        graph = Graph()
+        for triple in self._run(query, bindings):
+            graph.add(
+                (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+            )
+        return graph
+
+    def triple_count(self, graph: str | None = None) -> int:
+        import pyoxigraph as ox
+
+        if graph is None:
+            return len(self._store)
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def graphs(self) -> Sequence[str]:
+        return sorted(g.value for g in self._store.named_graphs() if hasattr(g, "value"))
+
+    def close(self) -> None:
+        self._store = None  # type: ignore[assignment]
+
+
+def open_store(settings: Settings) -> Store:
+    """The store the settings name: a remote endpoint, or the last build in `dist_dir`."""
+    if settings.endpoint:
+        from villegraph.remote import RemoteStore
+
+        return RemoteStore(settings.endpoint, timeout=settings.timeout)
+    return EmbeddedStore.from_dist(settings.dist_dir)
+
+
+__all__ = ["Bindings", "EmbeddedStore", "SelectResult", "Store", "open_store"]

@@ -1,0 +1,3 @@
+"""Fixtures: browser."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Fixtures: build."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Fixtures: server."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Fixtures: stores."""
+
+from __future__ import annotations
