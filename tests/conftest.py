@@ -1,4 +1,4 @@
-"""Shared pytest set-up. Each area keeps its fixtures in a `fixtures_*.py` plugin beside this file."""
+"""Shared pytest set-up; each area keeps its fixtures in a `fixtures_*.py` plugin."""
 
 from __future__ import annotations
 
