@@ -30,6 +30,14 @@ class VG(DefinedNamespace):
 
     _fail = True
     _NS = Namespace(ONTOLOGY_IRI + "#")
+    # derivation rules (vg:DerivationRule individuals); names with '-': use VG["rule-…"]
+    _extras = (
+        "rule-person-talk-theme",
+        "rule-person-session-theme",
+        "rule-org-member-theme",
+        "rule-org-suborg-theme",
+        "rule-theme-broader",
+    )
 
     # classes
     ResearchUnit: URIRef

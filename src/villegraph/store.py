@@ -8,6 +8,10 @@ or a trailing VALUES clause for a remote endpoint), never by string formatting.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,13 +195,110 @@ class EmbeddedStore:
         self._store = None  # type: ignore[assignment]
 
 
+CURRENT_POINTER = "CURRENT"
+"""Name of the file in the store folder that holds the name of the live store directory."""
+
+
+def build_id_of(dist_dir: Path) -> str:
+    """The build id in `dist_dir/build.json`, else a digest of the N-Quads dump."""
+    from villegraph.errors import StoreError
+
+    info = Path(dist_dir) / "build.json"
+    if info.is_file():
+        try:
+            build_id = str(json.loads(info.read_text(encoding="utf-8"))["build_id"])
+        except (ValueError, KeyError, TypeError) as error:
+            raise StoreError(f"{info}: unreadable build description ({error})") from None
+        if build_id and all(c.isalnum() or c in "-_." for c in build_id):
+            return build_id
+        raise StoreError(f"{info}: build_id {build_id!r} is not a safe directory name")
+    dump = Path(dist_dir) / "villegraph.nq"
+    if not dump.is_file():
+        raise StoreError(f"no build in {dist_dir}: run `villegraph build` first")
+    digest = hashlib.sha256()
+    with dump.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return "nq-" + digest.hexdigest()[:16]
+
+
+def current_store_path(store_dir: Path) -> Path | None:
+    """The live on-disk store named by `store_dir/CURRENT`, or None when there is none."""
+    pointer = Path(store_dir) / CURRENT_POINTER
+    if not pointer.is_file():
+        return None
+    target = Path(store_dir) / pointer.read_text(encoding="utf-8").strip()
+    return target if target.is_dir() else None
+
+
+def load_build(dist_dir: Path, store_dir: Path) -> Path:
+    """Make `store_dir/<build_id>/` from the build's N-Quads dump and make it the live store.
+
+    The store is bulk-loaded into a fresh temporary directory, renamed into place, and only then
+    named in `CURRENT` (written to a temporary file and renamed over the old one), so a reader
+    always finds either the previous complete store or the new complete one.
+    """
+    import pyoxigraph as ox
+
+    from villegraph.errors import StoreError
+
+    store_dir = Path(store_dir)
+    dump = Path(dist_dir) / "villegraph.nq"
+    if not dump.is_file():
+        raise StoreError(f"no build in {dist_dir}: run `villegraph build` first")
+    build_id = build_id_of(dist_dir)
+    target = store_dir / build_id
+    store_dir.mkdir(parents=True, exist_ok=True)
+    if not target.is_dir():
+        scratch = store_dir / f".loading-{build_id}-{os.getpid()}"
+        shutil.rmtree(scratch, ignore_errors=True)
+        try:
+            store = ox.Store(str(scratch))
+            store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+            store.flush()
+            del store
+            os.replace(scratch, target)
+        except (OSError, SyntaxError, ValueError) as error:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise StoreError(f"{dump}: cannot load into {target}: {error}") from None
+    pointer = store_dir / CURRENT_POINTER
+    temporary = store_dir / f".{CURRENT_POINTER}.{os.getpid()}"
+    temporary.write_text(build_id + "\n", encoding="utf-8")
+    os.replace(temporary, pointer)
+    return target
+
+
+def remove_old_stores(store_dir: Path, keep: Sequence[Path]) -> list[Path]:
+    """Delete store directories under `store_dir` other than `keep`; returns what was removed."""
+    kept = {Path(p).resolve() for p in keep}
+    removed = []
+    for child in Path(store_dir).iterdir():
+        if child.is_dir() and child.resolve() not in kept and not child.name.startswith("."):
+            shutil.rmtree(child, ignore_errors=True)
+            removed.append(child)
+    return removed
+
+
 def open_store(settings: Settings) -> Store:
     """The store the settings name: a remote endpoint, or the last build in `dist_dir`."""
     if settings.endpoint:
         from villegraph.remote import RemoteStore
 
-        return RemoteStore(settings.endpoint, timeout=settings.timeout)
+        return RemoteStore(
+            settings.endpoint, timeout=settings.timeout, graph_prefix=settings.base_iri + "graph/"
+        )
     return EmbeddedStore.from_dist(settings.dist_dir)
 
 
-__all__ = ["Bindings", "EmbeddedStore", "SelectResult", "Store", "open_store"]
+__all__ = [
+    "CURRENT_POINTER",
+    "Bindings",
+    "EmbeddedStore",
+    "SelectResult",
+    "Store",
+    "build_id_of",
+    "current_store_path",
+    "load_build",
+    "open_store",
+    "remove_old_stores",
+]

@@ -1,7 +1,112 @@
-"""CLI commands: build."""
+"""CLI commands: `build` (the whole pipeline into dist/) and `validate` (SHACL only)."""
 
 from __future__ import annotations
 
+import json
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 import click
 
-COMMANDS: list[click.Command] = []
+from villegraph.cli import EXIT_NOT_CONFORMING, settings
+from villegraph.errors import ValidationFailed
+
+if TYPE_CHECKING:
+    from villegraph.build import ProgressEvent
+
+MAX_LISTED_WARNINGS = 20
+
+
+def _show_progress(event: ProgressEvent) -> None:
+    click.echo(f"  {event.stage:<9} {event.seconds:7.3f} s  {event.detail}", err=True)
+
+
+def _warning_lines(report: Any) -> list[str]:
+    """One line per warning (at most MAX_LISTED_WARNINGS), for stderr."""
+    lines = []
+    for result in report.warnings[:MAX_LISTED_WARNINGS]:
+        focus = result.focus_label or str(result.focus)
+        lines.append(f"  warning: {focus}: {result.message}")
+    hidden = len(report.warnings) - MAX_LISTED_WARNINGS
+    if hidden > 0:
+        lines.append(f"  … and {hidden} more")
+    return lines
+
+
+@click.command("build")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: dist/ of the project, env VILLEGRAPH_DIST_DIR).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No per-stage progress, even on a terminal.")
+@click.pass_context
+def build_command(ctx: click.Context, out: Path | None, quiet: bool) -> None:
+    """Load, derive, validate and write every dump into dist/, atomically.
+
+    Exit status: 0 built (warnings allowed), 1 the data has SHACL violations (nothing written),
+    2 unreadable input.
+    """
+    from villegraph.build import build
+
+    start = time.perf_counter()
+    show = sys.stderr.isatty() and not quiet
+    try:
+        report = build(settings(ctx), out, progress=_show_progress if show else None)
+    except ValidationFailed as error:
+        if error.report is not None:
+            click.echo(error.report.to_text(), err=True, nl=False)  # type: ignore[attr-defined]
+        raise
+    if report.warnings:
+        click.echo(f"SHACL: {report.report.summary()}", err=True)
+        for line in _warning_lines(report.report):
+            click.echo(line, err=True)
+    seconds = time.perf_counter() - start
+    click.echo(
+        f"built {report.triples} triples ({report.derived} derived) in {len(report.graphs)} "
+        f"graphs into {report.out_dir} in {seconds:.2f} s [build {report.build_id}]"
+    )
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "turtle", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print the SHACL report.",
+)
+@click.pass_context
+def validate_command(ctx: click.Context, paths: tuple[Path, ...], output_format: str) -> None:
+    """Check data against the SHACL shapes; nothing is written.
+
+    Without PATHS: the project's ontology, data and derived facts, as a build would see them.
+    With PATHS: those RDF files, together with the ontology and the thesaurus.
+    Exit status: 0 conforms (warnings allowed), 1 violations, 2 unreadable input.
+    """
+    project = settings(ctx)
+    if paths:
+        from villegraph.validate import validate_files
+
+        report = validate_files(list(paths), project)
+    else:
+        from villegraph.build import prepare
+
+        _, _, report = prepare(project)
+    if output_format == "turtle":
+        click.echo(report.to_turtle(), nl=False)
+    elif output_format == "json":
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(report.to_text(), nl=False)
+    if output_format != "text":
+        click.echo(f"SHACL: {report.summary()}", err=True)
+    if not report.conforms:
+        ctx.exit(EXIT_NOT_CONFORMING)
+
+
+COMMANDS: list[click.Command] = [build_command, validate_command]

@@ -2,6 +2,67 @@
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 import click
 
-COMMANDS: list[click.Command] = []
+from villegraph.cli import settings as current_settings
+
+
+@click.command("serve")
+@click.option("--host", help="Interface to listen on (default 127.0.0.1; env VILLEGRAPH_HOST).")
+@click.option("--port", type=int, help="Port (default 8000; env VILLEGRAPH_PORT).")
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the on-disk stores (default store/; env VILLEGRAPH_STORE_DIR).",
+)
+@click.option(
+    "--dist",
+    "dist_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Build folder to serve (default dist/).",
+)
+@click.option("--timeout", type=float, help="Query deadline in seconds (default 10).")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Query worker processes.",
+)
+@click.option("--endpoint", help="Serve a remote SPARQL endpoint instead of the last build.")
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    host: str | None,
+    port: int | None,
+    store_dir: Path | None,
+    dist_dir: Path | None,
+    timeout: float | None,
+    workers: int,
+    endpoint: str | None,
+) -> None:
+    """Serve the built graph: SPARQL endpoint, linked-data pages, dumps and query UI."""
+    import uvicorn
+
+    from villegraph.store import open_store
+    from villegraph.web.app import create_app, serve_embedded
+
+    base = current_settings(ctx)
+    chosen = base.with_(
+        host=host, store_dir=store_dir, dist_dir=dist_dir, timeout=timeout, endpoint=endpoint
+    )
+    listen_port = chosen.port if port is None else port
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if chosen.endpoint:
+        app = create_app(chosen, open_store(chosen))
+    else:
+        app = serve_embedded(chosen, workers=workers)
+    click.echo(f"villegraph: serving {chosen.dist_dir} on http://{chosen.host}:{listen_port}/")
+    uvicorn.run(app, host=chosen.host, port=listen_port, log_level="warning")
+
+
+COMMANDS: list[click.Command] = [serve]

@@ -1,0 +1,156 @@
+"""How long SHACL validation takes on the real graph, and why validate() is set up as it is.
+
+Run: /tmp/vgenv/bin/python benchmarks/bench_validate.py [--runs N] [--synthetic 10000,100000]
+
+Rows:
+- villegraph.validate on the union of ontology + themes + data (what `villegraph validate` sees)
+- the same on the built graph with the derived facts (what `villegraph build` validates)
+- pyshacl called directly with the same options, its SPARQL answered by rdflib
+- pyshacl with inference="rdfs" (the alternative to "none")
+- with --synthetic: validate() on synthetic networks of about that many triples before
+  derivation (villegraph.synth), built as the build does, with the build's Oxigraph store
+Medians of wall-clock seconds; the result counts show that the variants agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
+from rdflib.namespace import RDF, SH
+
+from villegraph.config import Settings
+from villegraph.validate import load_shapes, validate
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def source_graph() -> Graph:
+    """Ontology, thesaurus and data files parsed with rdflib into one graph."""
+    graph = Graph()
+    for path in sorted((ROOT / "ontology").glob("*.ttl")):
+        if path.name != "shapes.ttl":
+            graph.parse(path)
+    for path in sorted((ROOT / "data").glob("*.ttl")):
+        graph.parse(path)
+    return graph
+
+
+def built_graph(settings: Settings) -> tuple[Graph, Any] | None:
+    """The union graph with the derived facts and its Oxigraph store, as the build has them."""
+    try:
+        from villegraph.infer import infer, load_rules
+        from villegraph.load import load_dataset, to_rdflib_graph
+    except ImportError:
+        return None
+    dataset = load_dataset(settings)
+    infer(dataset, load_rules(Path(settings.ontology_dir or ROOT / "ontology") / "rules"))
+    return to_rdflib_graph(dataset), dataset.store
+
+
+def synthetic_settings(triples: int, work: Path) -> Settings:
+    """Settings whose data folder holds a synthetic network of about `triples` triples."""
+    from villegraph.synth import generate, people_for_triples
+
+    out = work / f"synthetic-{triples}"
+    generate(
+        out,
+        people=people_for_triples(triples),
+        seed=1,
+        themes_path=ROOT / "ontology" / "themes.ttl",
+        roles_path=ROOT / "data" / "roles.ttl",
+    )
+    return Settings(root=ROOT, data_dir=out)
+
+
+def pyshacl_direct(data: Graph, shapes: Graph, inference: str) -> int:
+    """pyshacl on its own (copying the data graph, parsing every SPARQL text per focus node)."""
+    from pyshacl import validate as pyshacl_validate
+
+    _, report, _ = pyshacl_validate(
+        data,
+        shacl_graph=shapes,
+        inference=inference,
+        advanced=True,
+        allow_warnings=True,
+        allow_infos=True,
+        do_owl_imports=False,
+    )
+    return len(list(report.subjects(RDF.type, SH.ValidationResult)))
+
+
+def median_time(work: Callable[[], int], runs: int) -> tuple[float, int]:
+    times, count = [], 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        count = work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per row (median reported)")
+    parser.add_argument(
+        "--synthetic",
+        default="",
+        help="comma-separated sizes (triples before derivation) of synthetic networks to add",
+    )
+    args = parser.parse_args()
+    settings = Settings(root=ROOT)
+    shapes = load_shapes(settings)
+    source = source_graph()
+    rows: list[tuple[str, int, Callable[[], int]]] = [
+        (
+            "validate(): ontology + themes + data",
+            len(source),
+            lambda: len(validate(source, shapes).results),
+        ),
+    ]
+    built = built_graph(settings)
+    if built is not None:
+        graph, store = built
+        rows.append(
+            (
+                "validate(): built graph with derived facts",
+                len(graph),
+                lambda: len(validate(graph, shapes, sparql_store=store).results),
+            )
+        )
+    rows += [
+        (
+            "pyshacl direct (rdflib SPARQL), inference=none",
+            len(source),
+            lambda: pyshacl_direct(source, shapes, "none"),
+        ),
+        (
+            "pyshacl direct (rdflib SPARQL), inference=rdfs",
+            len(source),
+            lambda: pyshacl_direct(source, shapes, "rdfs"),
+        ),
+    ]
+    print(f"{'what':<50} {'triples':>8} {'median s':>9} {'results':>8}", flush=True)
+    for name, triples, work in rows:
+        seconds, count = median_time(work, args.runs)
+        print(f"{name:<50} {triples:>8} {seconds:>9.3f} {count:>8}", flush=True)
+    sizes = [int(size) for size in args.synthetic.split(",") if size.strip()]
+    with tempfile.TemporaryDirectory(prefix="bench-validate-") as work:
+        for size in sizes:
+            synthetic = built_graph(synthetic_settings(size, Path(work)))
+            assert synthetic is not None, "synthetic networks need villegraph.load and .infer"
+            graph, store = synthetic
+            seconds, count = median_time(
+                lambda g=graph, s=store: len(validate(g, shapes, sparql_store=s).results), 1
+            )
+            name = f"validate(): synthetic network, {size} triples"
+            print(f"{name:<50} {len(graph):>8} {seconds:>9.3f} {count:>8}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

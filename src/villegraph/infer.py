@@ -1,0 +1,213 @@
+"""Derived facts: SPARQL CONSTRUCT rules run in Oxigraph to a fixpoint, kept in their own graph.
+
+Each rule is a file `ontology/rules/*.rq` with a header:
+
+    #+ rule: vg:rule-person-talk-theme
+    #+ title: A person works on the themes of the talks they present
+
+The body binds `?rule` to the IRI named in the header (checked when the rules are read) and
+mints attribution IRIs with `IRI(CONCAT("derived/works-on/", MD5(...)))`: the engine runs each
+rule with the configured base IRI as the query's base, so the relative IRI resolves under it.
+
+Rules run in file-name order, in passes, until a pass adds nothing. What a rule reads decides
+when it must run again (its WHERE clause is scanned):
+- no derived term (`vg:worksOn`, `vg:ThemeAttribution`, `vg:agent`, `vg:theme`, `vg:evidence`,
+  `vg:derivedBy`): the loaded data only, so it runs once;
+- `vg:derivedBy` with the IRIs of some rules, and neither `vg:worksOn` nor
+  `vg:ThemeAttribution`: those rules' attributions, so it runs again only after they add some;
+- otherwise: anything derived, so it runs again after any rule (itself included) adds some.
+
+Results never cross into Python one by one: each CONSTRUCT result is serialised to N-Triples
+and loaded into the derived graph by Oxigraph, and the derived graph is read back once at the
+end. (Rules derive IRIs only, so the store's canonicalisation of literals does not apply.)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from villegraph.errors import InputError
+from villegraph.load import LoadedDataset, graph_iri
+from villegraph.namespaces import PREFIXES
+
+DERIVED_GRAPH = "derived"
+MAX_PASSES = 100
+"""A safety bound: rules that keep minting new IRIs would otherwise never stop."""
+
+_HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*?)\s*$")
+_WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
+_DERIVED_TERMS = re.compile(
+    r"worksOn|ThemeAttribution|derivedBy|\bvg:(agent|theme|evidence)\b"
+    r"|villegraph/def#(agent|theme|evidence)\b"
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One derivation rule."""
+
+    name: str
+    iri: str
+    title: str
+    description: str
+    text: str
+    path: Path
+    reads: frozenset[str] | None = None
+    """IRIs of the rules whose results this rule reads; None: every rule's."""
+
+    @property
+    def reads_derived(self) -> bool:
+        return self.reads is None or bool(self.reads)
+
+
+@dataclass
+class InferenceReport:
+    """What a run of the rules derived."""
+
+    graph: str
+    triples: int = 0
+    passes: int = 0
+    per_rule: dict[str, int] = field(default_factory=dict)
+
+
+def expand(curie: str) -> str:
+    """A full IRI for `<iri>` or a `prefix:local` name of the project's prefix map."""
+    if curie.startswith("<") and curie.endswith(">"):
+        return curie[1:-1]
+    prefix, colon, local = curie.partition(":")
+    if colon and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    return curie
+
+
+def load_rules(rules_dir: Path) -> list[Rule]:
+    """The rules of `rules_dir`, in file-name order; a rule without `#+ rule:` is an error."""
+    if not rules_dir.is_dir():
+        raise InputError("rules folder not found", rules_dir)
+    rules = []
+    for path in sorted(rules_dir.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        header: dict[str, str] = {}
+        for line in text.splitlines():
+            match = _HEADER.match(line)
+            if match:
+                header.setdefault(match[1].lower(), match[2])
+        if "rule" not in header:
+            raise InputError("a rule needs a '#+ rule: <IRI>' header line", path, 1)
+        try:
+            ox.NamedNode(expand(header["rule"]))
+        except ValueError:
+            raise InputError(f"bad rule IRI {header['rule']!r}", path, 1) from None
+        body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+        if f"BIND({header['rule']} AS ?rule)" not in body:
+            raise InputError(f"the rule must BIND({header['rule']} AS ?rule)", path)
+        rules.append(
+            Rule(
+                name=path.stem,
+                iri=expand(header["rule"]),
+                title=header.get("title", path.stem),
+                description=header.get("description", ""),
+                text=text,
+                path=path,
+            )
+        )
+    return [replace(rule, reads=_reads(rule, rules)) for rule in rules]
+
+
+def _reads(rule: Rule, rules: list[Rule]) -> frozenset[str] | None:
+    """What the WHERE clause of `rule` reads (see the module docstring)."""
+    body = "\n".join(line for line in rule.text.splitlines() if not line.startswith("#"))
+    parts = _WHERE.split(body, maxsplit=1)
+    where = parts[1] if len(parts) == 2 else body
+    if not _DERIVED_TERMS.search(where):
+        return frozenset()
+    if "worksOn" in where or "ThemeAttribution" in where or "derivedBy" not in where:
+        return None
+    where = where.replace(f"BIND({_curie_in(rule, body)} AS ?rule)", "")
+    named = frozenset(
+        other.iri
+        for other in rules
+        if other.iri in where or _curie(other.iri) in re.findall(r"vg:[\w-]+", where)
+    )
+    return named or None
+
+
+def _curie(iri: str) -> str:
+    return "vg:" + iri.removeprefix(PREFIXES["vg"])
+
+
+def _curie_in(rule: Rule, body: str) -> str:
+    """How the header names the rule in its own BIND (checked by load_rules)."""
+    for written in (_curie(rule.iri), f"<{rule.iri}>"):
+        if f"BIND({written} AS ?rule)" in body:
+            return written
+    return _curie(rule.iri)
+
+
+def run_rule(store: ox.Store, rule: Rule, base_iri: str) -> bytes:
+    """One evaluation of `rule` over the union of all graphs, as N-Triples."""
+    try:
+        result = store.query(rule.text, base_iri=base_iri, use_default_graph_as_union=True)
+    except SyntaxError as error:
+        raise InputError(f"SPARQL syntax error: {error}", rule.path) from None
+    if not isinstance(result, ox.QueryTriples):
+        raise InputError("a rule must be a CONSTRUCT query", rule.path)
+    return result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def _count(store: ox.Store, graph: ox.NamedNode) -> int:
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    solutions = store.query(query, substitutions={ox.Variable("g"): graph})
+    solution = next(iter(solutions), None)  # no row at all when the graph is empty
+    return 0 if solution is None else int(solution["n"].value)  # type: ignore[union-attr]
+
+
+def infer(dataset: LoadedDataset, rules: list[Rule]) -> InferenceReport:
+    """Run `rules` to a fixpoint, adding what they derive to the `derived` graph of `dataset`."""
+    iri = graph_iri(dataset.base_iri, DERIVED_GRAPH)
+    graph = ox.NamedNode(iri)
+    store = dataset.store
+    report = InferenceReport(iri, per_rule={rule.iri: 0 for rule in rules})
+    initial = _count(store, graph)
+    size = initial
+    version = {rule.iri: 0 for rule in rules}
+    """Rule IRI → how many of its runs added something."""
+    seen: dict[str, dict[str, int]] = {}
+    """Rule IRI → the versions of the rules it reads, when it last ran."""
+    while True:
+        if report.passes == MAX_PASSES:
+            raise InputError(f"the rules did not reach a fixpoint in {MAX_PASSES} passes")
+        report.passes += 1
+        added_in_pass = 0
+        for rule in rules:
+            inputs = list(version) if rule.reads is None else sorted(rule.reads)
+            if rule.iri in seen and all(seen[rule.iri].get(i) == version.get(i) for i in inputs):
+                continue
+            seen[rule.iri] = {i: version.get(i, 0) for i in inputs}
+            store.load(
+                run_rule(store, rule, dataset.base_iri),
+                format=ox.RdfFormat.N_TRIPLES,
+                to_graph=graph,
+            )
+            grown = _count(store, graph)
+            report.per_rule[rule.iri] += grown - size
+            added_in_pass += grown - size
+            if grown > size:
+                version[rule.iri] += 1
+            size = grown
+        if not added_in_pass:
+            break
+    new = [q for q in store.quads_for_pattern(None, None, None, graph)]
+    if initial:
+        existing = set(dataset.quads)
+        new = [q for q in new if q not in existing]
+    dataset.append(new)
+    report.triples = size - initial
+    return report
+
+
+__all__ = ["DERIVED_GRAPH", "InferenceReport", "Rule", "expand", "infer", "load_rules", "run_rule"]

@@ -1,0 +1,354 @@
+"""Read the ontology, the thesaurus and the data files into one dataset, one named graph per file.
+
+Parsing uses pyoxigraph. Its parser keeps every literal exactly as written, but its `Store`
+canonicalises literals (`"5"^^xsd:positiveInteger` is stored as `"5"^^xsd:integer`, `"1.50"` as
+`"1.5"`). So a `LoadedDataset` keeps both: the quads exactly as written (the source of the dumps
+and of the graph given to SHACL) and an in-memory Oxigraph store over them (for SPARQL: the
+derivation rules). Files are written with the default base IRI; when the
+configured base differs, every IRI under the default base (except the ontology namespace) is
+rewritten while reading.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from villegraph.config import Settings
+from villegraph.errors import InputError
+from villegraph.formats import guess_format
+from villegraph.namespaces import DEFAULT_BASE_IRI, ONTOLOGY_IRI
+from villegraph.terms import to_rdflib
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+ONTOLOGY_FILE = "villegraph.ttl"
+THEMES_FILE = "themes.ttl"
+SKIPPED_DATA_DIRS = frozenset({"sources"})
+"""Folders under data/ that hold source documents, not RDF."""
+RESERVED_GRAPHS = frozenset({"ontology", "themes", "derived"})
+"""Graph names a data file may not take."""
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def graph_iri(base_iri: str, name: str) -> str:
+    """The IRI of the named graph called `name` (`{base}graph/<name>`)."""
+    return f"{base_iri}graph/{name}"
+
+
+@dataclass
+class LoadedDataset:
+    """The dataset as written (lossless quads, in file order) and a SPARQL store over it."""
+
+    base_iri: str
+    store: ox.Store = field(default_factory=ox.Store)
+    quads: list[ox.Quad] = field(default_factory=list)
+    """Every quad once, exactly as written, graph after graph (each file's quads in order)."""
+    files: dict[str, Path] = field(default_factory=dict)
+    """Graph IRI → the file it was read from."""
+
+    def add(self, quads: Iterable[ox.Quad]) -> int:
+        """Add the quads of a new graph (duplicates dropped) to the list and the store."""
+        new = list(dict.fromkeys(quads))
+        self.quads.extend(new)
+        self.store.extend(new)
+        return len(new)
+
+    def append(self, quads: list[ox.Quad]) -> None:
+        """Record quads that are already in the store (derived facts) in the lossless list."""
+        self.quads.extend(quads)
+
+    def graph_counts(self) -> dict[str, int]:
+        """Triples per named graph, in load order."""
+        counts: dict[str, int] = {}
+        for quad in self.quads:
+            name = quad.graph_name.value  # type: ignore[union-attr]
+            counts[name] = counts.get(name, 0) + 1
+        return counts
+
+    def triples(self) -> list[ox.Triple]:
+        """The union of all graphs: distinct triples, grouped by subject in first-seen order
+        (so that Turtle describes each subject in one block)."""
+        return group_by_subject(quad.triple for quad in self.quads)
+
+
+def group_by_subject(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """Distinct triples, grouped by subject in first-seen order."""
+    by_subject: dict[Term, dict[ox.Triple, None]] = {}
+    for triple in triples:
+        by_subject.setdefault(triple.subject, {})[triple] = None
+    return [t for group in by_subject.values() for t in group]
+
+
+def project_files(settings: Settings) -> list[tuple[Path, str]]:
+    """The files a build reads, each with the name of its graph: ontology, themes, then data."""
+    ontology_dir = settings.ontology_dir
+    data_dir = settings.data_dir
+    assert ontology_dir is not None and data_dir is not None
+    files = [(ontology_dir / ONTOLOGY_FILE, "ontology"), (ontology_dir / THEMES_FILE, "themes")]
+    for path, _ in files:
+        if not path.is_file():
+            raise InputError("file not found", _display(path, settings))
+    if not data_dir.is_dir():
+        raise InputError("data folder not found", _display(data_dir, settings))
+    for path in sorted(data_dir.rglob("*")):
+        relative = path.relative_to(data_dir)
+        if relative.parts[0] in SKIPPED_DATA_DIRS or any(p.startswith(".") for p in relative.parts):
+            continue
+        if path.is_file() and guess_format(path) is not None:
+            name = "-".join(relative.with_suffix("").parts)
+            if name in RESERVED_GRAPHS:
+                raise InputError(
+                    f"a data file may not be called {name!r}: the graph name is reserved",
+                    _display(path, settings),
+                )
+            files.append((path, name))
+    return files
+
+
+def load_dataset(settings: Settings) -> LoadedDataset:
+    """Ontology, themes and every data file of the project, one named graph per file."""
+    dataset = LoadedDataset(settings.base_iri)
+    for path, name in project_files(settings):
+        load_file(dataset, path, name, display=_display(path, settings))
+    return dataset
+
+
+def load_file(
+    dataset: LoadedDataset, path: Path, name: str, *, display: Path | str | None = None
+) -> int:
+    """Parse one file into the graph `{base}graph/<name>` of `dataset`; returns its triple count."""
+    iri = graph_iri(dataset.base_iri, name)
+    if iri in dataset.files:
+        raise InputError(
+            f"two files map to the graph {iri}: {dataset.files[iri]} and this one",
+            display or path,
+        )
+    graph = ox.NamedNode(iri)
+    triples = parse_file(path, dataset.base_iri, display=display)
+    dataset.files[iri] = path
+    return dataset.add(ox.Quad(s, p, o, graph) for s, p, o in triples)
+
+
+def parse_file(
+    path: Path | str, base_iri: str = DEFAULT_BASE_IRI, *, display: Path | str | None = None
+) -> list[tuple[Term, ox.NamedNode, Term]]:
+    """The triples of one RDF file (quads of a TriG/N-Quads file lose their graph), checked.
+
+    IRIs under the default base are moved to `base_iri`. Raises InputError naming
+    `display` (default: `path`) with line and column for a syntax error or an ill-typed literal.
+    """
+    path = Path(path)
+    shown = display if display is not None else path
+    rdf_format = guess_format(path)
+    if rdf_format is None:
+        raise InputError(f"not an RDF file (unknown suffix {path.suffix!r})", shown)
+    if not path.is_file():
+        raise InputError("file not found", shown)
+    try:
+        quads = list(
+            ox.parse(path=str(path), format=rdf_format.oxigraph, base_iri=DEFAULT_BASE_IRI)
+        )
+    except SyntaxError as error:
+        raise InputError(_syntax_message(error), shown, error.lineno, error.offset) from None
+    except (OSError, ValueError) as error:
+        raise InputError(str(error), shown) from None
+    triples = [(q.subject, q.predicate, q.object) for q in quads]
+    _check_literals(triples, path, shown)
+    if base_iri != DEFAULT_BASE_IRI:
+        triples = list(_rebase(triples, base_iri))
+    return triples  # type: ignore[return-value]
+
+
+def _syntax_message(error: SyntaxError) -> str:
+    message = str(error.msg or error)
+    return re.sub(r"^Parser error at line \d+ between columns \d+ and \d+: ", "", message)
+
+
+def _display(path: Path, settings: Settings) -> Path:
+    try:
+        return path.relative_to(settings.root)
+    except ValueError:
+        return path
+
+
+# --- base IRI rewriting -------------------------------------------------------------------
+
+
+def rebase_iri(iri: str, base_iri: str) -> str:
+    """`iri` moved from the default base to `base_iri` (ontology terms stay where they are)."""
+    keep = iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_IRI + "#")
+    if iri.startswith(DEFAULT_BASE_IRI) and not keep:
+        return base_iri + iri[len(DEFAULT_BASE_IRI) :]
+    return iri
+
+
+def _rebase(
+    triples: Iterable[tuple[Term, Term, Term]], base_iri: str
+) -> Iterator[tuple[Term, Term, Term]]:
+    cache: dict[Term, Term] = {}
+
+    def move(term: Term) -> Term:
+        if not isinstance(term, ox.NamedNode):
+            return term
+        moved = cache.get(term)
+        if moved is None:
+            value = rebase_iri(term.value, base_iri)
+            moved = cache[term] = term if value == term.value else ox.NamedNode(value)
+        return moved
+
+    for s, p, o in triples:
+        yield move(s), move(p), move(o)
+
+
+# --- literal lexical forms ------------------------------------------------------------------
+
+_TZ = r"(Z|[+-]((0\d|1[0-3]):[0-5]\d|14:00))?"
+_DATE = r"-?([1-9]\d{4,}|\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+_TIME = r"(([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?|24:00:00(\.0+)?)"
+_INTEGER = re.compile(r"[+-]?\d+")
+_DECIMAL = r"[+-]?(\d+(\.\d*)?|\.\d+)"
+_PATTERNS: dict[str, re.Pattern[str]] = {
+    "date": re.compile(_DATE + _TZ),
+    "dateTime": re.compile(_DATE + "T" + _TIME + _TZ),
+    "dateTimeStamp": re.compile(_DATE + "T" + _TIME + r"(Z|[+-]((0\d|1[0-3]):[0-5]\d|14:00))"),
+    "time": re.compile(_TIME + _TZ),
+    "gYearMonth": re.compile(r"-?([1-9]\d{4,}|\d{4})-(0[1-9]|1[0-2])" + _TZ),
+    "gYear": re.compile(r"-?([1-9]\d{4,}|\d{4})" + _TZ),
+    "boolean": re.compile(r"true|false|1|0"),
+    "decimal": re.compile(_DECIMAL),
+    "double": re.compile(_DECIMAL + r"([eE][+-]?\d+)?|[+-]?INF|NaN"),
+    "float": re.compile(_DECIMAL + r"([eE][+-]?\d+)?|[+-]?INF|NaN"),
+    "anyURI": re.compile(r"[^\s<>\"{}|\\^`]*"),
+}
+_INTEGER_RANGES: dict[str, tuple[int | None, int | None]] = {
+    "integer": (None, None),
+    "positiveInteger": (1, None),
+    "nonNegativeInteger": (0, None),
+    "negativeInteger": (None, -1),
+    "nonPositiveInteger": (None, 0),
+    "long": (-(2**63), 2**63 - 1),
+    "int": (-(2**31), 2**31 - 1),
+    "short": (-(2**15), 2**15 - 1),
+    "byte": (-128, 127),
+    "unsignedLong": (0, 2**64 - 1),
+    "unsignedInt": (0, 2**32 - 1),
+    "unsignedShort": (0, 2**16 - 1),
+    "unsignedByte": (0, 255),
+}
+
+
+def _valid_date_parts(lexical: str) -> bool:
+    """The day exists in its month (years beyond 9999 or before 1 are not checked)."""
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", lexical)
+    if match is None:
+        return True
+    try:
+        date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return int(match[1]) == 0  # year 0000 is outside Python's range, not invalid per se
+    return True
+
+
+def literal_is_valid(lexical: str, datatype: str) -> bool:
+    """Whether `lexical` is a valid lexical form of the XSD `datatype` (unknown types pass)."""
+    if not datatype.startswith(XSD):
+        return True
+    local = datatype[len(XSD) :]
+    if local in _INTEGER_RANGES:
+        if not _INTEGER.fullmatch(lexical):
+            return False
+        low, high = _INTEGER_RANGES[local]
+        value = int(lexical)
+        return (low is None or value >= low) and (high is None or value <= high)
+    pattern = _PATTERNS.get(local)
+    if pattern is None:
+        return True
+    if not pattern.fullmatch(lexical):
+        return False
+    if local in ("date", "dateTime", "dateTimeStamp"):
+        return _valid_date_parts(lexical.lstrip("-"))
+    return True
+
+
+def _check_literals(
+    triples: Sequence[tuple[Term, Term, Term]], path: Path, shown: Path | str
+) -> None:
+    checked: dict[tuple[str, str], bool] = {}
+    for s, p, o in triples:
+        if not isinstance(o, ox.Literal) or o.language:
+            continue
+        key = (o.value, o.datatype.value)
+        valid = checked.get(key)
+        if valid is None:
+            valid = checked[key] = literal_is_valid(*key)
+        if not valid:
+            line, column = _locate(path, o.value)
+            datatype = o.datatype.value.replace(XSD, "xsd:")
+            raise InputError(
+                f'"{o.value}" is not a valid {datatype} (in {s} {p} {o})', shown, line, column
+            )
+
+
+def _locate(path: Path, lexical: str) -> tuple[int | None, int | None]:
+    """Best-effort line and column of a quoted lexical form in a file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None, None
+    for needle in (f'"{lexical}"^^', f'"{lexical}"', f"'{lexical}'"):
+        index = text.find(needle)
+        if index >= 0:
+            line = text.count("\n", 0, index) + 1
+            return line, index - (text.rfind("\n", 0, index) + 1) + 1
+    return None, None
+
+
+# --- rdflib boundary ------------------------------------------------------------------------
+
+
+def to_rdflib_graph(dataset: LoadedDataset, graphs: Iterable[str] | None = None) -> Graph:
+    """The union of `graphs` (default: all) as one rdflib Graph, literals exactly as written.
+
+    Triples go straight to the graph's store (`Store.add`), which skips `Graph.add`'s per-call
+    checks: about a third faster at 200k triples (measured)."""
+    wanted = None if graphs is None else set(graphs)
+    graph = Graph()
+    convert = _cached({})
+    add = graph.store.add
+    for quad in dataset.quads:
+        if wanted is not None and quad.graph_name.value not in wanted:  # type: ignore[union-attr]
+            continue
+        triple = (convert(quad.subject), convert(quad.predicate), convert(quad.object))
+        add(triple, graph, quoted=False)  # type: ignore[arg-type]
+    return graph
+
+
+def _cached(cache: dict[Term, object]) -> Callable[[Term], object]:
+    def convert(term: Term) -> object:
+        value = cache.get(term)
+        if value is None:
+            value = cache[term] = to_rdflib(term)
+        return value
+
+    return convert
+
+
+__all__ = [
+    "LoadedDataset",
+    "graph_iri",
+    "group_by_subject",
+    "literal_is_valid",
+    "load_dataset",
+    "load_file",
+    "parse_file",
+    "project_files",
+    "rebase_iri",
+    "to_rdflib_graph",
+]

@@ -1,0 +1,496 @@
+"""A remote SPARQL 1.1 endpoint behind the `Store` interface, and loading graphs into it.
+
+Queries go through SPARQLWrapper (POST, JSON results; N-Triples for CONSTRUCT so that stores
+which canonicalise literals in Turtle, like Virtuoso, do not lose datatypes). Parameters are bound
+with a VALUES block (`villegraph.queries.bind_values`), never by formatting strings.
+
+Writing uses the SPARQL 1.1 Graph Store HTTP Protocol when a GSP URL is given (PUT the first
+chunk, POST the rest), else SPARQL Update (`DROP SILENT GRAPH`, then `INSERT DATA` chunks).
+Triples with blank nodes all travel in one chunk so that a blank node keeps one identity.
+
+Errors: an unreachable endpoint, a refusal (401/403/404/5xx) → `StoreError`; a query past its
+deadline → `QueryTimeout`; a query the endpoint rejects as malformed → `QueryError`; a result the
+endpoint cut short (Virtuoso's `ResultSetMaxRows`, signalled only by an `X-SPARQL-MaxRows`
+header on an HTTP 200) → `ResultTruncated`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Literal
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef
+from rdflib import Literal as RdfLiteral
+from rdflib.term import Identifier
+from SPARQLWrapper import BASIC, DIGEST, JSON, POST, SPARQLWrapper
+from SPARQLWrapper import SPARQLExceptions as sparql_errors
+
+from villegraph import __version__
+from villegraph.errors import QueryError, QueryTimeout, ResultTruncated, StoreError, UsageError
+from villegraph.store import Bindings, SelectResult
+
+MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
+ASK_RETVAL = "__ASK_RETVAL"
+PARTIAL_STATE_HEADER = "X-SQL-State"
+XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
+DEFAULT_CHUNK = 50_000
+USER_AGENT = f"villegraph/{__version__}"
+Auth = Literal["basic", "digest"]
+
+
+class RemoteStore:
+    """A SPARQL 1.1 endpoint (Virtuoso, Oxigraph server, Fuseki, GraphDB, QLever, …).
+
+    `graph_prefix` limits `graphs()` and `triple_count()` to the named graphs villegraph wrote
+    (a server also holds its own system graphs). Queries expect the default graph to be the union
+    of the named graphs, as in the embedded store: Virtuoso does this by default, Oxigraph with
+    `--union-default-graph`, Fuseki with `tdb2:unionDefaultGraph true`.
+    """
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        timeout: float,
+        user: str | None = None,
+        password: str | None = None,
+        auth: Auth = "digest",
+        update_endpoint: str | None = None,
+        gsp_endpoint: str | None = None,
+        graph_prefix: str | None = None,
+    ) -> None:
+        if not endpoint.startswith(("http://", "https://")):
+            raise UsageError(f"endpoint {endpoint!r} is not an http(s) URL")
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self.user = user
+        self.password = password
+        self.auth = auth
+        self.update_endpoint = update_endpoint
+        self.gsp_endpoint = gsp_endpoint
+        self.graph_prefix = graph_prefix
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.endpoint!r})"
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def _wrapper(self, url: str, timeout: float | None) -> SPARQLWrapper:
+        wrapper = SPARQLWrapper(url, agent=USER_AGENT)
+        wrapper.setMethod(POST)
+        wrapper.setOnlyConneg(True)
+        wrapper.setTimeout(max(1, math.ceil(timeout if timeout is not None else self.timeout)))
+        if self.user is not None:
+            wrapper.setHTTPAuth(DIGEST if self.auth == "digest" else BASIC)
+            wrapper.setCredentials(self.user, self.password or "")
+        return wrapper
+
+    def _send(self, query: str, bindings: Bindings | None, timeout: float | None, accept: str):
+        from villegraph.queries import bind_values
+
+        wrapper = self._wrapper(self.endpoint, timeout)
+        wrapper.setQuery(bind_values(query, bindings) if bindings else query)
+        if accept == "json":
+            wrapper.setReturnFormat(JSON)
+        else:
+            wrapper.addCustomHttpHeader("Accept", accept)
+        return _guard(self.endpoint, timeout or self.timeout, wrapper.query)
+
+    def select(
+        self,
+        query: str,
+        bindings: Bindings | None = None,
+        *,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> SelectResult:
+        result = self._send(query, bindings, timeout, "json")
+        payload = _read_json(self.endpoint, timeout or self.timeout, result)
+        if "results" not in payload:
+            raise QueryError(f"{self.endpoint}: not a SELECT result (is the query an ASK?)")
+        variables = list(payload.get("head", {}).get("vars", []))
+        bindings_list = payload["results"].get("bindings", [])
+        _check_cap(self.endpoint, result, len(bindings_list))
+        rows: list[tuple[Identifier | None, ...]] = []
+        truncated = False
+        for solution in bindings_list:
+            if max_rows is not None and len(rows) >= max_rows:
+                truncated = True
+                break
+            rows.append(
+                tuple(json_to_term(solution[v]) if v in solution else None for v in variables)
+            )
+        return SelectResult(variables, rows, truncated)
+
+    def ask(
+        self, query: str, bindings: Bindings | None = None, *, timeout: float | None = None
+    ) -> bool:
+        result = self._send(query, bindings, timeout, "json")
+        payload = _read_json(self.endpoint, timeout or self.timeout, result)
+        if "boolean" in payload:
+            return bool(payload["boolean"])
+        # Virtuoso 7 answers ASK in JSON as a SELECT of `__ASK_RETVAL`: one row 1, or no row.
+        rows = payload.get("results", {}).get("bindings", [])
+        if payload.get("head", {}).get("vars") == [ASK_RETVAL]:
+            return any(row.get(ASK_RETVAL, {}).get("value") not in ("0", "false") for row in rows)
+        raise QueryError(f"{self.endpoint}: not an ASK result")
+
+    def construct(
+        self, query: str, bindings: Bindings | None = None, *, timeout: float | None = None
+    ) -> Graph:
+        result = self._send(query, bindings, timeout, "application/n-triples")
+        body = _guard(self.endpoint, timeout or self.timeout, result.response.read)
+        media = (result.response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        rdflib_format = {
+            "application/n-triples": "nt",
+            "text/plain": "nt",
+            "text/turtle": "turtle",
+            "application/rdf+xml": "xml",
+            "application/ld+json": "json-ld",
+        }.get(media)
+        if rdflib_format is None:
+            raise StoreError(f"{self.endpoint}: CONSTRUCT answered with {media or 'no type'}")
+        graph = Graph()
+        try:
+            graph.parse(data=body, format=rdflib_format)
+        except (SyntaxError, ValueError) as error:
+            raise StoreError(f"{self.endpoint}: unreadable CONSTRUCT result: {error}") from None
+        _check_cap(self.endpoint, result, len(graph))
+        return graph
+
+    def graph_counts(self) -> dict[str, int]:
+        """Triples per named graph (those under `graph_prefix` when it is set)."""
+        result = self.select(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        )
+        counts = {str(g): int(n) for g, n in result.rows if g is not None and n is not None}
+        if self.graph_prefix:
+            counts = {g: n for g, n in counts.items() if g.startswith(self.graph_prefix)}
+        return counts
+
+    def triple_count(self, graph: str | None = None) -> int:
+        if graph is None:
+            return sum(self.graph_counts().values())
+        result = self.select(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(graph)}
+        )
+        value = result.rows[0][0] if result.rows else None
+        return int(value) if value is not None else 0
+
+    def graphs(self) -> Sequence[str]:
+        return sorted(self.graph_counts())
+
+    def close(self) -> None:
+        """Nothing to release: every request opens and closes its own connection."""
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def replace_graph(
+        self,
+        graph: str,
+        triples: Sequence[ox.Triple],
+        *,
+        chunk_size: int = DEFAULT_CHUNK,
+        on_chunk: Callable[[int, int], None] | None = None,
+    ) -> int:
+        """Make named graph `graph` hold exactly `triples`; returns the count read back.
+
+        Idempotent: the graph is replaced, not added to. Raises StoreError when the endpoint
+        reports another count afterwards.
+        """
+        chunks = list(chunk_triples(triples, chunk_size))
+        if self.gsp_endpoint:
+            self._gsp_replace(graph, chunks, on_chunk)
+        elif self.update_endpoint:
+            self._update_replace(graph, chunks, on_chunk)
+        else:
+            raise UsageError("no way to write: give a Graph Store URL or an update endpoint")
+        expected = len(set(triples))
+        found = self.triple_count(graph)
+        if found != expected:
+            raise StoreError(
+                f"{self.endpoint}: graph <{graph}> holds {found} triples after loading,"
+                f" expected {expected}"
+            )
+        return found
+
+    def _gsp_replace(
+        self,
+        graph: str,
+        chunks: list[list[ox.Triple]],
+        on_chunk: Callable[[int, int], None] | None,
+    ) -> None:
+        assert self.gsp_endpoint is not None
+        separator = "&" if "?" in self.gsp_endpoint else "?"
+        url = self.gsp_endpoint + separator + urllib.parse.urlencode({"graph": graph})
+        opener = self._opener()
+        auth = _PreemptiveAuth(url, self.user, self.password, self.timeout)
+        for index, chunk in enumerate(chunks or [[]]):
+            body = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES) if chunk else b""
+            request = urllib.request.Request(
+                url,
+                data=body,
+                method="PUT" if index == 0 else "POST",
+                headers={"Content-Type": "application/n-triples", "User-Agent": USER_AGENT},
+            )
+            _guard(self.gsp_endpoint, self.timeout, lambda r=request: auth.sign(r))
+            _guard(
+                self.gsp_endpoint, self.timeout, lambda r=request: _drain(opener, r, self.timeout)
+            )
+            if on_chunk:
+                on_chunk(index + 1, len(chunks))
+
+    def _update_replace(
+        self,
+        graph: str,
+        chunks: list[list[ox.Triple]],
+        on_chunk: Callable[[int, int], None] | None,
+    ) -> None:
+        from villegraph.queries import term_to_sparql
+
+        target = term_to_sparql(URIRef(graph))
+        self.update(f"DROP SILENT GRAPH {target}")
+        for index, chunk in enumerate(chunks):
+            data = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+            if _has_blank(chunk):
+                # INSERT DATA may not hold blank nodes on some stores (Virtuoso): a template does.
+                self.update(f"INSERT {{ GRAPH {target} {{\n{data}}} }} WHERE {{}}")
+            else:
+                self.update(f"INSERT DATA {{ GRAPH {target} {{\n{data}}} }}")
+            if on_chunk:
+                on_chunk(index + 1, len(chunks))
+
+    def update(self, update: str) -> None:
+        """Run one SPARQL Update request on the update endpoint."""
+        if not self.update_endpoint:
+            raise UsageError("no update endpoint configured")
+        wrapper = self._wrapper(self.update_endpoint, None)
+        wrapper.setQuery(update)
+        _guard(self.update_endpoint, self.timeout, wrapper.query)
+
+    def _opener(self) -> urllib.request.OpenerDirector:
+        handlers: list[urllib.request.BaseHandler] = []
+        if self.user is not None:
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            passwords.add_password(
+                None, self.gsp_endpoint or self.endpoint, self.user, self.password or ""
+            )
+            handlers += [
+                urllib.request.HTTPDigestAuthHandler(passwords),
+                urllib.request.HTTPBasicAuthHandler(passwords),
+            ]
+        return urllib.request.build_opener(*handlers)
+
+
+class _PreemptiveAuth:
+    """Credentials sent with the first attempt of each upload.
+
+    A server that refuses an unauthenticated upload may answer 401 and close the socket before
+    reading the body, which breaks the usual challenge-then-retry. An empty POST (a no-op for the
+    Graph Store Protocol) fetches the challenge once; each upload is then signed up front
+    (Digest with an increasing nonce count, or Basic).
+    """
+
+    def __init__(self, url: str, user: str | None, password: str | None, timeout: float) -> None:
+        self.url = url
+        self.user = user
+        self.password = password or ""
+        self.timeout = timeout
+        self.challenge: dict[str, str] | None = None
+        self.scheme: str | None = None
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, url, user or "", self.password)
+        self.digest = urllib.request.HTTPDigestAuthHandler(passwords)
+
+    def _fetch_challenge(self) -> None:
+        probe = self._empty_post()
+        self.scheme = ""
+        try:
+            with urllib.request.build_opener().open(probe, timeout=self.timeout) as response:
+                response.read()
+        except urllib.error.HTTPError as error:
+            header = error.headers.get("WWW-Authenticate", "") if error.code == 401 else ""
+            error.close()
+            scheme, _, rest = header.partition(" ")
+            self.scheme = scheme.lower()
+            if self.scheme == "digest":
+                items = urllib.request.parse_http_list(rest)
+                self.challenge = urllib.request.parse_keqv_list(items)
+
+    def _empty_post(self) -> urllib.request.Request:
+        return urllib.request.Request(
+            self.url, data=b"", method="POST", headers={"Content-Type": "application/n-triples"}
+        )
+
+    def sign(self, request: urllib.request.Request) -> None:
+        """Add an Authorization header to `request` when the server asks for one."""
+        if self.user is None:
+            return
+        if self.scheme is None:
+            self._fetch_challenge()
+            if self.scheme:  # check the credentials once, on an empty body
+                check = self._empty_post()
+                self._add_header(check)
+                with urllib.request.build_opener().open(check, timeout=self.timeout) as answer:
+                    answer.read()
+        self._add_header(request)
+
+    def _add_header(self, request: urllib.request.Request) -> None:
+        if self.scheme == "digest" and self.challenge is not None:
+            value = self.digest.get_authorization(request, self.challenge)
+            if value:
+                request.add_unredirected_header("Authorization", "Digest " + value)
+        elif self.scheme == "basic":
+            token = base64.b64encode(f"{self.user}:{self.password}".encode()).decode("ascii")
+            request.add_unredirected_header("Authorization", "Basic " + token)
+
+
+def _drain(
+    opener: urllib.request.OpenerDirector, request: urllib.request.Request, timeout: float
+) -> None:
+    with opener.open(request, timeout=timeout) as response:
+        response.read()
+
+
+def chunk_triples(triples: Iterable[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
+    """Bounded chunks of `size` triples; every triple with a blank node goes in the last one."""
+    if size < 1:
+        raise UsageError(f"chunk size {size} must be positive")
+    chunk: list[ox.Triple] = []
+    with_blanks: list[ox.Triple] = []
+    for triple in triples:
+        if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
+            with_blanks.append(triple)
+            continue
+        chunk.append(triple)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+    if with_blanks:
+        yield with_blanks
+
+
+def read_quads_by_graph(path: str) -> dict[str, list[ox.Triple]]:
+    """The triples of each named graph in an N-Quads file (the default graph under "")."""
+    graphs: dict[str, list[ox.Triple]] = {}
+    try:
+        for quad in ox.parse(path=path, format=ox.RdfFormat.N_QUADS):
+            name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+            graphs.setdefault(name, []).append(quad.triple)
+    except (SyntaxError, OSError) as error:
+        from villegraph.errors import InputError
+
+        raise InputError(str(error), path) from None
+    return graphs
+
+
+def json_to_term(value: dict[str, Any]) -> Identifier:
+    """An rdflib term from one SPARQL 1.1 JSON results binding."""
+    kind = value.get("type")
+    text = value.get("value", "")
+    if kind == "uri":
+        return URIRef(text)
+    if kind == "bnode":
+        return BNode(text)
+    if kind in ("literal", "typed-literal"):
+        if "xml:lang" in value:
+            return RdfLiteral(text, lang=value["xml:lang"])
+        datatype = value.get("datatype")
+        if datatype and datatype != str(XSD_STRING):
+            return RdfLiteral(text, datatype=URIRef(datatype))
+        return RdfLiteral(text)
+    raise StoreError(f"unknown term type {kind!r} in a SPARQL JSON result")
+
+
+def _read_json(endpoint: str, timeout: float, result: Any) -> dict[str, Any]:
+    body = _guard(endpoint, timeout, result.response.read)
+    try:
+        return json.loads(body)
+    except ValueError as error:
+        raise StoreError(f"{endpoint}: unreadable SPARQL JSON result ({error})") from None
+
+
+def _check_cap(endpoint: str, result: Any, count: int) -> None:
+    """Raise ResultTruncated when the endpoint says it capped the answer at `count` rows."""
+    headers = result.response.headers
+    if headers.get(PARTIAL_STATE_HEADER):
+        # Virtuoso's "anytime" queries: partial results on HTTP 200 after its execution limit.
+        raise ResultTruncated(
+            f"{endpoint}: the endpoint returned partial results"
+            f" ({headers.get(PARTIAL_STATE_HEADER)}: {headers.get('X-SQL-Message', '')})"
+        )
+    header = headers.get(MAX_ROWS_HEADER)
+    if header is None:
+        return
+    try:
+        cap = int(header)
+    except ValueError:
+        cap = count
+    if count >= cap:
+        raise ResultTruncated(
+            f"{endpoint}: the endpoint cut the result at {cap} rows ({MAX_ROWS_HEADER});"
+            " raise its row limit (Virtuoso: [SPARQL] ResultSetMaxRows) or page with LIMIT/OFFSET"
+        )
+
+
+def _guard(endpoint: str, timeout: float, call: Callable[[], Any]) -> Any:
+    """Run `call`, mapping transport and HTTP failures to villegraph errors."""
+    try:
+        return call()
+    except sparql_errors.QueryBadFormed as error:
+        raise QueryError(f"{endpoint} rejected the query: {_first_line(error)}") from None
+    except sparql_errors.Unauthorized:
+        raise StoreError(f"{endpoint} refused the request: 401 unauthorized") from None
+    except sparql_errors.EndPointNotFound:
+        raise StoreError(f"{endpoint}: 404 not found (is this a SPARQL endpoint?)") from None
+    except sparql_errors.SPARQLWrapperException as error:
+        raise StoreError(f"{endpoint} failed: {_first_line(error)}") from None
+    except urllib.error.HTTPError as error:
+        raise StoreError(
+            f"{endpoint} refused the request: HTTP {error.code} {error.reason}"
+        ) from None
+    except TimeoutError:
+        raise QueryTimeout(f"{endpoint}: no answer within {timeout:g} s") from None
+    except urllib.error.URLError as error:
+        if isinstance(error.reason, TimeoutError):
+            raise QueryTimeout(f"{endpoint}: no answer within {timeout:g} s") from None
+        if isinstance(error.reason, (ConnectionResetError, BrokenPipeError)):
+            raise StoreError(f"{endpoint} closed the connection: {error.reason}") from None
+        raise StoreError(f"{endpoint} is unreachable: {error.reason}") from None
+    except (ConnectionError, OSError) as error:
+        raise StoreError(f"{endpoint}: connection failed: {error}") from None
+
+
+def _first_line(error: BaseException) -> str:
+    """The endpoint's own message out of a SPARQLWrapper exception, on one line."""
+    text = str(error)
+    if "Response:" in text:
+        text = text.split("Response:", 1)[1].strip()
+        if text.startswith(("b'", 'b"')):
+            text = text[2:-1].replace("\\n", "\n")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0][:300] if lines else type(error).__name__
+
+
+def _has_blank(chunk: Sequence[ox.Triple]) -> bool:
+    return any(
+        isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in chunk
+    )
+
+
+__all__ = [
+    "MAX_ROWS_HEADER",
+    "RemoteStore",
+    "chunk_triples",
+    "json_to_term",
+    "read_quads_by_graph",
+]

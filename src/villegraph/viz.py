@@ -1,0 +1,394 @@
+"""networkx graph → one self-contained, offline HTML page drawn with vis-network.
+
+How pyvis is used: for its bundled vis-network build (`pyvis/lib/vis-9.1.2/vis-network.min.js`,
+inlined in the page) and its option model (`pyvis.options.Options`, turned into the JSON options
+vis-network reads). pyvis's own page template is not used: it references Bootstrap on a CDN in
+every `cdn_resources` mode and does not escape labels, and `Network.add_edge` scans every existing
+edge (quadratic). The page is rendered by our Jinja2 template with autoescaping; node and edge
+lists are written directly as JSON into a `<script type="application/json">` block with `<`, `>`,
+`&`, U+2028 and U+2029 escaped, and the page script builds the DOM with `textContent` only.
+
+Large graphs stay usable: positions are precomputed with igraph's Fruchterman–Reingold layout
+(seeded), physics runs only up to `physics_max_nodes` nodes and is switched off once stabilised,
+edge labels are drawn only up to `edge_labels_max` edges (they stay in the tooltips), and at most
+`max_nodes` nodes are drawn (the most central ones), with a visible notice of what was left out.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import os
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import networkx as nx
+from markupsafe import Markup
+
+from villegraph.errors import UsageError
+from villegraph.network import KIND_LABELS, KINDS, Analysis, relation_label, seeded_igraph
+
+ASSETS = "viz_assets"
+VIS_NETWORK = ("pyvis", "lib/vis-9.1.2/vis-network.min.js")
+
+KIND_STYLE: dict[str, tuple[str, str]] = {
+    "person": ("#E69F00", "dot"),
+    "org": ("#0072B2", "square"),
+    "event": ("#D55E00", "diamond"),
+    "talk": ("#CC79A7", "triangle"),
+    "theme": ("#009E73", "hexagon"),
+    "place": ("#56B4E9", "star"),
+    "programme": ("#F0E442", "triangleDown"),
+}
+"""Kind → (colour, vis-network shape), in Okabe–Ito colours (safe for colour-blind readers)."""
+
+OTHER_STYLE = ("#999999", "dot")
+
+
+@dataclass(frozen=True)
+class VizOptions:
+    """What the page shows and how."""
+
+    lang: str = "fr"
+    title: str = "villegraph"
+    max_nodes: int = 5000
+    max_edges: int = 20_000
+    physics_max_nodes: int = 300
+    edge_labels_max: int = 400
+    seed: int = 42
+    base_iri: str | None = None
+    """IRIs under this base link to `link_prefix` + the rest (e.g. `/person/x` on the server)."""
+    link_prefix: str | None = None
+    graph_path: str | None = None
+    """Path of the server's network page, for "focus on this node" links (None in files)."""
+    focus: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.lang not in ("fr", "en"):
+            raise UsageError(f"language {self.lang!r}: choose fr or en")
+        if self.max_nodes < 1:
+            raise UsageError(f"node cap {self.max_nodes} must be at least 1")
+        if self.max_edges < 0:
+            raise UsageError(f"edge cap {self.max_edges} must be 0 or more")
+
+
+# -- the page data --------------------------------------------------------------------------
+
+
+def select_nodes(graph: nx.Graph, analysis: Analysis | None, cap: int, keep: str | None) -> list:
+    """The `cap` most central nodes (betweenness, then degree), always including `keep`."""
+    nodes = list(graph.nodes)
+    if len(nodes) <= cap:
+        return nodes
+    degree = dict(graph.degree())
+    between = analysis.betweenness if analysis else {}
+    nodes.sort(key=lambda n: (-between.get(n, 0.0), -degree[n], str(n)))
+    chosen = nodes[:cap]
+    if keep is not None and keep in graph and keep not in chosen:
+        chosen[-1] = keep
+    return chosen
+
+
+def select_edges(graph: nx.Graph, between: dict, cap: int) -> list:
+    """At most `cap` edges: the heaviest, then those between the most central nodes."""
+    edges = list(graph.edges(data=True))
+    if len(edges) <= cap:
+        return edges
+    edges.sort(
+        key=lambda e: (
+            -float(e[2].get("weight", 1)),
+            -(between.get(e[0], 0) + between.get(e[1], 0)),
+        )
+    )
+    return edges[:cap]
+
+
+def layout(graph: nx.Graph, seed: int) -> dict[Any, tuple[float, float]]:
+    """Seeded Fruchterman–Reingold positions from igraph, scaled to the node count."""
+    order = list(graph.nodes)
+    if not order:
+        return {}
+    if len(order) == 1:
+        return {order[0]: (0.0, 0.0)}
+    import igraph
+
+    index = {node: i for i, node in enumerate(order)}
+    ig = igraph.Graph(n=len(order), edges=[(index[u], index[v]) for u, v in graph.edges()])
+    with seeded_igraph(seed):  # igraph's own random start, from a seeded generator
+        coords = ig.layout_fruchterman_reingold(niter=300, grid="auto").coords
+    xs = [c[0] for c in coords]
+    ys = [c[1] for c in coords]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    target = 120.0 * math.sqrt(len(order))
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    return {
+        node: (round((x - cx) / span * target, 1), round((y - cy) / span * target, 1))
+        for node, (x, y) in zip(order, coords, strict=True)
+    }
+
+
+def node_href(iri: str, options: VizOptions) -> str | None:
+    """Where a node's details link points: the server path of its page, or the IRI itself."""
+    if options.base_iri and options.link_prefix is not None and iri.startswith(options.base_iri):
+        return options.link_prefix + iri[len(options.base_iri) :]
+    if iri.startswith(("http://", "https://")):
+        return iri
+    return None
+
+
+def build_view(
+    graph: nx.Graph, analysis: Analysis | None = None, options: VizOptions | None = None
+) -> dict[str, Any]:
+    """The JSON-ready data of the page: nodes, edges, legend, notice and vis-network options."""
+    options = options or VizOptions()
+    chosen = select_nodes(graph, analysis, options.max_nodes, options.focus)
+    shown = graph.subgraph(chosen)
+    positions = layout(shown, options.seed)
+    between = analysis.betweenness if analysis else {}
+    degree = dict(graph.degree())
+    top = max((between.get(n, 0.0) for n in shown), default=0.0)
+    top_degree = max((degree[n] for n in shown), default=0)
+    index = {node: i for i, node in enumerate(shown.nodes)}
+    nodes = []
+    for node, data in shown.nodes(data=True):
+        iri = str(node)
+        weight = between.get(node, 0.0) / top if top else degree[node] / (top_degree or 1)
+        x, y = positions[node]
+        bridge = analysis.bridges.get(iri) if analysis else None
+        nodes.append(
+            {
+                "id": index[node],
+                "iri": iri,
+                "kind": data.get("kind", "other"),
+                "lf": str(data.get("label_fr") or iri),
+                "le": str(data.get("label_en") or data.get("label_fr") or iri),
+                "x": x,
+                "y": y,
+                "size": round(10 + 25 * math.sqrt(weight), 1),
+                "href": node_href(iri, options),
+                "deg": degree[node],
+                "btw": round(between.get(node, 0.0), 4) if analysis else None,
+                "com": analysis.community.get(node) if analysis else None,
+                "bridge": round(bridge.score, 3) if bridge else None,
+            }
+        )
+    edges = []
+    kept_edges = select_edges(shown, between, options.max_edges)
+    for u, v, data in kept_edges:
+        relation = str(data.get("relation", ""))
+        relations = data.get("relations") or [relation]
+        source = data.get("subject", u)
+        a, b = (u, v) if source == u else (v, u)
+        edges.append(
+            {
+                "from": index[a],
+                "to": index[b],
+                "rel": relation,
+                "lf": ", ".join(relation_label(r, "fr") for r in relations),
+                "le": ", ".join(relation_label(r, "en") for r in relations),
+                "w": data.get("weight"),
+            }
+        )
+    counts = Counter(n["kind"] for n in nodes)
+    total = Counter(data.get("kind", "other") for _, data in graph.nodes(data=True))
+    left_out = {k: total[k] - counts.get(k, 0) for k in total if total[k] - counts.get(k, 0)}
+    kinds = [k for k in KINDS if k in total] + sorted(k for k in total if k not in KINDS)
+    physics = len(nodes) <= options.physics_max_nodes
+    return {
+        "lang": options.lang,
+        "title": options.title,
+        "kinds": [
+            {
+                "key": k,
+                "fr": KIND_LABELS.get(k, (k, k))[0],
+                "en": KIND_LABELS.get(k, (k, k))[1],
+                "color": KIND_STYLE.get(k, OTHER_STYLE)[0],
+                "shape": KIND_STYLE.get(k, OTHER_STYLE)[1],
+                "count": counts.get(k, 0),
+            }
+            for k in kinds
+        ],
+        "nodes": nodes,
+        "edges": edges,
+        "notice": (
+            {
+                "shown": len(nodes),
+                "total": graph.number_of_nodes(),
+                "leftOut": left_out,
+                "edgesShown": len(edges),
+                "edgesTotal": shown.number_of_edges(),
+            }
+            if left_out or len(edges) < shown.number_of_edges()
+            else None
+        ),
+        "physics": physics,
+        "edgeLabels": len(edges) <= options.edge_labels_max,
+        "focus": index.get(options.focus) if options.focus else None,
+        "graphPath": options.graph_path,
+        "options": vis_options(
+            physics, large=len(nodes) > options.physics_max_nodes, seed=options.seed
+        ),
+    }
+
+
+def vis_options(physics: bool, *, large: bool, seed: int) -> dict[str, Any]:
+    """vis-network options, from pyvis's option model plus groups (colour and shape by kind)."""
+    from pyvis.options import Layout, Options
+
+    model = Options()
+    model.layout = Layout(randomSeed=seed, improvedLayout=False)
+    model.layout.hierarchical.enabled = False
+    model.physics.enabled = physics
+    model.physics.use_force_atlas_2based(
+        {
+            "gravity": -50,
+            "central_gravity": 0.01,
+            "spring_length": 100,
+            "spring_strength": 0.08,
+            "damping": 0.4,
+            "overlap": 0,
+        }
+    )
+    model.physics.stabilization.iterations = 150
+    model.physics.stabilization.updateInterval = 25
+    model.edges.inherit_colors(False)
+    if large:
+        model.edges.smooth.enabled = False
+    else:
+        model.edges.toggle_smoothness("continuous")
+    model.interaction.hideEdgesOnDrag = large
+    options = json.loads(model.to_json())
+    options["edges"]["color"] = {"color": "#9a9a9a", "highlight": "#333333", "inherit": False}
+    options["edges"]["font"] = {"size": 10, "align": "middle", "color": "#444444"}
+    options["edges"]["width"] = 1
+    options["nodes"] = {
+        "font": {"size": 14, "face": "sans-serif"},
+        "borderWidth": 1,
+        "scaling": {"label": {"drawThreshold": 6}},
+    }
+    options["interaction"].update({"hover": not large, "tooltipDelay": 150})
+    options["groups"] = {
+        kind: {"color": {"background": colour, "border": "#333333"}, "shape": shape}
+        for kind, (colour, shape) in KIND_STYLE.items()
+    }
+    return options
+
+
+# -- the page -------------------------------------------------------------------------------
+
+
+def json_for_script(value: object) -> str:
+    """JSON safe inside a `<script>` element: no `<`, `>`, `&` or line separators left raw."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for raw, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(raw, escaped)
+    return text
+
+
+@cache
+def vis_network_js() -> str:
+    """pyvis's bundled vis-network build, without its source-map comment."""
+    package, name = VIS_NETWORK
+    text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
+    lines = [line for line in text.split("\n") if not line.startswith("//# sourceMappingURL")]
+    text = "\n".join(lines)
+    if "</script" in text.lower():
+        raise UsageError(f"{package}/{name} contains '</script' and cannot be inlined")
+    return text
+
+
+@cache
+def asset(name: str) -> str:
+    """One of our page assets (script, stylesheet, template)."""
+    return resources.files("villegraph").joinpath(ASSETS, name).read_text(encoding="utf-8")
+
+
+def _csp_hash(script: str) -> str:
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+@cache
+def content_security_policy() -> str:
+    """The page's policy: only its two inline scripts run; nothing is fetched from anywhere."""
+    scripts = " ".join(_csp_hash(s) for s in (vis_network_js(), asset("graph.js")))
+    return (
+        "default-src 'none'; "
+        f"script-src {scripts}; "
+        "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'self'"
+    )
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("villegraph", "viz_assets"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def render_html(view: dict[str, Any]) -> str:
+    """The whole page as a string: styles, vis-network, our script and the data, all inline."""
+    template = _environment().get_template("graph.html.j2")
+    return template.render(
+        lang=view["lang"],
+        title=view["title"],
+        csp=content_security_policy(),
+        css=Markup(asset("graph.css")),
+        data_json=Markup(json_for_script(view)),
+        vis_js=Markup(vis_network_js()),
+        app_js=Markup(asset("graph.js")),
+    )
+
+
+def write_html(path: Path, html: str) -> Path:
+    """Write the page as UTF-8, atomically (temporary file, then rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(html)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def page(
+    graph: nx.Graph, analysis: Analysis | None = None, options: VizOptions | None = None
+) -> str:
+    """`build_view` then `render_html`."""
+    return render_html(build_view(graph, analysis, options))
+
+
+__all__ = [
+    "KIND_STYLE",
+    "VizOptions",
+    "build_view",
+    "content_security_policy",
+    "json_for_script",
+    "layout",
+    "node_href",
+    "page",
+    "render_html",
+    "select_nodes",
+    "vis_options",
+    "write_html",
+]

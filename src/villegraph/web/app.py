@@ -1,0 +1,150 @@
+"""The Starlette application: routes, CORS, error pages, and the build watcher.
+
+`create_app(settings, store)` serves any `Store`; `serve_embedded(settings)` (used by
+`villegraph serve`) builds the on-disk store from the last build, serves it through worker
+processes, and swaps in each new build as it appears in `dist/`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import anyio.to_thread
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from villegraph.config import Settings
+from villegraph.errors import StoreError
+from villegraph.store import Store, build_id_of, load_build, remove_old_stores
+from villegraph.web import browse, dumps, pages, querypages
+from villegraph.web.engine import PooledStore
+from villegraph.web.sparql import sparql_endpoint
+
+LOG = logging.getLogger("villegraph.web")
+STATIC = Path(__file__).parent / "static"
+WATCH_INTERVAL = 2.0
+
+
+def _graph_routes() -> list[BaseRoute]:
+    """The network view's routes (`villegraph.web.graph.routes`), mounted at `/graph`."""
+    try:
+        from villegraph.web.graph import routes as graph_routes
+    except ModuleNotFoundError as missing:
+        if missing.name != "villegraph.web.graph":
+            raise
+        LOG.warning("villegraph.web.graph is not installed: /graph is not served")
+        return []
+    return list(graph_routes)
+
+
+def routes() -> list[BaseRoute]:
+    """Every route of the application."""
+    return [
+        Route("/", browse.home, name="home"),
+        Route("/sparql", sparql_endpoint, methods=["GET", "POST"], name="sparql"),
+        Route("/sparql/", sparql_endpoint, methods=["GET", "POST"]),
+        Route("/query", querypages.query_page, name="query"),
+        Route("/queries/", querypages.canned_index, name="queries"),
+        Route("/queries/{name}.{fmt}", querypages.canned_download),
+        Route("/queries/{name}", querypages.canned, name="canned"),
+        Route("/dumps/", dumps.dump_index, name="dumps"),
+        Route("/dumps/{name}", dumps.dump_file),
+        Route("/.well-known/void", dumps.well_known_void, name="void"),
+        Route("/def", browse.ontology, name="ontology"),
+        Route("/themes", browse.themes, name="themes"),
+        Route("/people", browse.listing, name="people"),
+        Route("/organisations", browse.listing, name="organisations"),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        Mount("/graph", routes=_graph_routes(), name="graph"),
+        Route("/{kind}/{rest:path}", pages.resource, name="resource"),
+    ]
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """404 → the not-found page; other HTTP errors (e.g. 405) → one line of text."""
+    if not isinstance(exc, HTTPException):
+        raise exc
+    if exc.status_code == 404:
+        return pages.not_found(request, request.url.path)
+    return Response(
+        f"{exc.detail}\n",
+        exc.status_code,
+        media_type="text/plain",
+        headers=getattr(exc, "headers", None),
+    )
+
+
+def create_app(settings: Settings, store: Store, *, lifespan=None) -> Starlette:
+    """The web application serving `store`."""
+    app = Starlette(
+        routes=routes(),
+        middleware=[
+            Middleware(
+                CORSMiddleware,
+                allow_origins=["*"],
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["*"],
+                expose_headers=["X-Villegraph-Truncated", "X-Villegraph-Rows"],
+                max_age=3600,
+            )
+        ],
+        exception_handlers={HTTPException: _http_error},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    return app
+
+
+async def watch_builds(settings: Settings, store: PooledStore, interval: float) -> None:
+    """Poll `dist/build.json`; load each new build into its own store directory and swap."""
+    current = store.path.name
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            build_id = build_id_of(settings.dist_dir)
+        except StoreError:
+            continue
+        if build_id == current:
+            continue
+        try:
+            path = await anyio.to_thread.run_sync(load_build, settings.dist_dir, settings.store_dir)
+            await anyio.to_thread.run_sync(store.swap, path)
+            current = build_id
+            LOG.info("now serving build %s", build_id)
+        except StoreError:
+            LOG.exception("could not load build %s; still serving %s", build_id, current)
+
+
+def serve_embedded(settings: Settings, *, workers: int = 2, interval: float = WATCH_INTERVAL):
+    """The app over the last build, loaded into `settings.store_dir`, with the build watcher."""
+    path = load_build(settings.dist_dir, settings.store_dir)
+    for stale in remove_old_stores(settings.store_dir, [path]):
+        LOG.info("removed the unused store %s", stale)
+    store = PooledStore(path, workers=workers, timeout=settings.timeout)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        task = asyncio.create_task(watch_builds(settings, store, interval))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await anyio.to_thread.run_sync(store.close)
+
+    return create_app(settings, store, lifespan=lifespan)
+
+
+__all__ = ["create_app", "routes", "serve_embedded", "watch_builds"]

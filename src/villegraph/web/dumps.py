@@ -1,0 +1,181 @@
+"""`/dumps/` (every dump, plain and gzip, with ETag/Last-Modified/304) and `/.well-known/void`."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import threading
+from email.utils import formatdate, parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
+from starlette.requests import Request
+from starlette.responses import Response
+
+from villegraph.formats import JSONLD, NQUADS, NTRIPLES, RDFXML, TRIG, TURTLE, negotiate
+from villegraph.web.pages import not_found, render
+from villegraph.web.sparql import rdf_response
+
+DUMPS = {
+    "villegraph.ttl": TURTLE.media_type,
+    "villegraph.nt": NTRIPLES.media_type,
+    "villegraph.jsonld": JSONLD.media_type,
+    "villegraph.trig": TRIG.media_type,
+    "villegraph.nq": NQUADS.media_type,
+}
+"""The dumps offered for download, with their media types."""
+
+_GZIP_CACHE: dict[tuple[str, str], bytes] = {}
+_LOCK = threading.Lock()
+
+
+def build_info(dist_dir: Path) -> dict[str, Any]:
+    """The build description (`build.json`), or an empty one."""
+    path = Path(dist_dir) / "build.json"
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _etag(path: Path, gzipped: bool) -> str:
+    stat = path.stat()
+    digest = hashlib.sha256(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()
+    return f'"{digest[:32]}{"-gz" if gzipped else ""}"'
+
+
+def _not_modified(request: Request, etag: str, mtime: float) -> bool:
+    match = request.headers.get("if-none-match")
+    if match is not None:
+        return etag in [t.strip() for t in match.split(",")] or match.strip() == "*"
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            return int(mtime) <= parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def _gzipped(path: Path, etag: str) -> bytes:
+    key = (str(path), etag)
+    with _LOCK:
+        if key not in _GZIP_CACHE:
+            _GZIP_CACHE.clear()
+            _GZIP_CACHE[key] = gzip.compress(path.read_bytes(), mtime=0)
+        return _GZIP_CACHE[key]
+
+
+async def dump_file(request: Request) -> Response:
+    """`/dumps/NAME` and `/dumps/NAME.gz`."""
+    name = request.path_params["name"]
+    gzipped = name.endswith(".gz")
+    plain = name[:-3] if gzipped else name
+    if plain not in DUMPS:
+        return not_found(request, request.url.path)
+    path = Path(request.app.state.settings.dist_dir) / plain
+    if not path.is_file():
+        return not_found(request, request.url.path)
+    etag = _etag(path, gzipped)
+    mtime = path.stat().st_mtime
+    headers = {
+        "ETag": etag,
+        "Last-Modified": formatdate(mtime, usegmt=True),
+        "Cache-Control": "public, max-age=60",
+    }
+    if _not_modified(request, etag, mtime):
+        return Response(status_code=304, headers=headers)
+    if gzipped:
+        body = _gzipped(path, etag)
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return Response(body, media_type="application/gzip", headers=headers)
+    return Response(path.read_bytes(), media_type=DUMPS[plain], headers=headers)
+
+
+async def dump_index(request: Request) -> Response:
+    """`/dumps/`: each dump with its size, media type and digest."""
+    dist = Path(request.app.state.settings.dist_dir)
+    info = build_info(dist)
+    rows = []
+    for name, media_type in DUMPS.items():
+        path = dist / name
+        if path.is_file():
+            rows.append(
+                {
+                    "name": name,
+                    "media_type": media_type,
+                    "bytes": path.stat().st_size,
+                    "sha256": info.get("files", {}).get(name, {}).get("sha256", ""),
+                }
+            )
+    return render("dumps.html", lang="en", path="/dumps/", dumps=rows, info=info)
+
+
+def void_graph(request: Request) -> Graph:
+    """VoID + DCAT for the served dataset: endpoint, dumps, counts, licence, modification date."""
+    state = request.app.state
+    dist = Path(state.settings.dist_dir)
+    graph = Graph()
+    built = dist / "void.ttl"
+    if built.is_file():
+        graph.parse(built, format="turtle")
+    for prefix, namespace in (("void", VOID), ("dcat", DCAT), ("dcterms", DCTERMS)):
+        graph.bind(prefix, namespace)
+    dataset = next(iter(graph.subjects(RDF.type, VOID.Dataset)), None)
+    if dataset is None:
+        dataset = URIRef(state.settings.base_iri + "dataset")
+        graph.add((dataset, RDF.type, VOID.Dataset))
+    graph.add((dataset, RDF.type, DCAT.Dataset))
+    root = str(request.base_url).rstrip("/")
+    endpoint = URIRef(root + "/sparql")
+    graph.add((dataset, VOID.sparqlEndpoint, endpoint))
+    service = URIRef(root + "/sparql#service")
+    graph.add((service, RDF.type, DCAT.DataService))
+    graph.add((service, DCAT.endpointURL, endpoint))
+    graph.add((service, DCAT.servesDataset, dataset))
+    info = build_info(dist)
+    if "triples" in info and not any(graph.objects(dataset, VOID.triples)):
+        graph.add((dataset, VOID.triples, Literal(int(info["triples"]))))
+    if "modified" in info and not any(graph.objects(dataset, DCTERMS.modified)):
+        graph.add((dataset, DCTERMS.modified, Literal(info["modified"], datatype=XSD.dateTime)))
+    licence = next(iter(graph.objects(dataset, DCTERMS.license)), None)
+    for name, media_type in DUMPS.items():
+        path = dist / name
+        if not path.is_file():
+            continue
+        for suffix, compressed in (("", False), (".gz", True)):
+            url = URIRef(f"{root}/dumps/{name}{suffix}")
+            graph.add((dataset, VOID.dataDump, url))
+            distribution = BNode()
+            graph.add((dataset, DCAT.distribution, distribution))
+            graph.add((distribution, RDF.type, DCAT.Distribution))
+            graph.add((distribution, DCAT.downloadURL, url))
+            graph.add((distribution, DCAT.mediaType, Literal(media_type)))
+            if compressed:
+                graph.add((distribution, DCAT.compressFormat, Literal("application/gzip")))
+            else:
+                graph.add((distribution, DCAT.byteSize, Literal(path.stat().st_size)))
+            if licence is not None:
+                graph.add((distribution, DCTERMS.license, licence))
+    return graph
+
+
+VOID_OFFER = [TURTLE.media_type, NTRIPLES.media_type, JSONLD.media_type, RDFXML.media_type]
+
+
+async def well_known_void(request: Request) -> Response:
+    """`/.well-known/void`, content-negotiated (Turtle by default)."""
+    chosen = negotiate(request.headers.get("accept"), VOID_OFFER)
+    if chosen is None:
+        return Response(
+            "not acceptable; offered: " + ", ".join(VOID_OFFER) + "\n",
+            406,
+            media_type="text/plain",
+            headers={"Vary": "Accept"},
+        )
+    return rdf_response(void_graph(request), chosen)
+
+
+__all__ = ["DUMPS", "build_info", "dump_file", "dump_index", "void_graph", "well_known_void"]

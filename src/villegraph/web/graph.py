@@ -1,0 +1,167 @@
+"""The network page: `routes`, mounted by the app at `/graph`.
+
+`GET /graph/` draws the research network of `request.app.state.store`;
+`?theme=IRI` narrows it to a theme, `?focus=IRI&depth=N` to an ego network, `?projection=…`
+picks a projection, `?lang=fr|en` the labels, `?max_nodes=N` / `?max_edges=N` the caps.
+Bad parameters are answered 400, an IRI that is not in the network 404, a failing store 503 —
+each with one line of plain text. The page carries the same Content-Security-Policy as a header
+and in its `<meta>`. Pages are cached per store directory (one per build), see `cached_render`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import anyio.to_thread
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from villegraph import network, viz
+from villegraph.config import Settings
+from villegraph.errors import StoreError, UsageError
+from villegraph.store import Store
+
+MAX_DEPTH = 4
+MAX_NODES_LIMIT = 20_000
+MAX_EDGES_LIMIT = 100_000
+
+
+@dataclass(frozen=True)
+class GraphRequest:
+    """The page's parameters, checked."""
+
+    projection: str = "full"
+    theme: str | None = None
+    focus: str | None = None
+    depth: int = 1
+    lang: str = "fr"
+    max_nodes: int = 5000
+    max_edges: int = 20_000
+
+
+def parse_request(params: dict[str, str]) -> GraphRequest:
+    """Check the query parameters; raises UsageError naming the bad one."""
+    unknown = sorted(
+        set(params) - {"projection", "theme", "focus", "depth", "lang", "max_nodes", "max_edges"}
+    )
+    if unknown:
+        raise UsageError(f"unknown parameter {unknown[0]!r}")
+    projection = params.get("projection", "full")
+    if projection not in network.PROJECTIONS:
+        raise UsageError(
+            f"projection {projection!r}: choose one of {', '.join(network.PROJECTIONS)}"
+        )
+    lang = params.get("lang", "fr")
+    if lang not in ("fr", "en"):
+        raise UsageError(f"lang {lang!r}: choose fr or en")
+    theme = network.parse_iri(params["theme"], "theme") if params.get("theme") else None
+    focus = network.parse_iri(params["focus"], "focus") if params.get("focus") else None
+    if theme and focus:
+        raise UsageError("give theme or focus, not both")
+    depth = _int(params.get("depth", "1"), "depth", 0, MAX_DEPTH)
+    max_nodes = _int(params.get("max_nodes", "5000"), "max_nodes", 1, MAX_NODES_LIMIT)
+    max_edges = _int(params.get("max_edges", "20000"), "max_edges", 0, MAX_EDGES_LIMIT)
+    return GraphRequest(projection, theme, focus, depth, lang, max_nodes, max_edges)
+
+
+def _int(raw: str, name: str, low: int, high: int) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise UsageError(f"{name} {raw!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise UsageError(f"{name} {value} is not between {low} and {high}")
+    return value
+
+
+class NotInNetwork(UsageError):
+    """The theme or focus IRI is not a node of the projection."""
+
+
+CACHE_SIZE = 16
+_cache: OrderedDict[tuple[object, ...], str] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def cached_render(store: Store, settings: Settings, wanted: GraphRequest, path: str) -> str:
+    """`render`, remembered per store directory: a new build is a new directory, so a new key.
+
+    Stores without a directory (in memory, remote endpoints) are rendered on every request.
+    """
+    location = getattr(store, "path", None)
+    if location is None:
+        return render(store, settings, wanted, path)
+    key = (id(store), str(location), settings.base_iri, wanted, path)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    html = render(store, settings, wanted, path)
+    with _cache_lock:
+        _cache[key] = html
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return html
+
+
+def render(store: Store, settings: Settings, wanted: GraphRequest, path: str) -> str:
+    """The page for one request (blocking: run it in a thread)."""
+    research = network.load_network(store)
+    graph = network.project(research, wanted.projection)
+    title = "villegraph"
+    try:
+        if wanted.focus:
+            graph = network.ego(graph, wanted.focus, wanted.depth)
+            title += " — " + graph.nodes[wanted.focus].get("label_" + wanted.lang, wanted.focus)
+        elif wanted.theme:
+            graph = network.theme_view(graph, wanted.theme)
+            title += " — " + graph.nodes[wanted.theme].get("label_" + wanted.lang, wanted.theme)
+    except UsageError as error:
+        raise NotInNetwork(str(error)) from None
+    graph.graph["projection"] = wanted.projection
+    analysis = network.analyse(graph, research)
+    options = viz.VizOptions(
+        lang=wanted.lang,
+        title=title,
+        max_nodes=wanted.max_nodes,
+        max_edges=wanted.max_edges,
+        base_iri=settings.base_iri,
+        link_prefix="/",
+        graph_path=path,
+        focus=wanted.focus,
+    )
+    return viz.page(graph, analysis, options)
+
+
+async def graph_page(request: Request) -> Response:
+    """GET /graph/: the network page."""
+    try:
+        wanted = parse_request(dict(request.query_params))
+    except UsageError as error:
+        return PlainTextResponse(f"{error}\n", status_code=400)
+    store: Store = request.app.state.store
+    settings: Settings = request.app.state.settings
+    try:
+        html = await anyio.to_thread.run_sync(
+            cached_render, store, settings, wanted, request.url.path
+        )
+    except NotInNetwork as error:
+        return PlainTextResponse(f"{error}\n", status_code=404)
+    except StoreError as error:
+        return PlainTextResponse(f"the store failed: {error}\n", status_code=503)
+    return HTMLResponse(
+        html,
+        headers={
+            "Content-Security-Policy": viz.content_security_policy(),
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+        },
+    )
+
+
+routes = [Route("/", graph_page, methods=["GET", "HEAD"], name="graph")]
+
+__all__ = ["GraphRequest", "cached_render", "parse_request", "render", "routes"]

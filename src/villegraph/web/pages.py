@@ -1,0 +1,342 @@
+"""Linked-data pages: every minted IRI dereferences here, as HTML or RDF.
+
+Pattern (303, for slash IRIs): `GET /{kind}/{slug}` answers `303 See Other` to the document
+`/{kind}/{slug}.html`, `.ttl`, `.nt` or `.jsonld` chosen by `Accept` (`Vary: Accept`; 406 when
+none fits); the documents answer 200 directly. Ontology terms (`vg:` hash IRIs) are described on
+`/def`. Every page reads the graph through the `Store` interface only, so it works on a remote
+endpoint too; every value from the data reaches the page through autoescaped templates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import anyio.to_thread
+import jinja2
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Identifier
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from villegraph.formats import JSONLD, NTRIPLES, TURTLE, negotiate
+from villegraph.namespaces import ONTOLOGY_IRI, prefixes_for
+from villegraph.store import Store
+from villegraph.web.sparql import FORMAT_BY_TYPE
+
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("villegraph.web", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+KINDS = (
+    "person",
+    "org",
+    "event",
+    "talk",
+    "membership",
+    "role",
+    "place",
+    "programme",
+    "theme",
+    "source",
+    "contact",
+    "graph",
+    "derived",
+)
+DOCUMENT_SUFFIXES = {
+    ".html": "text/html",
+    ".ttl": TURTLE.media_type,
+    ".nt": NTRIPLES.media_type,
+    ".jsonld": JSONLD.media_type,
+}
+SUFFIX_BY_TYPE = {v: k for k, v in DOCUMENT_SUFFIXES.items()}
+LANGUAGES = ("fr", "en")
+SAFE_PATH = re.compile(r"[A-Za-z0-9._~\-]+(/[A-Za-z0-9._~\-]+)*")
+"""Paths that can name a minted resource; anything else is a 404 without touching the store."""
+LABEL_PATH = (
+    "<http://www.w3.org/2004/02/skos/core#prefLabel>|<http://www.w3.org/2000/01/rdf-schema#label>"
+    "|<http://xmlns.com/foaf/0.1/name>|<http://purl.org/dc/terms/title>"
+)
+
+
+def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render a template (autoescaped) into an HTML response."""
+    html = TEMPLATES.get_template(name).render(**context)
+    return HTMLResponse(html, status_code=status, headers={"Vary": "Accept"})
+
+
+def chosen_language(request: Request) -> str:
+    """The page language: `?lang=`, else the first of Accept-Language we have, else French."""
+    asked = request.query_params.get("lang", "")
+    if asked in LANGUAGES:
+        return asked
+    for part in request.headers.get("accept-language", "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return "fr"
+
+
+def pick_label(labels: list[Literal], language: str) -> str | None:
+    """The label in `language`, else the other page language, else language-less, else any."""
+    if not labels:
+        return None
+    order = [language, *(code for code in LANGUAGES if code != language), None]
+    for wanted in order:
+        for label in labels:
+            if (label.language or None) == wanted:
+                return str(label)
+    return str(labels[0])
+
+
+class Linker:
+    """Maps IRIs of the graph to this server's paths and to short display names."""
+
+    def __init__(self, base_iri: str) -> None:
+        self.base = base_iri
+        self.prefixes = sorted(prefixes_for(base_iri).items(), key=lambda kv: -len(kv[1]))
+
+    def href(self, iri: str) -> str | None:
+        if iri.startswith(ONTOLOGY_IRI + "#") or iri == ONTOLOGY_IRI:
+            return "/def" + iri[len(ONTOLOGY_IRI) :]
+        if iri.startswith(self.base):
+            local = iri[len(self.base) :]
+            kind, _, rest = local.partition("/")
+            if kind in KINDS and SAFE_PATH.fullmatch(rest):
+                return "/" + local
+        return None
+
+    def curie(self, iri: str) -> str:
+        for prefix, namespace in self.prefixes:
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                return f"{prefix}:{iri[len(namespace) :]}"
+        return iri
+
+    def iri_for_path(self, path: str) -> str:
+        return self.base + path.lstrip("/")
+
+
+@dataclass
+class Term:
+    """A term ready for a template: text, optional link, and the raw IRI/literal details."""
+
+    text: str
+    href: str | None = None
+    iri: str | None = None
+    language: str | None = None
+    datatype: str | None = None
+
+
+@dataclass
+class Description:
+    """What a resource page shows."""
+
+    iri: str
+    label: str
+    labels: list[Literal] = field(default_factory=list)
+    types: list[Term] = field(default_factory=list)
+    outgoing: list[tuple[Term, Term]] = field(default_factory=list)
+    incoming: list[tuple[Term, Term]] = field(default_factory=list)
+    evidence: list[dict[str, Term]] = field(default_factory=list)
+    passages: list[dict[str, Any]] = field(default_factory=list)
+
+
+Q_OUT = f"""SELECT ?s ?p ?o ?label WHERE {{ ?s ?p ?o OPTIONAL {{ ?o {LABEL_PATH} ?label }} }}
+LIMIT 5000"""
+Q_IN = f"""SELECT ?s ?x ?p ?label WHERE {{ ?x ?p ?s OPTIONAL {{ ?x {LABEL_PATH} ?label }} }}
+LIMIT 2000"""
+Q_PLABEL = """SELECT ?s ?p ?label WHERE {
+  { SELECT DISTINCT ?s ?p WHERE { { ?s ?p ?o } UNION { ?o ?p ?s } } }
+  ?p <http://www.w3.org/2000/01/rdf-schema#label> ?label }"""
+Q_EVIDENCE = f"""PREFIX vg: <{ONTOLOGY_IRI}#>
+SELECT ?s ?theme ?evidence ?rule ?tlabel ?elabel WHERE {{
+  ?a vg:agent ?s ; vg:theme ?theme ; vg:evidence ?evidence .
+  OPTIONAL {{ ?a vg:derivedBy ?rule }}
+  OPTIONAL {{ ?theme {LABEL_PATH} ?tlabel }}
+  OPTIONAL {{ ?evidence {LABEL_PATH} ?elabel }}
+}} LIMIT 1000"""
+Q_PASSAGES = f"""PREFIX vg: <{ONTOLOGY_IRI}#>
+SELECT ?s ?passage ?text ?start ?end ?path WHERE {{
+  ?s <http://www.w3.org/ns/prov#wasDerivedFrom> ?passage .
+  ?passage <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ?text .
+  OPTIONAL {{ ?passage vg:startLine ?start }} OPTIONAL {{ ?passage vg:endLine ?end }}
+  OPTIONAL {{ ?passage <http://purl.org/dc/terms/isPartOf>/vg:localCopy ?path }}
+}} ORDER BY ?start LIMIT 100"""
+Q_EXISTS = "ASK { { ?s ?p ?o } UNION { ?o ?p ?s } }"
+
+
+def _term(node: Identifier, labels: list[Literal], linker: Linker, language: str) -> Term:
+    if isinstance(node, URIRef):
+        iri = str(node)
+        return Term(pick_label(labels, language) or linker.curie(iri), linker.href(iri), iri)
+    if isinstance(node, Literal):
+        datatype = linker.curie(str(node.datatype)) if node.datatype else None
+        return Term(str(node), None, None, node.language, datatype)
+    return Term(f"_:{node}", None, None)
+
+
+def _grouped(rows: list[tuple], language: str, linker: Linker) -> list[tuple[Identifier, ...]]:
+    """Rows (key..., node, label) with one entry per (key..., node), labels gathered."""
+    labels: dict[tuple, list[Literal]] = defaultdict(list)
+    for row in rows:
+        key = tuple(row[:-1])
+        labels.setdefault(key, [])
+        if isinstance(row[-1], Literal):
+            labels[key].append(row[-1])
+    return [(*key, labels[key]) for key in labels]
+
+
+def describe(store: Store, iri: str, linker: Linker, language: str) -> Description | None:
+    """Gather a resource's description, or None when the graph does not mention it."""
+    subject = {"s": URIRef(iri)}
+    if not store.ask(Q_EXISTS, subject):
+        return None
+    plabels: dict[str, list[Literal]] = defaultdict(list)
+    for _, p, label in store.select(Q_PLABEL, subject).rows:
+        plabels[str(p)].append(label)
+
+    def prop(p: Identifier) -> Term:
+        return _term(p, plabels.get(str(p), []), linker, language)
+
+    out_rows = [row[1:] for row in store.select(Q_OUT, subject).rows]
+    found = Description(iri, linker.curie(iri))
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    label_props = {str(x) for x in LABEL_PATH.replace("<", "").replace(">", "").split("|")}
+    for p, o, labels in _grouped(out_rows, language, linker):
+        if str(p) in label_props and isinstance(o, Literal):
+            found.labels.append(o)
+        if str(p) == rdf_type:
+            found.types.append(_term(o, labels, linker, language))
+        else:
+            found.outgoing.append((prop(p), _term(o, labels, linker, language)))
+    in_rows = [row[1:] for row in store.select(Q_IN, subject).rows]
+    for x, p, labels in _grouped([(r[0], r[1], r[2]) for r in in_rows], language, linker):
+        found.incoming.append((_term(x, labels, linker, language), prop(p)))
+    found.label = pick_label(found.labels, language) or linker.curie(iri)
+    facts: dict[tuple, tuple[list[Literal], list[Literal]]] = {}
+    for row in store.select(Q_EVIDENCE, subject).dicts():
+        key = (row["theme"], row["evidence"], row.get("rule"))
+        theme_labels, evidence_labels = facts.setdefault(key, ([], []))
+        for name, bucket in (("tlabel", theme_labels), ("elabel", evidence_labels)):
+            if isinstance(row.get(name), Literal) and row[name] not in bucket:
+                bucket.append(row[name])
+    for (theme, evidence, rule), (theme_labels, evidence_labels) in facts.items():
+        found.evidence.append(
+            {
+                "theme": _term(theme, theme_labels, linker, language),
+                "evidence": _term(evidence, evidence_labels, linker, language),
+                "rule": _term(rule, [], linker, language) if rule is not None else None,
+            }
+        )
+    found.evidence.sort(key=lambda e: (e["theme"].text, e["evidence"].text))
+    for row in store.select(Q_PASSAGES, subject).dicts():
+        found.passages.append(
+            {
+                "passage": _term(row["passage"], [], linker, language),
+                "text": str(row["text"]),
+                "start": str(row.get("start", "")),
+                "end": str(row.get("end", "")),
+                "path": str(row.get("path", "")),
+            }
+        )
+    found.outgoing.sort(key=lambda pair: (pair[0].text, pair[1].text))
+    found.incoming.sort(key=lambda pair: (pair[1].text, pair[0].text))
+    return found
+
+
+Q_DOC_OUT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+Q_DOC_IN = "CONSTRUCT { ?x ?p ?s } WHERE { ?x ?p ?s }"
+Q_DOC_BNODES = "CONSTRUCT { ?b ?q ?v } WHERE { ?s ?p ?b FILTER(isBlank(?b)) ?b ?q ?v }"
+
+
+def document_graph(store: Store, iri: str, base_iri: str) -> Graph:
+    """The RDF document about `iri`: its outgoing and incoming triples, blank nodes expanded."""
+    graph = Graph()
+    for prefix, namespace in prefixes_for(base_iri).items():
+        graph.bind(prefix, namespace)
+    subject = {"s": URIRef(iri)}
+    for query in (Q_DOC_OUT, Q_DOC_IN, Q_DOC_BNODES):
+        for triple in store.construct(query, subject):
+            graph.add(triple)
+    return graph
+
+
+def not_found(request: Request, what: str) -> Response:
+    """The 404 page (HTML for browsers, one line of text otherwise)."""
+    if negotiate(request.headers.get("accept"), ["text/html", "text/plain"]) == "text/html":
+        return render("error.html", 404, title="Not found", message=what, lang="fr")
+    return Response(f"not found: {what}\n", status_code=404, media_type="text/plain")
+
+
+async def resource(request: Request) -> Response:
+    """`/{kind}/{slug}` (303 to a document) and `/{kind}/{slug}.{html,ttl,nt,jsonld}`."""
+    kind = request.path_params["kind"]
+    rest = request.path_params["rest"]
+    settings = request.app.state.settings
+    store: Store = request.app.state.store
+    linker = Linker(settings.base_iri)
+    suffix = Path(rest).suffix
+    if kind not in KINDS or not SAFE_PATH.fullmatch(rest):
+        return not_found(request, request.url.path)
+    if suffix in DOCUMENT_SUFFIXES:
+        slug, media_type = rest[: -len(suffix)], DOCUMENT_SUFFIXES[suffix]
+    else:
+        slug, media_type = rest, None
+    iri = linker.iri_for_path(f"{kind}/{slug}")
+    exists = await anyio.to_thread.run_sync(store.ask, Q_EXISTS, {"s": URIRef(iri)})
+    if not exists:
+        return not_found(request, iri)
+    if media_type is None:
+        chosen = negotiate(request.headers.get("accept"), list(DOCUMENT_SUFFIXES.values()))
+        if chosen is None:
+            offered = ", ".join(DOCUMENT_SUFFIXES.values())
+            return Response(
+                f"not acceptable; offered: {offered}\n",
+                406,
+                media_type="text/plain",
+                headers={"Vary": "Accept"},
+            )
+        location = f"/{kind}/{slug}{SUFFIX_BY_TYPE[chosen]}"
+        return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
+    if media_type != "text/html":
+        graph = await anyio.to_thread.run_sync(document_graph, store, iri, settings.base_iri)
+        body = graph.serialize(format=FORMAT_BY_TYPE[media_type].rdflib, encoding="utf-8")
+        return Response(body, media_type=media_type)
+    language = chosen_language(request)
+    found = await anyio.to_thread.run_sync(describe, store, iri, linker, language)
+    if found is None:
+        return not_found(request, iri)
+    return render(
+        "resource.html",
+        r=found,
+        lang=language,
+        path=f"/{kind}/{slug}",
+        documents=[(s, s.lstrip(".")) for s in DOCUMENT_SUFFIXES if s != ".html"],
+        network_href="/graph/?focus=" + _quote(iri),
+    )
+
+
+def _quote(text: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text, safe="")
+
+
+__all__ = [
+    "KINDS",
+    "TEMPLATES",
+    "Description",
+    "Linker",
+    "Term",
+    "chosen_language",
+    "describe",
+    "document_graph",
+    "not_found",
+    "pick_label",
+    "render",
+    "resource",
+]

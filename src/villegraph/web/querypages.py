@@ -1,0 +1,239 @@
+"""Query pages: `/query` (YASGUI editor plus a plain form that works without JavaScript) and
+`/queries/NAME` (a canned query with a form for its parameters and the result table)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import anyio.to_thread
+from rdflib import Literal, URIRef
+from starlette.requests import Request
+from starlette.responses import Response
+
+from villegraph.errors import QueryError, QueryTimeout, StoreError
+from villegraph.store import SelectResult, Store
+from villegraph.web.pages import Linker, Term, chosen_language, not_found, render
+from villegraph.web.safety import UnsafeRequest, check_query
+
+EXAMPLE = """PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+SELECT ?person ?name WHERE {
+  ?person a foaf:Person ; foaf:name ?name .
+} ORDER BY ?name LIMIT 50"""
+
+
+def _cells(result: SelectResult, linker: Linker) -> list[list[Term | None]]:
+    table = []
+    for row in result.rows:
+        cells: list[Term | None] = []
+        for term in row:
+            if term is None:
+                cells.append(None)
+            elif isinstance(term, URIRef):
+                cells.append(Term(linker.curie(str(term)), linker.href(str(term)), str(term)))
+            elif isinstance(term, Literal):
+                cells.append(Term(str(term), None, None, term.language))
+            else:
+                cells.append(Term(f"_:{term}"))
+        table.append(cells)
+    return table
+
+
+def _run_select(store: Store, query: str, settings: Any) -> SelectResult | bool | str:
+    form = check_query(query, set(store.graphs()))
+    if form == "SELECT":
+        return store.select(query, timeout=settings.timeout, max_rows=settings.max_rows)
+    if form == "ASK":
+        return store.ask(query, timeout=settings.timeout)
+    graph = store.construct(query, timeout=settings.timeout)
+    return graph.serialize(format="turtle")
+
+
+async def query_page(request: Request) -> Response:
+    """The query UI; with `?query=` it also shows the answer as an HTML table."""
+    state = request.app.state
+    language = chosen_language(request)
+    query = request.query_params.get("query")
+    context: dict[str, Any] = {
+        "query": query or EXAMPLE,
+        "error": None,
+        "table": None,
+        "variables": [],
+        "boolean": None,
+        "graph_text": None,
+        "truncated": False,
+        "links": [],
+    }
+    status = 200
+    if query:
+        try:
+            answer = await anyio.to_thread.run_sync(_run_select, state.store, query, state.settings)
+        except (UnsafeRequest, QueryError) as refused:
+            context["error"], status = str(refused), 400
+        except QueryTimeout as late:
+            context["error"], status = str(late), 504
+        except StoreError as failed:
+            context["error"], status = f"store unavailable: {failed}", 503
+        else:
+            if isinstance(answer, SelectResult):
+                context["variables"] = answer.variables
+                context["table"] = _cells(answer, Linker(state.settings.base_iri))
+                context["truncated"] = answer.truncated
+            elif isinstance(answer, bool):
+                context["boolean"] = answer
+            else:
+                context["graph_text"] = answer
+            context["links"] = [
+                (label, "/sparql?" + urlencode({"query": query, "format": fmt}))
+                for label, fmt in (("CSV", "csv"), ("JSON", "json"), ("TSV", "tsv"))
+            ]
+    return render("query.html", status, lang=language, path="/query", **context)
+
+
+def _catalogue(settings: Any) -> Any:
+    from villegraph.queries import Catalogue
+
+    return Catalogue.load(settings.queries_dir, base_iri=settings.base_iri)
+
+
+Q_CHOICES = """SELECT ?class ?x ?label WHERE {
+  ?x a ?class
+  OPTIONAL {
+    ?x <http://www.w3.org/2004/02/skos/core#prefLabel>|<http://xmlns.com/foaf/0.1/name> ?label
+  }
+} ORDER BY ?label LIMIT 1000"""
+CHOICE_CLASSES = {
+    "theme": "http://www.w3.org/2004/02/skos/core#Concept",
+    "person": "http://xmlns.com/foaf/0.1/Person",
+    "org": "http://www.w3.org/ns/org#Organization",
+}
+
+
+def _choices(store: Store, param: Any, language: str) -> list[tuple[str, str]]:
+    """Values offered for a parameter: themes, people or organisations, or the page languages."""
+    name = param.name
+    if getattr(param, "kind", "").startswith("lang"):
+        return [("fr", "français"), ("en", "English")]
+    if getattr(param, "kind", "iri") != "iri":
+        return []
+    for key, class_iri in CHOICE_CLASSES.items():
+        if key in name:
+            seen: dict[str, str] = {}
+            for _, x, label in store.select(Q_CHOICES, {"class": URIRef(class_iri)}).rows:
+                if isinstance(label, Literal) and label.language in (None, language):
+                    seen[str(x)] = str(label)
+                else:
+                    seen.setdefault(str(x), str(label) if label is not None else str(x))
+            kept = {k: v for k, v in seen.items() if key != "theme" or "/theme/" in k}
+            return sorted(kept.items(), key=lambda kv: kv[1].lower())
+    return []
+
+
+async def canned_index(request: Request) -> Response:
+    """`/queries/`: the canned queries."""
+    state = request.app.state
+    try:
+        catalogue = await anyio.to_thread.run_sync(_catalogue, state.settings)
+    except (ImportError, QueryError) as missing:
+        return render("error.html", 503, title="Queries", message=str(missing), lang="en")
+    queries = [catalogue[name] for name in sorted(_names(catalogue))]
+    return render("queries.html", lang="en", path="/queries/", queries=queries)
+
+
+def _names(catalogue: Any) -> list[str]:
+    if hasattr(catalogue, "names"):
+        names = catalogue.names
+        return list(names() if callable(names) else names)
+    return list(catalogue)
+
+
+def _run_canned(store: Store, query: Any, raw: dict[str, str], settings: Any) -> SelectResult:
+    from villegraph.queries import run_canned
+
+    given = {name: value for name, value in raw.items() if value.strip()}
+    return run_canned(store, query, given, timeout=settings.timeout, max_rows=settings.max_rows)
+
+
+async def canned(request: Request) -> Response:
+    """`/queries/NAME`: a parameter form, the result table and links to CSV/JSON."""
+    state = request.app.state
+    language = chosen_language(request)
+    name = request.path_params["name"]
+    try:
+        catalogue = await anyio.to_thread.run_sync(_catalogue, state.settings)
+        query = catalogue[name]
+    except (KeyError, QueryError):
+        return not_found(request, request.url.path)
+    params = list(getattr(query, "params", []) or [])
+    raw = {p.name: request.query_params.get(p.name, "") for p in params}
+    choices = {}
+    for p in params:
+        choices[p.name] = await anyio.to_thread.run_sync(_choices, state.store, p, language)
+    context: dict[str, Any] = {
+        "q": query,
+        "params": params,
+        "raw": raw,
+        "choices": choices,
+        "table": None,
+        "variables": [],
+        "error": None,
+        "links": [],
+        "truncated": False,
+    }
+    status = 200
+    ready = all(raw[p.name].strip() for p in params if getattr(p, "required", True))
+    if ready:
+        try:
+            result = await anyio.to_thread.run_sync(
+                _run_canned, state.store, query, raw, state.settings
+            )
+        except QueryError as bad:
+            context["error"], status = str(bad), 400
+        except QueryTimeout as late:
+            context["error"], status = str(late), 504
+        else:
+            context["variables"] = result.variables
+            context["table"] = _cells(result, Linker(state.settings.base_iri))
+            context["truncated"] = result.truncated
+            context["links"] = [
+                (label, f"/queries/{name}.{fmt}?" + urlencode(raw))
+                for label, fmt in (("CSV", "csv"), ("JSON", "json"))
+            ]
+    return render("canned.html", status, lang=language, path=f"/queries/{name}", **context)
+
+
+__all__ = ["EXAMPLE", "canned", "canned_download", "canned_index", "query_page"]
+
+
+async def canned_download(request: Request) -> Response:
+    """`/queries/NAME.csv` and `/queries/NAME.json`: the canned query's result as a file."""
+    from villegraph.terms import to_oxigraph
+    from villegraph.web import results
+
+    state = request.app.state
+    name, fmt = request.path_params["name"], request.path_params["fmt"]
+    media_type = {"csv": results.CSV, "json": results.SPARQL_JSON, "tsv": results.TSV}.get(fmt)
+    try:
+        catalogue = await anyio.to_thread.run_sync(_catalogue, state.settings)
+        query = catalogue[name]
+    except (KeyError, QueryError):
+        return not_found(request, request.url.path)
+    if media_type is None:
+        return not_found(request, request.url.path)
+    raw = {p.name: request.query_params.get(p.name, "") for p in getattr(query, "params", [])}
+    try:
+        found = await anyio.to_thread.run_sync(_run_canned, state.store, query, raw, state.settings)
+    except QueryError as bad:
+        return Response(f"{bad}\n", 400, media_type="text/plain")
+    except QueryTimeout as late:
+        return Response(f"{late}\n", 504, media_type="text/plain")
+    rows = ([None if t is None else to_oxigraph(t) for t in row] for row in found.rows)
+    out = results.select(
+        found.variables,
+        rows,
+        media_type,
+        max_rows=state.settings.max_rows,
+        max_bytes=state.settings.max_bytes,
+    )
+    headers = {"X-Villegraph-Truncated": "true"} if out.truncated or found.truncated else {}
+    return Response(out.body, media_type=media_type, headers=headers)

@@ -1,0 +1,344 @@
+"""The SPARQL 1.1 Protocol endpoint `/sparql` (query operation only; the endpoint is read-only).
+
+GET `?query=`, POST form-encoded and POST `application/sparql-query`; results by `Accept` or by
+the `format` parameter; GET without a query answers with a Service Description (or, for a
+browser, the query page). Every refusal is a 4xx with a one-line plain-text message; a query
+past its deadline is a 504; an unexpected failure is logged and answered with a bare 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+import anyio.to_thread
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, VOID
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from villegraph.errors import QueryError, QueryTimeout, StoreError
+from villegraph.formats import JSONLD, NTRIPLES, RDFXML, TURTLE, negotiate
+from villegraph.namespaces import prefixes_for
+from villegraph.store import Store
+from villegraph.terms import to_oxigraph
+from villegraph.web import results
+from villegraph.web.engine import PooledStore, WorkerFailed
+from villegraph.web.safety import UnsafeRequest, check_query
+
+LOG = logging.getLogger("villegraph.web")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+MAX_QUERY_BYTES = 1_000_000
+"""Largest query text accepted (bytes); more is answered with 413."""
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+
+
+class ProtocolError(Exception):
+    """A request the protocol refuses, with the status and message to answer."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class ProtocolRequest:
+    """The parts of a SPARQL protocol request that matter here."""
+
+    query: str | None
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    format: str | None = None
+
+
+def error(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
+    """A plain-text error answer; the message is one line."""
+    line = " ".join(message.split())[:2000]
+    return PlainTextResponse(line + "\n", status_code=status, headers=dict(headers or {}))
+
+
+def _one(params: Mapping[str, list[str]], name: str) -> str | None:
+    values = params.get(name, [])
+    if len(values) > 1:
+        raise ProtocolError(
+            400, f"the request has {len(values)} '{name}' parameters; one is allowed"
+        )
+    return values[0] if values else None
+
+
+def _media_type(request: Request) -> tuple[str, str | None]:
+    header = request.headers.get("content-type", "")
+    parts = [p.strip() for p in header.split(";")]
+    charset = None
+    for param in parts[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return parts[0].lower(), charset
+
+
+async def _body(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_QUERY_BYTES:
+        raise ProtocolError(413, f"request body over {MAX_QUERY_BYTES} bytes")
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_QUERY_BYTES:
+            raise ProtocolError(413, f"request body over {MAX_QUERY_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _decode(data: bytes, charset: str | None) -> str:
+    if charset not in (None, "utf-8", "utf8"):
+        raise ProtocolError(415, f"charset {charset!r} is not supported; send UTF-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(400, f"the request body is not UTF-8: {exc.reason}") from None
+
+
+async def parse_request(request: Request) -> ProtocolRequest:
+    """Read a protocol request from GET parameters or a POST body; raise ProtocolError."""
+    url_params = parse_qs(request.url.query, keep_blank_values=True)
+    if request.method == "GET":
+        params = url_params
+    elif request.method == "POST":
+        media_type, charset = _media_type(request)
+        body = await _body(request)
+        if media_type == FORM:
+            try:
+                form = parse_qs(_decode(body, charset), keep_blank_values=True, errors="strict")
+            except UnicodeDecodeError:
+                raise ProtocolError(
+                    400, "the form holds percent-escapes that are not UTF-8"
+                ) from None
+            params = {k: url_params.get(k, []) + form.get(k, []) for k in {*url_params, *form}}
+        elif media_type == DIRECT:
+            if "query" in url_params:
+                raise ProtocolError(400, "a direct POST carries the query in its body only")
+            params = {**url_params, "query": [_decode(body, charset)]}
+        elif media_type == UPDATE:
+            raise ProtocolError(403, "SPARQL Update is refused: this endpoint is read-only")
+        elif not media_type:
+            raise ProtocolError(415, f"POST needs a Content-Type: {FORM} or {DIRECT}")
+        else:
+            raise ProtocolError(
+                415, f"unsupported Content-Type {media_type!r}; use {FORM} or {DIRECT}"
+            )
+    else:
+        raise ProtocolError(405, f"method {request.method} is not allowed; use GET or POST")
+    if params.get("update"):
+        raise ProtocolError(403, "SPARQL Update is refused: this endpoint is read-only")
+    for name in ("using-graph-uri", "using-named-graph-uri"):
+        if params.get(name):
+            raise ProtocolError(403, f"{name} belongs to SPARQL Update, which is refused here")
+    query = _one(params, "query")
+    if query is not None and len(query.encode("utf-8")) > MAX_QUERY_BYTES:
+        raise ProtocolError(413, f"query over {MAX_QUERY_BYTES} bytes")
+    return ProtocolRequest(
+        query=query,
+        default_graphs=params.get("default-graph-uri", []),
+        named_graphs=params.get("named-graph-uri", []),
+        format=(params.get("format") or [None])[0],
+    )
+
+
+def _truncation_headers(answer: Mapping[str, Any]) -> dict[str, str]:
+    headers = {"Vary": "Accept", "X-Villegraph-Rows": str(answer.get("rows", 0))}
+    if answer.get("truncated"):
+        headers["X-Villegraph-Truncated"] = "true"
+        headers["Warning"] = '199 villegraph "result truncated at the server\'s row or byte cap"'
+    return headers
+
+
+def _run_generic(
+    store: Store, form: str, parsed: ProtocolRequest, accept: str | None, settings: Any
+) -> dict[str, Any]:
+    """Run a protocol query through any Store (e.g. a remote endpoint) and serialise it here."""
+    if parsed.default_graphs or parsed.named_graphs:
+        raise ProtocolError(400, "default-graph-uri/named-graph-uri need the embedded store")
+    kind = {"SELECT": "select", "ASK": "ask"}.get(form, "graph")
+    media_type = results.choose(kind, accept, parsed.format)
+    if media_type is None:
+        return {"status": "not_acceptable", "kind": kind}
+    query = parsed.query or ""
+    caps = {"max_rows": settings.max_rows, "max_bytes": settings.max_bytes}
+    if kind == "select":
+        found = store.select(query, timeout=settings.timeout, max_rows=settings.max_rows)
+        rows = ([None if t is None else to_oxigraph(t) for t in row] for row in found.rows)
+        out = results.select(found.variables, rows, media_type, **caps)
+        truncated = out.truncated or found.truncated
+    elif kind == "ask":
+        out = results.boolean(store.ask(query, timeout=settings.timeout), media_type)
+        truncated = False
+    else:
+        import pyoxigraph as ox
+
+        graph = store.construct(query, timeout=settings.timeout)
+        triples = (ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in graph)
+        out = results.graph(triples, media_type, **caps)
+        truncated = out.truncated
+    return {
+        "status": "ok",
+        "media_type": out.media_type,
+        "body": out.body,
+        "rows": out.rows,
+        "truncated": truncated,
+    }
+
+
+def _execute(
+    store: Store,
+    form: str,
+    parsed: ProtocolRequest,
+    accept: str | None,
+    settings: Any,
+    base_iri: str | None = None,
+) -> dict[str, Any]:
+    if isinstance(store, PooledStore):
+        request = {
+            "query": parsed.query,
+            "accept": accept,
+            "format": parsed.format,
+            "default_graphs": parsed.default_graphs,
+            "named_graphs": parsed.named_graphs,
+            "max_rows": settings.max_rows,
+            "max_bytes": settings.max_bytes,
+            "prefixes": prefixes_for(settings.base_iri),
+            "base_iri": base_iri,
+        }
+        return store.protocol(request, settings.timeout)
+    return _run_generic(store, form, parsed, accept, settings)
+
+
+def service_description(endpoint: str, store: Store) -> Graph:
+    """The SPARQL Service Description of this endpoint."""
+    graph = Graph()
+    graph.bind("sd", SD)
+    graph.bind("void", VOID)
+    service = URIRef(endpoint)
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, service))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    for fmt in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "JSON-LD",
+    ):
+        graph.add((service, SD.resultFormat, FORMATS[fmt]))
+    dataset = BNode()
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    default = BNode()
+    graph.add((dataset, SD.defaultGraph, default))
+    graph.add((default, RDF.type, SD.Graph))
+    graph.add((default, VOID.triples, Literal(store.triple_count())))
+    for name in store.graphs():
+        named = BNode()
+        graph.add((dataset, SD.namedGraph, named))
+        graph.add((named, SD.name, URIRef(name)))
+    return graph
+
+
+RDF_OFFER = [TURTLE.media_type, NTRIPLES.media_type, JSONLD.media_type, RDFXML.media_type]
+FORMAT_BY_TYPE = {f.media_type: f for f in (TURTLE, NTRIPLES, JSONLD, RDFXML)}
+
+
+def rdf_response(
+    graph: Graph, media_type: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    """Serialise an rdflib graph as `media_type` (one of RDF_OFFER)."""
+    body = graph.serialize(format=FORMAT_BY_TYPE[media_type].rdflib, encoding="utf-8")
+    return Response(body, media_type=media_type, headers={"Vary": "Accept", **(headers or {})})
+
+
+async def sparql_endpoint(request: Request) -> Response:
+    """Route handler for `/sparql`."""
+    app_state = request.app.state
+    store: Store = app_state.store
+    settings = app_state.settings
+    try:
+        parsed = await parse_request(request)
+        accept = request.headers.get("accept")
+        if parsed.query is None:
+            if request.method == "POST":
+                raise ProtocolError(400, "no 'query' parameter in the request")
+            if negotiate(accept, [*RDF_OFFER, "text/html"]) == "text/html":
+                # imported here: the query page module itself builds on this one
+                from villegraph.web.querypages import query_page
+
+                return await query_page(request)
+            chosen = negotiate(accept, RDF_OFFER)
+            if chosen is None:
+                raise ProtocolError(
+                    406, "the service description is offered as " + ", ".join(RDF_OFFER)
+                )
+            endpoint = str(request.url_for("sparql"))
+            graph = await anyio.to_thread.run_sync(service_description, endpoint, store)
+            return rdf_response(graph, chosen)
+        graphs: Sequence[str] = (
+            store.known_graphs()
+            if isinstance(store, PooledStore) and store.known_graphs() is not None
+            else await anyio.to_thread.run_sync(store.graphs)
+        )
+        form = check_query(
+            parsed.query,
+            set(graphs),
+            default_graph_uris=parsed.default_graphs,
+            named_graph_uris=parsed.named_graphs,
+        )
+        answer = await anyio.to_thread.run_sync(
+            _execute, store, form, parsed, accept, settings, str(request.url_for("sparql"))
+        )
+    except ProtocolError as refused:
+        return error(refused.status, refused.message)
+    except UnsafeRequest as refused:
+        return error(400, str(refused))
+    except QueryError as bad:
+        return error(400, str(bad))
+    except QueryTimeout as late:
+        return error(504, f"{late}: simplify the query or add a LIMIT")
+    except WorkerFailed:
+        LOG.exception("query failed in a worker")
+        return error(500, "internal error while running the query (logged)")
+    except StoreError as failed:
+        return error(503, f"store unavailable: {failed}")
+    if answer["status"] == "not_acceptable":
+        offered = {"select": results.SELECT_TYPES, "ask": results.ASK_TYPES}.get(
+            answer["kind"], results.GRAPH_TYPES
+        )
+        return error(406, "acceptable result types: " + ", ".join(offered), {"Vary": "Accept"})
+    media_type = answer["media_type"]
+    charset = "" if media_type.endswith("+xml") else "; charset=utf-8"
+    return Response(
+        answer["body"],
+        headers={"Content-Type": media_type + charset, **_truncation_headers(answer)},
+    )
+
+
+__all__ = [
+    "MAX_QUERY_BYTES",
+    "ProtocolError",
+    "ProtocolRequest",
+    "error",
+    "parse_request",
+    "rdf_response",
+    "service_description",
+    "sparql_endpoint",
+]

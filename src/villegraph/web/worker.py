@@ -1,0 +1,132 @@
+"""The query worker: a process that opens the on-disk store read-only and answers requests.
+
+Runs in a child process started by `villegraph.web.engine.WorkerPool`; a query that runs past
+its deadline is stopped by killing the whole process, which pyoxigraph cannot do from inside.
+Each request is a dict; each answer a dict with `status` "ok", "syntax", "not_acceptable" or
+"error" (an unexpected failure, reported with its type and message, and logged by the server).
+"""
+
+from __future__ import annotations
+
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph as ox
+
+from villegraph.web import results
+
+
+def _dataset_options(request: dict[str, Any]) -> dict[str, Any]:
+    default_graphs = request.get("default_graphs") or []
+    named_graphs = request.get("named_graphs") or []
+    if not default_graphs and not named_graphs:
+        return {"use_default_graph_as_union": request.get("union", True)}
+    return {
+        "default_graph": [ox.NamedNode(g) for g in default_graphs] or [ox.DefaultGraph()],
+        "named_graphs": [ox.NamedNode(g) for g in named_graphs],
+    }
+
+
+def _protocol(store: ox.Store, request: dict[str, Any]) -> dict[str, Any]:
+    answer = store.query(
+        request["query"], base_iri=request.get("base_iri"), **_dataset_options(request)
+    )
+    if isinstance(answer, ox.QueryBoolean):
+        kind = "ask"
+    elif isinstance(answer, ox.QuerySolutions):
+        kind = "select"
+    else:
+        kind = "graph"
+    media_type = results.choose(kind, request.get("accept"), request.get("format"))
+    if media_type is None:
+        return {"status": "not_acceptable", "kind": kind}
+    caps = {"max_rows": request["max_rows"], "max_bytes": request["max_bytes"]}
+    if kind == "ask":
+        out = results.boolean(bool(answer), media_type)
+    elif kind == "select":
+        variables = [v.value for v in answer.variables]
+        rows = ([s[v] for v in variables] for s in answer)
+        out = results.select(variables, rows, media_type, **caps)
+    else:
+        out = results.graph(answer, media_type, prefixes=request.get("prefixes"), **caps)
+    return {
+        "status": "ok",
+        "kind": kind,
+        "media_type": out.media_type,
+        "body": out.body,
+        "rows": out.rows,
+        "truncated": out.truncated,
+    }
+
+
+def _terms(store: ox.Store, request: dict[str, Any]) -> dict[str, Any]:
+    substitutions = {ox.Variable(k): v for k, v in (request.get("bindings") or {}).items()}
+    answer = store.query(
+        request["query"], use_default_graph_as_union=True, substitutions=substitutions or None
+    )
+    if isinstance(answer, ox.QueryBoolean):
+        return {"status": "ok", "kind": "ask", "value": bool(answer)}
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [v.value for v in answer.variables]
+        rows = []
+        truncated = False
+        limit = request.get("max_rows")
+        for solution in answer:
+            if limit is not None and len(rows) >= limit:
+                truncated = True
+                break
+            rows.append(tuple(solution[v] for v in variables))
+        return {
+            "status": "ok",
+            "kind": "select",
+            "variables": variables,
+            "rows": rows,
+            "truncated": truncated,
+        }
+    return {"status": "ok", "kind": "graph", "triples": list(answer)}
+
+
+def _meta(store: ox.Store, request: dict[str, Any]) -> dict[str, Any]:
+    if request["op"] == "graphs":
+        names = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+        return {"status": "ok", "graphs": names}
+    graph = request.get("graph")
+    if graph is None:
+        return {"status": "ok", "count": len(store)}
+    count = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+    return {"status": "ok", "count": count}
+
+
+def handle(store: ox.Store, request: dict[str, Any]) -> dict[str, Any]:
+    """Answer one request; never raises."""
+    try:
+        if request["op"] == "protocol":
+            return _protocol(store, request)
+        if request["op"] == "query":
+            return _terms(store, request)
+        if request["op"] == "ping":
+            return {"status": "ok"}
+        return _meta(store, request)
+    except SyntaxError as error:
+        return {"status": "syntax", "message": str(error)}
+    # Deliberately broad: whatever fails inside the worker is sent back as an "error" answer
+    # so that the server logs it and answers 500, instead of the worker dying silently.
+    except Exception as error:
+        return {"status": "error", "message": f"{type(error).__name__}: {error}"}
+
+
+def main(path: str, conn: Connection) -> None:
+    """Serve requests from `conn` until it closes."""
+    store = ox.Store.read_only(path)
+    conn.send({"status": "ready"})
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        conn.send(handle(store, request))
+
+
+__all__ = ["handle", "main"]

@@ -1,0 +1,148 @@
+"""Dumps: every serialisation reads back to the same graph; VoID/DCAT states the right counts."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
+
+from villegraph.build import build
+from villegraph.config import Settings
+from villegraph.dump import DUMPS, KEEPS_GRAPHS
+from villegraph.infer import infer, load_rules
+from villegraph.load import LoadedDataset, load_dataset, to_rdflib_graph
+
+BASE = "https://w3id.org/villegraph/"
+ETALAB = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
+VG = Namespace("https://w3id.org/villegraph/def#")
+
+
+def _dataset(settings: Settings) -> LoadedDataset:
+    assert settings.ontology_dir is not None
+    dataset = load_dataset(settings)
+    infer(dataset, load_rules(settings.ontology_dir / "rules"))
+    return dataset
+
+
+def _parse_graph(path: Path, rdflib_format: str) -> Graph:
+    with warnings.catch_warnings():
+        # rdflib 7.6's own JSON-LD parser builds a (deprecated) ConjunctiveGraph internally
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return Graph().parse(data=path.read_bytes(), format=rdflib_format)
+
+
+def _assert_round_trip(dist: Path, dataset: LoadedDataset) -> None:
+    union = to_rdflib_graph(dataset)
+    for name, rdf_format in DUMPS.items():
+        path = dist / name
+        if name in KEEPS_GRAPHS:
+            parsed = Dataset()
+            with warnings.catch_warnings():
+                # rdflib 7.6's Dataset.parse uses its own deprecated default_context
+                warnings.simplefilter("ignore", DeprecationWarning)
+                parsed.parse(data=path.read_bytes(), format=rdf_format.rdflib)
+            names = {str(g.identifier) for g in parsed.graphs() if len(g)}
+            assert names == set(dataset.graph_counts()), name
+            for iri in names:
+                expected = to_rdflib_graph(dataset, [iri])
+                got = parsed.graph(URIRef(iri))
+                assert isomorphic(Graph() + got, expected), f"{name}: graph {iri} differs"
+        else:
+            parsed_graph = _parse_graph(path, rdf_format.rdflib)
+            assert len(parsed_graph) == len(union), name
+            assert isomorphic(parsed_graph, union), f"{name} does not read back the same"
+
+
+def test_small_project_dumps_round_trip(pipeline_settings: Settings) -> None:
+    report = build(pipeline_settings)
+    _assert_round_trip(report.out_dir, _dataset(pipeline_settings))
+
+
+def test_real_build_dumps_round_trip(built_dist: Path, settings: Settings) -> None:
+    _assert_round_trip(built_dist, _dataset(settings))
+
+
+def test_turtle_keeps_datatypes_and_uses_prefixes(built_dist: Path) -> None:
+    text = (built_dist / "villegraph.ttl").read_text(encoding="utf-8")
+    assert "@prefix vg: <https://w3id.org/villegraph/def#> ." in text
+    assert "@prefix vgr:" not in text  # minted IRIs are written in full, see dump.py
+    graph = Graph().parse(built_dist / "villegraph.ttl")
+    numbers = set(graph.objects(None, VG.sessionNumber))
+    assert numbers and all(n.datatype == XSD.positiveInteger for n in numbers)
+
+
+def test_small_project_literals_survive_dumps(pipeline_settings: Settings) -> None:
+    report = build(pipeline_settings)
+    for name in ("villegraph.nt", "villegraph.nq"):
+        text = (report.out_dir / name).read_text(encoding="utf-8")
+        assert '"01"^^<http://www.w3.org/2001/XMLSchema#positiveInteger>' in text, name
+        assert '"1.50"^^<http://www.w3.org/2001/XMLSchema#decimal>' in text, name
+
+
+def _void(dist: Path) -> Graph:
+    return Graph().parse(dist / "void.ttl", format="turtle")
+
+
+def test_void_counts_and_subsets(built_dist: Path) -> None:
+    info = json.loads((built_dist / "build.json").read_text(encoding="utf-8"))
+    void = _void(built_dist)
+    dataset = URIRef(BASE + "dataset")
+    assert (dataset, RDF.type, VOID.Dataset) in void
+    assert (dataset, RDF.type, DCAT.Dataset) in void
+    assert void.value(dataset, VOID.triples).toPython() == info["triples"]
+    subsets = {
+        str(s): void.value(s, VOID.triples).toPython() for s in void.objects(dataset, VOID.subset)
+    }
+    assert subsets == info["graphs"]
+    assert BASE + "graph/derived" in subsets and BASE + "graph/ontology" in subsets
+    partitions = {
+        str(void.value(p, VOID["class"])): void.value(p, VOID.entities).toPython()
+        for p in void.objects(dataset, VOID.classPartition)
+    }
+    assert partitions["http://xmlns.com/foaf/0.1/Person"] == 3
+    assert partitions[str(VG.ThemeAttribution)] > 0
+
+
+def test_void_distributions_match_the_files(built_dist: Path) -> None:
+    void = _void(built_dist)
+    dataset = URIRef(BASE + "dataset")
+    dumps = set(void.objects(dataset, VOID.dataDump))
+    assert dumps == set(void.objects(dataset, DCAT.distribution))
+    assert {str(d).rsplit("/", 1)[1] for d in dumps} == set(DUMPS)
+    for dump in dumps:
+        name = str(dump).rsplit("/", 1)[1]
+        assert void.value(dump, DCAT.byteSize).toPython() == (built_dist / name).stat().st_size
+        assert str(void.value(dump, DCAT.mediaType)).endswith("/" + DUMPS[name].media_type)
+        assert (dump, DCTERMS.license, ETALAB) in void
+
+
+def test_void_licence_date_source_and_no_endpoint(built_dist: Path) -> None:
+    void = _void(built_dist)
+    dataset = URIRef(BASE + "dataset")
+    assert (dataset, DCTERMS.license, ETALAB) in void
+    assert (dataset, DCTERMS.license, URIRef("https://spdx.org/licenses/etalab-2.0")) in void
+    modified = void.value(dataset, DCTERMS.modified)
+    assert isinstance(modified, Literal) and modified.datatype == XSD.dateTime
+    assert isinstance(modified.toPython(), datetime) and modified.toPython().tzinfo is not None
+    assert (dataset, DCTERMS.source, URIRef(BASE + "source/puca-webinaire-seance-5")) in void
+    assert void.value(dataset, VOID.sparqlEndpoint) is None
+
+
+def test_void_states_the_configured_endpoint(pipeline_settings: Settings) -> None:
+    endpoint = "http://127.0.0.1:7878/query"
+    report = build(pipeline_settings.with_(endpoint=endpoint))
+    void = _void(report.out_dir)
+    assert void.value(URIRef(BASE + "dataset"), VOID.sparqlEndpoint) == URIRef(endpoint)
+
+
+@pytest.mark.parametrize("name", sorted(DUMPS))
+def test_dumps_are_not_empty_and_utf8(built_dist: Path, name: str) -> None:
+    text = (built_dist / name).read_text(encoding="utf-8")
+    assert "Carole-Anne Tisserand" in text
+    assert "Île-de-France" in text

@@ -1,0 +1,453 @@
+"""The query catalogue, parameter parsing, VALUES binding, and each canned query's answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDFS, XSD
+from rdflib.plugins.sparql import prepareQuery
+
+from villegraph.config import Settings
+from villegraph.errors import QueryError
+from villegraph.namespaces import DEFAULT_BASE_IRI, SCHEMA, VG
+from villegraph.queries import CannedQuery, Catalogue, bind_values, run_canned, term_to_sparql
+from villegraph.store import EmbeddedStore
+
+HERE = Path(__file__).resolve().parent / "data" / "queries"
+B = DEFAULT_BASE_IRI
+EX = "https://w3id.org/villegraph/test/"
+
+# Example parameters for every canned query (used for the parity and syntax checks).
+EXAMPLES: dict[str, dict[str, str]] = {
+    "who-works-on": {"theme": "theme/citizen-participation"},
+    "themes-of": {"agent": "person/carole-anne-tisserand"},
+    "members-of": {"organisation": "org/psl"},
+    "programme": {},
+    "speakers-of": {"session": "event/seance-5"},
+    "shared-themes": {"person": "person/jean-baptiste-chambon"},
+    "org-hierarchy": {},
+    "places-studied": {},
+    "provenance": {"resource": "person/carole-anne-tisserand"},
+    "search": {"text": "données"},
+    "talks-of": {"person": "person/jean-baptiste-chambon"},
+}
+
+
+@pytest.fixture(scope="module")
+def catalogue(settings: Settings) -> Catalogue:
+    return Catalogue.load(settings.queries_dir)
+
+
+@pytest.fixture(scope="module")
+def mini() -> Catalogue:
+    return Catalogue.load(HERE)
+
+
+@pytest.fixture(scope="module")
+def mini_store() -> EmbeddedStore:
+    store = EmbeddedStore()
+    store.oxigraph.load(path=str(HERE / "mini.ttl"), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def rows(result) -> list[dict[str, str]]:
+    return [{k: str(v) for k, v in row.items()} for row in result.dicts()]
+
+
+# --- catalogue and header ---------------------------------------------------------------------
+
+
+def test_catalogue_reads_headers(mini: Catalogue) -> None:
+    assert mini.names() == ["by-label", "labels-of"]
+    query = mini["labels-of"]
+    assert query.title == "Labels of a resource"
+    assert query.path == HERE / "labels-of.rq"
+    assert [(p.name, p.kind, p.default, p.optional) for p in query.params] == [
+        ("resource", "iri", None, False),
+        ("lang", "lang", "fr", False),
+        ("limit", "integer", None, True),
+    ]
+    assert query.signature() == "resource=IRI [lang=fr] [limit=INTEGER]"
+
+
+def test_the_project_catalogue_has_every_competency_query(catalogue: Catalogue) -> None:
+    assert set(EXAMPLES) <= set(catalogue.names())
+    for query in catalogue:
+        assert query.title and query.description, query.name
+
+
+def test_unknown_query_names_close_matches(catalogue: Catalogue) -> None:
+    with pytest.raises(QueryError, match="did you mean who-works-on"):
+        catalogue["who-work-on"]
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("#+ param: x (colour) a thing\nSELECT ?x WHERE { ?x ?p ?o }", "unknown kind 'colour'"),
+        ("#+ param: x nothing\nSELECT ?x WHERE { ?x ?p ?o }", "NAME \\(KIND\\)"),
+        ("#+ param: y (iri) absent\nSELECT ?x WHERE { ?x ?p ?o }", "'y' is not a variable"),
+        ("#+ colour: blue\nSELECT ?x WHERE { ?x ?p ?o }", "q.rq:1: unknown header key"),
+        ("#+ param: n (integer=ten) n\nSELECT ?n WHERE { ?n ?p ?o }", "default value"),
+        ("#+ param: x (iri) a\n#+ param: x (iri) b\nSELECT ?x WHERE {?x ?p ?o}", "twice"),
+    ],
+)
+def test_malformed_headers_name_the_file(tmp_path: Path, header: str, message: str) -> None:
+    (tmp_path / "q.rq").write_text(header, encoding="utf-8")
+    with pytest.raises(QueryError, match=message) as info:
+        Catalogue.load(tmp_path)
+    assert "q.rq" in str(info.value)
+
+
+def test_missing_folder_is_a_query_error(tmp_path: Path) -> None:
+    with pytest.raises(QueryError, match="no such query folder"):
+        Catalogue.load(tmp_path / "absent")
+
+
+# --- parameters -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "theme/smart-city",
+        "vgr:theme/smart-city",
+        "https://w3id.org/villegraph/theme/smart-city",
+        "<https://w3id.org/villegraph/theme/smart-city>",
+        "  theme/smart-city ",
+    ],
+)
+def test_iri_forms_resolve_to_the_same_iri(mini: Catalogue, raw: str) -> None:
+    bindings = mini["labels-of"].parse_params({"resource": raw})
+    assert bindings["resource"] == URIRef(B + "theme/smart-city")
+    assert bindings["lang"] == Literal("fr")
+    assert "limit" not in bindings
+
+
+def test_slug_paths_follow_the_configured_base() -> None:
+    text = (HERE / "labels-of.rq").read_text(encoding="utf-8")
+    query = CannedQuery.from_text("q", text, base_iri="http://example.org/kg/")
+    assert query.parse_params({"resource": "org/psl"})["resource"] == URIRef(
+        "http://example.org/kg/org/psl"
+    )
+    assert query.parse_params({"resource": "vgr:org/psl"})["resource"] == URIRef(
+        "http://example.org/kg/org/psl"
+    )
+
+
+def test_typed_parameters(mini: Catalogue) -> None:
+    bindings = mini["labels-of"].parse_params(
+        {"resource": "skos:Concept", "lang": "EN", "limit": "+12"}
+    )
+    assert bindings["resource"] == URIRef("http://www.w3.org/2004/02/skos/core#Concept")
+    assert bindings["lang"] == Literal("en")
+    assert bindings["limit"] == Literal("12", datatype=XSD.integer)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({}, "needs parameter 'resource'"),
+        ({"resource": "org/psl", "colour": "x"}, "no parameter 'colour'"),
+        ({"resource": "a b"}, "parameter 'resource'"),
+        ({"resource": 'https://x/"a'}, "parameter 'resource'.*not a valid IRI"),
+        ({"resource": "https://x/a>{}"}, "parameter 'resource'"),
+        ({"resource": "nope:thing/x y"}, "parameter 'resource'"),
+        ({"resource": ""}, "parameter 'resource'"),
+        ({"resource": "org/psl", "limit": "1.5"}, "parameter 'limit'.*not an integer"),
+        ({"resource": "org/psl", "lang": "fr fr"}, "parameter 'lang'.*language tag"),
+    ],
+)
+def test_invalid_parameters_name_the_parameter(
+    mini: Catalogue, raw: dict[str, str], message: str
+) -> None:
+    with pytest.raises(QueryError, match=message):
+        mini["labels-of"].parse_params(raw)
+
+
+def test_date_parameters() -> None:
+    query = CannedQuery.from_text(
+        "d", "#+ param: day (date) a day\nSELECT ?day WHERE { ?s ?p ?day }"
+    )
+    assert query.parse_params({"day": "2023-02-16"})["day"] == Literal(
+        "2023-02-16", datatype=XSD.date
+    )
+    for bad in ("16/02/23", "2023-02-30", "2023-2-16"):
+        with pytest.raises(QueryError, match="parameter 'day'"):
+            query.parse_params({"day": bad})
+
+
+def test_run_canned_applies_bindings(mini: Catalogue, mini_store: EmbeddedStore) -> None:
+    result = run_canned(mini_store, mini["labels-of"], {"resource": EX + "a", "lang": "en"})
+    assert sorted(str(r["label"]) for r in result.dicts()) == ["alpha en", "plain"]
+    assert {str(r["lang"]) for r in result.dicts()} == {"en"}
+
+
+# --- VALUES binding ---------------------------------------------------------------------------
+
+HOSTILE = [
+    'a"b',
+    "}",
+    "} } SELECT",
+    "> <http://evil/>",
+    "line1\nline2",
+    "carriage\rreturn\ttab",
+    "# not a comment",
+    "\\",
+    '\\"',
+    "\\u0022}",
+    "'''",
+    '"""',
+    "é 日本 «»",
+    "",
+]
+
+
+@pytest.mark.parametrize("label", HOSTILE, ids=repr)
+def test_bind_values_with_hostile_strings_matches_substitutions(label: str) -> None:
+    store = EmbeddedStore()
+    store.oxigraph.add(
+        ox.Quad(ox.NamedNode(EX + "s"), ox.NamedNode(str(RDFS.label)), ox.Literal(label))
+    )
+    store.oxigraph.add(
+        ox.Quad(ox.NamedNode(EX + "t"), ox.NamedNode(str(RDFS.label)), ox.Literal("x"))
+    )
+    text = (HERE / "by-label.rq").read_text(encoding="utf-8")
+    bound = bind_values(text, {"label": Literal(label)})
+    prepareQuery(bound)  # rdflib parses it
+    via_values = store.select(bound)
+    via_substitution = store.select(text, {"label": Literal(label)})
+    assert via_values.rows == via_substitution.rows
+    assert [str(r[1]) for r in via_values.rows] == [EX + "s"]
+
+
+def test_bind_values_places_values_first_in_the_outer_group() -> None:
+    text = (
+        'PREFIX ex: <http://e/x#y>  # a { comment\nSELECT ?a (EXISTS { ?a ?p "}" } AS ?e)\n'
+        "WHERE { ?a ?p ?o . { ?o ?q ?r } }"
+    )
+    bound = bind_values(text, {"a": URIRef("http://e/a"), "o": Literal("x", lang="fr")})
+    assert 'WHERE { VALUES (?a ?o) { (<http://e/a> "x"@fr) } ?a ?p ?o .' in bound
+    prepareQuery(bound)
+
+
+def test_bind_values_wraps_a_sub_select_and_skips_construct_templates() -> None:
+    sub = "SELECT ?a WHERE { SELECT ?a WHERE { ?a ?p ?o } }"
+    bound = bind_values(sub, {"a": URIRef("http://e/a")})
+    prepareQuery(bound)
+    assert bound.index("VALUES") < bound.index("SELECT ?a WHERE { ?a")
+    construct = "CONSTRUCT { ?a ?p ?o } WHERE { ?a ?p ?o }"
+    bound = bind_values(construct, {"a": URIRef("http://e/a")})
+    assert bound.startswith("CONSTRUCT { ?a ?p ?o } WHERE { VALUES (?a)")
+    prepareQuery(bound)
+
+
+def test_bind_values_refuses_what_cannot_be_written_safely() -> None:
+    with pytest.raises(QueryError):
+        term_to_sparql(URIRef("http://e/a> } DROP ALL #"))
+    with pytest.raises(QueryError):
+        bind_values("SELECT * WHERE { ?s ?p ?o }", {"s p": URIRef("http://e/a")})
+    with pytest.raises(QueryError, match="unterminated"):
+        bind_values('SELECT * WHERE { ?s ?p "o }', {"s": URIRef("http://e/a")})
+    assert term_to_sparql(Literal("5", datatype=XSD.integer)) == (
+        '"5"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    )
+
+
+def _normalised(result_rows) -> list[tuple[str, ...]]:
+    """Rows as sorted tuples; GROUP_CONCAT lists (", "-separated) compared as sorted lists."""
+    return sorted(
+        tuple(
+            ", ".join(sorted(str(t).split(", "))) if isinstance(t, Literal) else str(t) for t in row
+        )
+        for row in result_rows
+    )
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_every_canned_query_parses_and_binds_the_same_way(
+    catalogue: Catalogue, built_store: EmbeddedStore, name: str, lang: str
+) -> None:
+    """Store substitutions and the VALUES text (used for remote endpoints) agree."""
+    query = catalogue[name]
+    raw = dict(EXAMPLES[name])
+    if query.param("lang") is not None:
+        raw["lang"] = lang
+    bindings = query.parse_params(raw)
+    prepareQuery(query.text)
+    bound = bind_values(query.text, bindings)
+    prepareQuery(bound)
+    via_substitution = built_store.select(query.text, bindings)
+    via_values = built_store.select(bound)
+    assert via_substitution.variables == via_values.variables
+    assert _normalised(via_substitution.rows) == _normalised(via_values.rows)
+    assert len(via_substitution) > 0, f"{name} gives no answer on the real build"
+
+
+# --- answers on the real build, checked against the source ------------------------------------
+
+
+def test_who_works_on_citizen_participation(catalogue, built_store) -> None:
+    result = run_canned(
+        built_store, catalogue["who-works-on"], {"theme": "vgr:theme/citizen-participation"}
+    )
+    found = rows(result)
+    assert {r["personLabel"] for r in found} == {"Carole-Anne Tisserand"}
+    direct = [r for r in found if r["viaTheme"] == B + "theme/citizen-participation"]
+    assert direct and direct[0]["evidence"] == B + "talk/tisserand-participation-smart-territoire"
+    assert direct[0]["rule"] == str(VG._NS) + "rule-person-talk-theme"
+    assert "participation citoyenne" in direct[0]["evidenceLabel"]
+    assert direct[0]["viaThemeLabel"] == "participation citoyenne"
+
+
+def test_who_works_on_rolls_up_narrower_themes_and_speaks_english(catalogue, built_store) -> None:
+    result = run_canned(
+        built_store, catalogue["who-works-on"], {"theme": "theme/democracy", "lang": "en"}
+    )
+    via = {r["viaTheme"].rsplit("/", 1)[1] for r in rows(result)}
+    assert {"citizen-participation", "co-construction"} <= via
+    labels = {r["viaThemeLabel"] for r in rows(result)}
+    assert "citizen participation" in labels
+
+
+def test_themes_of_a_person_and_an_organisation(catalogue, built_store) -> None:
+    person = rows(
+        run_canned(built_store, catalogue["themes-of"], {"agent": "person/carole-anne-tisserand"})
+    )
+    how = {r["theme"].rsplit("/", 1)[1]: r["how"] for r in person}
+    assert how["citizen-participation"] == "direct"
+    assert "rolled up" in how.values()
+    psl = rows(run_canned(built_store, catalogue["themes-of"], {"agent": "org/psl"}))
+    assert "citizen-participation" in {r["theme"].rsplit("/", 1)[1] for r in psl}
+    assert {r["how"] for r in psl} == {"rolled up"}
+
+
+def test_members_of_sciences_po_and_psl(catalogue, built_store) -> None:
+    sciences_po = rows(
+        run_canned(built_store, catalogue["members-of"], {"organisation": "org/sciences-po"})
+    )
+    assert [(r["personLabel"], r["unit"], r["depth"], r["printedTitle"]) for r in sciences_po] == [
+        ("Jean-Baptiste Chambon", B + "org/cee", "1", "doctorant")
+    ]
+    psl = rows(run_canned(built_store, catalogue["members-of"], {"organisation": "org/psl"}))
+    assert [(r["personLabel"], r["unit"], r["depth"], r["printedTitle"]) for r in psl] == [
+        ("Carole-Anne Tisserand", B + "org/csi", "3", "doctorante")
+    ]
+    # the chain PSL ← Mines Paris ← i3 ← CSI, as the hierarchy query shows it
+    hierarchy = rows(run_canned(built_store, catalogue["org-hierarchy"], {}))
+    edges = {
+        (r["child"].rsplit("/", 1)[1], r["parent"].rsplit("/", 1)[1], r["depth"]) for r in hierarchy
+    }
+    assert {
+        ("csi", "i3", "1"),
+        ("i3", "mines-paris", "1"),
+        ("mines-paris", "psl", "1"),
+        ("csi", "psl", "3"),
+    } <= edges
+    assert ("ecole-urbaine", "sciences-po", "1") not in edges
+
+
+def test_programme_in_printed_order(catalogue, built_store, source_lines) -> None:
+    result = rows(run_canned(built_store, catalogue["programme"], {}))
+    assert [r["position"] for r in result] == ["1", "2", "3", "4", "5", "6"]
+    printed = [r["printedDate"] for r in result]
+    assert printed == ["27/11/22", "17/03/22", "28/06/22", "30/11/22", "16/02/23", "A PRÉCISER"]
+    programme_text = "\n".join(source_lines[73:83])
+    for row in result:
+        assert row["printedDate"] in programme_text
+        assert row["title"].split(" (")[0] in programme_text
+    assert "startDate" not in result[5] and result[5]["status"] == str(VG.DateToBeAnnounced)
+    assert result[4]["number"] == "5" and result[4]["startDate"] == "2023-02-16T09:00:00+01:00"
+    assert result[0]["startDate"] == "2022-11-27"
+
+
+def test_speakers_of_session_5(catalogue, built_store, source_lines) -> None:
+    result = rows(run_canned(built_store, catalogue["speakers-of"], {"session": "event/seance-5"}))
+    assert len(result) == 3
+    for row in result:
+        line = next(line for line in source_lines if row["speakerLabel"] + "," in line)
+        assert row["printedTitle"] in line
+        assert row["organisationLabel"].split(" (")[0].replace("Centre de ", "") in line
+    talks = {r["speakerLabel"]: r.get("talkTitle") for r in result}
+    assert talks["Déborah Autheman"] is None
+    assert talks["Carole-Anne Tisserand"].startswith("Quelles reconfigurations")
+
+
+def test_shared_themes(catalogue, built_store) -> None:
+    everyone = rows(run_canned(built_store, catalogue["shared-themes"], {}))
+    pairs = {(r["personLabel"], r["otherLabel"]) for r in everyone}
+    assert ("Carole-Anne Tisserand", "Jean-Baptiste Chambon") in pairs
+    assert ("Jean-Baptiste Chambon", "Carole-Anne Tisserand") in pairs
+    one = rows(
+        run_canned(built_store, catalogue["shared-themes"], {"person": "person/deborah-autheman"})
+    )
+    assert {r["personLabel"] for r in one} == {"Déborah Autheman"}
+    assert all(int(r["count"]) == len(r["themes"].split(", ")) for r in one)
+    none = run_canned(built_store, catalogue["shared-themes"], {"min": "1000"})
+    assert len(none) == 0
+
+
+def test_places_studied(catalogue, built_store) -> None:
+    result = rows(run_canned(built_store, catalogue["places-studied"], {}))
+    studied = {(r["studiedLabel"], r["kind"], r["personLabel"]) for r in result}
+    assert ("métropole londonienne", "place", "Jean-Baptiste Chambon") in studied
+    assert ("Smart Région", "programme", "Carole-Anne Tisserand") in studied
+    english = rows(run_canned(built_store, catalogue["places-studied"], {"lang": "en"}))
+    assert "London metropolitan area" in {r["studiedLabel"] for r in english}
+
+
+def test_provenance_gives_the_exact_source_line(catalogue, built_store, source_lines) -> None:
+    result = rows(
+        run_canned(
+            built_store, catalogue["provenance"], {"resource": "person/jean-baptiste-chambon"}
+        )
+    )
+    assert result
+    for row in result:
+        start, end = int(row["startLine"]), int(row["endLine"])
+        expected = " ".join(line.strip() for line in source_lines[start - 1 : end])
+        assert row["text"] == expected
+        assert row["localCopy"] == "data/sources/000_f80f05703dc6102a.txt"
+    assert any("Jean-Baptiste Chambon, doctorant" in row["text"] for row in result)
+
+
+def test_search_and_talks_of(catalogue, built_store) -> None:
+    found = rows(run_canned(built_store, catalogue["search"], {"text": "SOCIOLOGIE"}))
+    assert B + "org/csi" in {r["resource"] for r in found}
+    talks = rows(
+        run_canned(built_store, catalogue["talks-of"], {"person": "person/jean-baptiste-chambon"})
+    )
+    assert [r["talk"] for r in talks] == [B + "talk/chambon-donnees-bureaucraties-locales"]
+    assert talks[0]["session"] == B + "event/seance-5"
+    assert "administrations locales" in talks[0]["themes"]
+
+
+def test_queries_use_no_minted_iri_constants(catalogue: Catalogue) -> None:
+    """Minted IRIs come in as parameters, so a rebased build answers the same queries."""
+    for query in catalogue:
+        body = "\n".join(line for line in query.text.splitlines() if not line.startswith("#"))
+        assert B not in body.replace(str(VG._NS), ""), query.name
+        if "schema:" in body:
+            assert f"PREFIX schema: <{SCHEMA}>" in body, query.name
+
+
+@pytest.mark.slow
+def test_queries_answer_on_a_build_with_another_base(tmp_path: Path, project_root: Path) -> None:
+    """Defaults and slug paths follow the configured base IRI, so a rebased build answers."""
+    from villegraph.build import build
+
+    base = "http://example.org/kg/"
+    config = Settings(root=project_root, base_iri=base, dist_dir=tmp_path / "dist")
+    build(config)
+    store = EmbeddedStore.from_dist(config.dist_dir)
+    rebased = Catalogue.load(config.queries_dir, base_iri=base)
+    programme = rows(run_canned(store, rebased["programme"], {}))
+    assert [r["session"] for r in programme] == [f"{base}event/seance-{n}" for n in range(1, 7)]
+    members = rows(run_canned(store, rebased["members-of"], {"organisation": "vgr:org/psl"}))
+    assert [(r["personLabel"], r["unit"]) for r in members] == [
+        ("Carole-Anne Tisserand", base + "org/csi")
+    ]

@@ -1,0 +1,244 @@
+"""The network page in headless Chromium, with every non-local request blocked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+from fixtures_browser import PageLog
+
+from villegraph import network as N
+from villegraph import viz
+from villegraph.store import EmbeddedStore
+
+pytestmark = pytest.mark.browser
+
+SMALL = Path(__file__).parent / "data" / "network" / "small.ttl"
+B = "https://w3id.org/villegraph/"
+DRAWN = "body[data-drawn='true']"
+
+
+@pytest.fixture(scope="module")
+def small_page(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """file:// URL of the page for the small graph (hostile labels included)."""
+    store = EmbeddedStore()
+    store.oxigraph.load(path=str(SMALL), format=ox.RdfFormat.TURTLE)
+    research = N.load_network(store)
+    graph = N.project(research)
+    path = tmp_path_factory.mktemp("viz") / "small.html"
+    viz.write_html(path, viz.page(graph, N.analyse(graph, research)))
+    return path.as_uri()
+
+
+def open_page(page: Any, url: str) -> Any:
+    page.goto(url)
+    page.wait_for_selector(DRAWN, state="attached", timeout=15_000)
+    return page
+
+
+def node_id(page: Any, iri: str) -> int:
+    ids = page.evaluate(
+        "iri => JSON.parse(document.getElementById('vg-data').textContent)"
+        ".nodes.filter(n => n.iri === iri).map(n => n.id)",
+        iri,
+    )
+    assert len(ids) == 1
+    return int(ids[0])
+
+
+def visible_count(page: Any) -> int:
+    return int(page.get_attribute("#vg-visible", "data-visible"))
+
+
+def clean(log: PageLog) -> None:
+    assert log.blocked == []
+    assert log.dialogs == []
+    assert log.errors == []
+
+
+def test_page_draws_offline(page: Any, page_log: PageLog, small_page: str) -> None:
+    open_page(page, small_page)
+    assert page.evaluate("network.body.data.nodes.length") == 13
+    assert page.evaluate("network.body.data.edges.length") == 17
+    assert page.evaluate("document.querySelectorAll('canvas').length") == 1
+    assert visible_count(page) == 13
+    clean(page_log)
+
+
+def test_hostile_labels_show_as_text(page: Any, page_log: PageLog, small_page: str) -> None:
+    open_page(page, small_page)
+    page.fill("#vg-search", "img src")
+    page.press("#vg-search", "Enter")
+    assert page.text_content("#vg-details-label") == "<img src=x onerror=alert(1)>"
+    page.fill("#vg-search", "bob")
+    page.press("#vg-search", "Enter")
+    assert page.text_content("#vg-details-label") == "Bob </script><script>alert(2)</script>"
+    # the hover tooltip is text as well (vis-network sets innerText for string titles)
+    alice = node_id(page, B + "person/alice")
+    page.evaluate("id => network.focus(id, {scale: 1.5, animation: false})", alice)
+    point = page.evaluate("id => network.canvasToDOM(network.getPositions([id])[id])", alice)
+    box = page.locator("#vg-network").bounding_box()
+    page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+    page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
+    tooltip = page.text_content("div.vis-tooltip")
+    assert tooltip.startswith("<img src=x onerror=alert(1)>")
+    assert page.evaluate("document.querySelectorAll('img, iframe').length") == 0
+    clean(page_log)
+
+
+def test_legend_filters_by_kind(page: Any, page_log: PageLog, small_page: str) -> None:
+    open_page(page, small_page)
+    items = page.locator("#vg-legend-list li label > span:last-child").all_text_contents()
+    assert [text.split(" (")[0] for text in items] == [
+        "personne",
+        "organisation",
+        "cycle ou séance",
+        "intervention",
+        "thème",
+        "lieu",
+    ]
+    assert items[0] == "personne (2)"
+    glyphs = page.locator("#vg-legend-list .vg-swatch").all_text_contents()
+    assert glyphs == ["\u25cf", "\u25a0", "\u25c6", "\u25b2", "\u2b22", "\u2605"]
+    page.uncheck("input[data-kind='person']")
+    assert visible_count(page) == 11
+    assert page.evaluate("vgNodes.get({filter: n => n.hidden}).length") == 2
+    # edges touching a hidden node are hidden too
+    hidden_edges = page.evaluate("vgEdges.get({filter: e => e.hidden}).length")
+    assert hidden_edges == 6
+    page.check("input[data-kind='person']")
+    assert visible_count(page) == 13
+    clean(page_log)
+
+
+def test_theme_filter(page: Any, page_log: PageLog, small_page: str) -> None:
+    open_page(page, small_page)
+    options = page.locator("#vg-theme option").all_text_contents()
+    assert options == ["(tous les thèmes)", "démocratie", "données", "sobriété", "ville numérique"]
+    page.select_option("#vg-theme", label="sobriété")
+    assert visible_count(page) == 4  # the theme, session 2, its speaker, the cycle
+    page.select_option("#vg-theme", label="ville numérique")
+    # the narrower theme "données" comes along, with what is near it
+    shown = page.evaluate("vgNodes.get({filter: n => !n.hidden}).map(n => n.label)")
+    assert {"ville numérique", "données", "Séance 1", "Exposé"} <= set(shown)
+    assert "sobriété" not in shown
+    page.select_option("#vg-theme", value="")
+    assert visible_count(page) == 13
+    clean(page_log)
+
+
+def test_search_focuses_the_node(page: Any, page_log: PageLog, small_page: str) -> None:
+    open_page(page, small_page)
+    page.fill("#vg-search", "SOBRIETE")  # case and accents do not matter
+    page.click("#vg-search-go")
+    assert page.evaluate("network.getSelectedNodes()") == [node_id(page, B + "theme/c")]
+    assert page.text_content("#vg-details-label") == "sobriété"
+    page.fill("#vg-search", "nothing like this")
+    page.press("#vg-search", "Enter")
+    assert page.text_content("#vg-search-status") == "Aucun résultat"
+    clean(page_log)
+
+
+def test_language_switch(page: Any, page_log: PageLog, small_page: str) -> None:
+    open_page(page, small_page)
+    theme = node_id(page, B + "theme/a")
+    assert page.evaluate("id => vgNodes.get(id).label", theme) == "données"
+    page.select_option("#vg-lang", "en")
+    assert page.evaluate("id => vgNodes.get(id).label", theme) == "data"
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.text_content("#vg-legend h2") == "Legend"
+    assert page.locator("#vg-legend-list li").first.text_content().endswith("person (2)")
+    edge = page.evaluate("vgEdges.get({filter: e => e.title === 'presented by'}).length")
+    assert edge == 1
+    clean(page_log)
+
+
+def test_clicking_a_node_shows_details_and_link(
+    page: Any, page_log: PageLog, small_page: str
+) -> None:
+    open_page(page, small_page)
+    talk = node_id(page, B + "talk/t1")
+    page.evaluate("id => network.focus(id, {scale: 1.5, animation: false})", talk)
+    point = page.evaluate("id => network.canvasToDOM(network.getPositions([id])[id])", talk)
+    box = page.locator("#vg-network").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.wait_for_selector("#vg-details-label", timeout=5000)
+    assert page.text_content("#vg-details-label") == "Exposé"
+    assert page.get_attribute("#vg-details-link", "href") == B + "talk/t1"
+    neighbours = page.locator("#vg-details li button").all_text_contents()
+    assert set(neighbours) == {
+        "Séance 1",
+        "<img src=x onerror=alert(1)>",
+        "données",
+        "démocratie",
+        "Île-de-France",
+    }
+    clean(page_log)
+
+
+def test_server_page_on_the_real_build(
+    page: Any, page_log: PageLog, live_server: str, built_store: EmbeddedStore
+) -> None:
+    expected = N.project(N.load_network(built_store)).number_of_nodes()
+    open_page(page, live_server + "/graph/")
+    assert page.evaluate("network.body.data.nodes.length") == expected
+    page.fill("#vg-search", "Carole-Anne")
+    page.press("#vg-search", "Enter")
+    link = page.get_attribute("#vg-details-link", "href")
+    assert link == "/person/carole-anne-tisserand"
+    focus = page.get_attribute("#vg-details-focus", "href")
+    assert focus.startswith("/graph/?focus=https%3A%2F%2Fw3id.org%2Fvillegraph%2Fperson%2F")
+    page.click("#vg-details-focus")
+    page.wait_for_selector(DRAWN, state="attached", timeout=15_000)
+    research = N.load_network(built_store)
+    ego = N.ego(N.project(research), B + "person/carole-anne-tisserand", 1)
+    assert page.evaluate("network.body.data.nodes.length") == ego.number_of_nodes()
+    response = page.goto(live_server + link)
+    assert response is not None and response.status == 200
+    clean(page_log)
+
+
+def test_server_page_escapes_hostile_sample(page: Any, page_log: PageLog, web_server: str) -> None:
+    open_page(page, web_server + "/graph/")
+    assert page.evaluate("network.body.data.nodes.length") > 0
+    clean(page_log)
+
+
+def test_physics_stops_after_stabilisation(page: Any, page_log: PageLog, small_page: str) -> None:
+    open_page(page, small_page)
+    page.wait_for_selector("body[data-stabilised='true']", state="attached", timeout=15_000)
+    assert page.evaluate("network.physics.options.enabled") is False
+    clean(page_log)
+
+
+def test_large_graph_is_capped_with_a_visible_notice(
+    page: Any, page_log: PageLog, tmp_path: Path
+) -> None:
+    graph = nx.relabel_nodes(nx.barabasi_albert_graph(1500, 2, seed=2), lambda i: f"urn:n{i}")
+    nx.set_node_attributes(graph, "theme", "kind")
+    nx.set_node_attributes(graph, {n: "<b>" + n for n in graph}, "label_fr")
+    path = viz.write_html(
+        tmp_path / "big.html", viz.page(graph, N.analyse(graph), viz.VizOptions(max_nodes=1000))
+    )
+    open_page(page, path.as_uri())
+    assert page.evaluate("network.body.data.nodes.length") == 1000
+    assert page.evaluate("network.physics.options.enabled") is False
+    assert page.is_visible("#vg-notice")
+    notice = page.text_content("#vg-notice")
+    assert notice.startswith("1000 nœuds affichés sur 1500 : 500 laissés de côté")
+    assert notice.endswith("thème 500")
+    clean(page_log)
+
+
+def test_resource_page_links_to_its_network(page: Any, page_log: PageLog, live_server: str) -> None:
+    page.goto(live_server + "/person/deborah-autheman")
+    link = page.locator("a[href^='/graph/?focus=']").first
+    link.click()
+    page.wait_for_selector(DRAWN, state="attached", timeout=15_000)
+    selected = page.evaluate("network.getSelectedNodes()")
+    assert len(selected) == 1
+    assert page.text_content("#vg-details-label") == "Déborah Autheman"
+    clean(page_log)

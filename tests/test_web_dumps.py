@@ -1,0 +1,64 @@
+"""Dumps (plain and gzip, ETag/Last-Modified/304) and the VoID + DCAT description."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, VOID
+
+from villegraph.config import Settings
+
+NAMES = ["villegraph.ttl", "villegraph.nt", "villegraph.jsonld", "villegraph.trig"]
+
+
+def test_index_lists_every_dump(web_server: str) -> None:
+    page = httpx.get(web_server + "/dumps/").text
+    for name in NAMES:
+        assert f'href="/dumps/{name}"' in page and f'href="/dumps/{name}.gz"' in page
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_dump_plain_and_gzip(web_server: str, web_settings: Settings, name: str) -> None:
+    original = (Path(web_settings.dist_dir) / name).read_bytes()
+    plain = httpx.get(f"{web_server}/dumps/{name}")
+    packed = httpx.get(f"{web_server}/dumps/{name}.gz")
+    assert plain.content == original
+    assert gzip.decompress(packed.content) == original
+    assert packed.headers["content-type"] == "application/gzip"
+    assert plain.headers["etag"] != packed.headers["etag"]
+
+
+def test_conditional_get(web_server: str) -> None:
+    first = httpx.get(web_server + "/dumps/villegraph.ttl")
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    again = httpx.get(web_server + "/dumps/villegraph.ttl", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    since = httpx.get(web_server + "/dumps/villegraph.ttl", headers={"If-Modified-Since": modified})
+    assert since.status_code == 304
+    stale = httpx.get(web_server + "/dumps/villegraph.ttl", headers={"If-None-Match": '"other"'})
+    assert stale.status_code == 200
+
+
+def test_unknown_dump_is_404(web_server: str) -> None:
+    assert httpx.get(web_server + "/dumps/build.json").status_code == 404
+    assert httpx.get(web_server + "/dumps/%2e%2e%2fbuild.json").status_code == 404
+    assert httpx.get(web_server + "/dumps/secret.txt").status_code == 404
+
+
+def test_void_points_to_endpoint_and_dumps(web_server: str) -> None:
+    response = httpx.get(web_server + "/.well-known/void", headers={"Accept": "text/turtle"})
+    graph = Graph().parse(data=response.text, format="turtle")
+    dataset = next(graph.subjects(VOID.sparqlEndpoint, URIRef(web_server + "/sparql")))
+    dumps = {str(d) for d in graph.objects(dataset, VOID.dataDump)}
+    assert f"{web_server}/dumps/villegraph.ttl" in dumps
+    assert f"{web_server}/dumps/villegraph.trig.gz" in dumps
+    assert graph.value(dataset, VOID.triples) is not None
+    assert any(graph.objects(dataset, DCAT.distribution))
+    sizes = [o for o in graph.objects(None, DCAT.byteSize) if isinstance(o, Literal)]
+    assert sizes and all(int(s) > 0 for s in sizes)
+    nt = httpx.get(web_server + "/.well-known/void", headers={"Accept": "application/n-triples"})
+    assert nt.headers["content-type"].startswith("application/n-triples")
