@@ -170,3 +170,13 @@ def test_real_warning_messages_name_the_dates(real_report: ValidationReport) -> 
     assert "position 1 is dated 2022-11-27" in text
     assert "dated 2022-03-17" in text
     assert "a Sunday" in text
+
+
+def test_shapes_conform_to_shacl_shacl(shapes: Graph) -> None:
+    """pyshacl checks the shapes graph against the SHACL-for-SHACL shapes first."""
+    from pyshacl import validate as pyshacl_validate
+
+    conforms, _, text = pyshacl_validate(
+        Graph().parse(VALID_BASE), shacl_graph=shapes, meta_shacl=True, advanced=True
+    )
+    assert conforms, text
