@@ -100,6 +100,10 @@ def main() -> None:
     if args.only:
         wanted = set(args.only.split(","))
         scripts = [s for s in scripts if s.stem in wanted]
+    if not (HERE.parent / "dist" / "villegraph.nq").is_file():  # some scripts read the last build
+        subprocess.run(
+            [sys.executable, "-m", "villegraph", "build", "--quiet"], cwd=HERE.parent, check=False
+        )
     sections = []
     summary = ["| script | status | wall s |", "|---|---|---|"]
     for script in scripts:
