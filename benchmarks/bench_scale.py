@@ -215,20 +215,25 @@ class QueryWorker:
 
 
 def pick_params(store: Store, query: CannedQuery) -> dict[str, str] | None:
-    """Values for the query's required parameters, chosen from the network itself."""
+    """Values for the query's parameters, chosen from the network itself.
+
+    Required parameters always get a value; optional and defaulted IRI parameters get one too
+    (a synthetic cycle, one person), because that is how the queries are used: the defaults
+    name the real cycle, and `shared-themes` without a person lists every pair of people.
+    """
     raw: dict[str, str] = {}
     for param in query.params:
-        if not param.required:
+        if not param.required and param.kind != "iri":
             continue
         if param.kind == "string":
             raw[param.name] = TEXT_VALUE
             continue
         pick = PICKS.get(ALIASES.get(param.name, param.name))
-        if pick is None:
-            return None
-        rows = store.select(pick).rows
+        rows = store.select(pick).rows if pick is not None else []
         if not rows or rows[0][0] is None:
-            return None
+            if param.required:
+                return None
+            continue
         raw[param.name] = str(rows[0][0])
     return raw
 

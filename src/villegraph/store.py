@@ -155,13 +155,23 @@ class EmbeddedStore:
         variables = [v.value for v in solutions.variables]
         rows: list[tuple[Identifier | None, ...]] = []
         truncated = False
+        # A solution iterates over its values in variable order (None when unbound), much faster
+        # than indexing it by variable; terms repeat across rows, so each converts once.
+        converted: dict[object, Identifier] = {}
         for solution in solutions:
             if max_rows is not None and len(rows) >= max_rows:
                 truncated = True
                 break
-            rows.append(
-                tuple(None if (t := solution[v]) is None else to_rdflib(t) for v in variables)
-            )
+            row = []
+            for term in solution:
+                if term is None:
+                    row.append(None)
+                    continue
+                value = converted.get(term)
+                if value is None:
+                    value = converted[term] = to_rdflib(term)
+                row.append(value)
+            rows.append(tuple(row))
         return SelectResult(variables, rows, truncated)
 
     def ask(
