@@ -6,8 +6,8 @@ Virtuoso (Graph Store Protocol), then run every canned query on the embedded sto
 in memory (the naive baseline, in a worker process that is killed past its deadline), the Oxigraph
 server and Virtuoso, and report p50/p95 over `--runs` runs after one warm-up.
 
-    /tmp/vgenv/bin/python benchmarks/bench_scale.py --scales 10k,100k [--runs 5]
-    /tmp/vgenv/bin/python benchmarks/bench_scale.py --scales 1M --build-timeout 900
+    .venv/bin/python benchmarks/bench_scale.py --scales 10k,100k [--runs 5]
+    .venv/bin/python benchmarks/bench_scale.py --scales 1M --build-timeout 900
 
 Prints Markdown tables; `--json FILE` also writes the raw figures. Nothing here is asserted.
 """

@@ -4,7 +4,7 @@ Both servers run on loopback on the same data (a build's N-Quads dump); 16 concu
 (asyncio + httpx) send the same small SELECT for a fixed time. Prints requests/s, p50 and p95.
 Also measures the per-query overhead of the worker-process pool against an in-process query.
 
-    /tmp/vgenv/bin/python benchmarks/bench_server.py [--dist dist] [--seconds 10]
+    .venv/bin/python benchmarks/bench_server.py [--dist dist] [--seconds 10]
 """
 
 from __future__ import annotations

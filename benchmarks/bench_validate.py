@@ -1,6 +1,6 @@
 """How long SHACL validation takes on the real graph, and why validate() is set up as it is.
 
-Run: /tmp/vgenv/bin/python benchmarks/bench_validate.py [--runs N] [--synthetic 10000,100000]
+Run: .venv/bin/python benchmarks/bench_validate.py [--runs N] [--synthetic 10000,100000]
 
 Rows:
 - villegraph.validate on the union of ontology + themes + data (what `villegraph validate` sees)

@@ -1,8 +1,8 @@
 """Run every benchmark in benchmarks/; write benchmarks/RESULTS.md with the machine's description.
 
-    /tmp/vgenv/bin/python benchmarks/run.py                       # scales 10k,100k (default)
-    /tmp/vgenv/bin/python benchmarks/run.py --scales 10k,100k,1M  # the full table
-    /tmp/vgenv/bin/python benchmarks/run.py --only bench_scale --timeout 3600
+    .venv/bin/python benchmarks/run.py                       # scales 10k,100k (default)
+    .venv/bin/python benchmarks/run.py --scales 10k,100k,1M  # the full table
+    .venv/bin/python benchmarks/run.py --only bench_scale --timeout 3600
 
 Each `bench_*.py` script runs in its own process with a deadline (`--timeout`, per script); its
 standard output (Markdown tables) goes into RESULTS.md under its name, with its wall time and,
