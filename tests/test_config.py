@@ -24,8 +24,16 @@ def test_environment_then_overrides(tmp_path: Path) -> None:
         ({"VILLEGRAPH_PORT": "eighty"}, "VILLEGRAPH_PORT"),
         ({"VILLEGRAPH_BASE_IRI": "ftp://x/"}, "ftp://x/"),
         ({"VILLEGRAPH_TIMEOUT": "-1"}, "timeout"),
+        ({"VILLEGRAPH_AUTH": "kerberos"}, "kerberos"),
     ],
 )
 def test_bad_setting_names_key_or_value(env: dict[str, str], named: str) -> None:
     with pytest.raises(ConfigError, match=named):
         Settings.from_env(env)
+
+
+def test_endpoint_credentials_come_from_the_environment_and_stay_out_of_repr() -> None:
+    env = {"VILLEGRAPH_USER": "dba", "VILLEGRAPH_PASSWORD": "s3cret", "VILLEGRAPH_AUTH": "basic"}
+    settings = Settings.from_env(env)
+    assert (settings.user, settings.password, settings.auth) == ("dba", "s3cret", "basic")
+    assert "s3cret" not in repr(settings)

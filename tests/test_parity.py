@@ -155,3 +155,38 @@ def test_normalisation_keeps_real_differences() -> None:
     assert normalise(Literal("2", datatype=XSD.integer)) != normalise(
         Literal("3", datatype=XSD.integer)
     )
+
+
+def test_query_command_through_an_endpoint_with_digest_auth(
+    stores: dict[str, Store], virtuoso: StoreServer, built_dist: Path
+) -> None:
+    """`villegraph query --endpoint URL --user --password` answers like the embedded store."""
+    from click.testing import CliRunner
+
+    from villegraph.cli import main
+
+    protected = virtuoso.update_url  # Virtuoso's /sparql-auth: digest, dba/dba here
+    args = ["query", "talks-of", "person=person/jean-baptiste-chambon", "--format", "csv"]
+    args += ["--endpoint", protected]
+    runner = CliRunner()
+    refused = runner.invoke(main, args)
+    assert refused.exit_code == 3
+    assert protected in refused.output and "Traceback" not in refused.output
+
+    answer = runner.invoke(main, [*args, "--user", "dba", "--password", "dba"])
+    assert answer.exit_code == 0, answer.output
+    expected = runner.invoke(main, args[:5], env={"VILLEGRAPH_DIST_DIR": str(built_dist)})
+    assert expected.exit_code == 0, expected.output
+    assert len(expected.output.splitlines()) > 1, "the person has talks"
+    assert _csv_rows(answer.output) == _csv_rows(expected.output)
+
+
+def _csv_rows(text: str) -> Counter[tuple[str, ...]]:
+    """CSV rows as a multiset, ", "-separated lists in sorted order (GROUP_CONCAT's is open)."""
+    import csv
+    import io
+
+    return Counter(
+        tuple(", ".join(sorted(cell.split(", "))) for cell in row)
+        for row in csv.reader(io.StringIO(text))
+    )

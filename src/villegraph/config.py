@@ -39,6 +39,9 @@ class Settings:
     max_rows: int = 10_000
     max_bytes: int = 50_000_000
     endpoint: str | None = None
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    auth: str = "digest"
 
     def __post_init__(self) -> None:
         root = Path(self.root).resolve()
@@ -63,6 +66,8 @@ class Settings:
             raise ConfigError(f"port {self.port} is not between 1 and 65535")
         if self.timeout <= 0:
             raise ConfigError(f"timeout {self.timeout} must be positive")
+        if self.auth not in ("digest", "basic"):
+            raise ConfigError(f"authentication scheme {self.auth!r} is not 'digest' or 'basic'")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

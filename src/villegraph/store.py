@@ -295,7 +295,12 @@ def open_store(settings: Settings) -> Store:
         from villegraph.remote import RemoteStore
 
         return RemoteStore(
-            settings.endpoint, timeout=settings.timeout, graph_prefix=settings.base_iri + "graph/"
+            settings.endpoint,
+            timeout=settings.timeout,
+            user=settings.user,
+            password=settings.password,
+            auth="basic" if settings.auth == "basic" else "digest",
+            graph_prefix=settings.base_iri + "graph/",
         )
     return EmbeddedStore.from_dist(settings.dist_dir)
 

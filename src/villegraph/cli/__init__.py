@@ -56,6 +56,23 @@ def main(ctx: click.Context, root: Path | None, base_iri: str | None) -> None:
         ctx.exit(error.exit_code)
 
 
+def endpoint_options(command: Any) -> Any:
+    """`--endpoint`, `--user`, `--password`, `--auth`: reach a remote SPARQL endpoint."""
+    options = [
+        click.option(
+            "--auth",
+            type=click.Choice(["digest", "basic"]),
+            help="HTTP authentication scheme (default digest; env VILLEGRAPH_AUTH).",
+        ),
+        click.option("--password", help="Password for the endpoint (env VILLEGRAPH_PASSWORD)."),
+        click.option("--user", help="User name for the endpoint (env VILLEGRAPH_USER)."),
+        click.option("--endpoint", help="A SPARQL endpoint to use instead of the last build."),
+    ]
+    for option in options:
+        command = option(command)
+    return command
+
+
 def settings(ctx: click.Context) -> Settings:
     """The Settings the group read, for commands."""
     obj = ctx.find_object(Settings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from villegraph.cli import endpoint_options
 from villegraph.cli import settings as current_settings
 from villegraph.errors import QueryError, UsageError
 
@@ -34,7 +35,7 @@ def _parse_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
     show_default=True,
     help="Output: aligned table, or SPARQL 1.1 CSV / TSV / JSON results.",
 )
-@click.option("--endpoint", help="Query this SPARQL endpoint instead of the last build.")
+@endpoint_options
 @click.option(
     "--lang",
     type=click.Choice(["fr", "en"]),
@@ -49,6 +50,9 @@ def query_command(
     list_: bool,
     fmt: str,
     endpoint: str | None,
+    user: str | None,
+    password: str | None,
+    auth: str | None,
     lang: str | None,
     max_rows: int | None,
 ) -> None:
@@ -60,6 +64,8 @@ def query_command(
       villegraph query who-works-on theme=theme/citizen-participation
       villegraph query members-of organisation=vgr:org/psl --format csv
       villegraph query programme --lang en --endpoint http://127.0.0.1:7878/query
+      villegraph query talks-of person=person/jean-baptiste-chambon \\
+          --endpoint http://127.0.0.1:8890/sparql-auth --user dba --password dba
 
     IRI values may be full IRIs, prefixed names (vgr:org/psl) or paths relative to the base IRI
     (org/psl). Without --endpoint the query runs on the last build in dist/.
@@ -68,9 +74,7 @@ def query_command(
     from villegraph.queries import Catalogue, run_canned
     from villegraph.results import render
 
-    config = current_settings(ctx)
-    if endpoint:
-        config = config.with_(endpoint=endpoint)
+    config = current_settings(ctx).with_(endpoint=endpoint, user=user, password=password, auth=auth)
     catalogue = Catalogue.load(config.queries_dir, base_iri=config.base_iri)
     if list_:
         if name or params:

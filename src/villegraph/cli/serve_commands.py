@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from villegraph.cli import endpoint_options
 from villegraph.cli import settings as current_settings
 
 
@@ -33,7 +34,7 @@ from villegraph.cli import settings as current_settings
     show_default=True,
     help="Query worker processes.",
 )
-@click.option("--endpoint", help="Serve a remote SPARQL endpoint instead of the last build.")
+@endpoint_options
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -44,6 +45,9 @@ def serve(
     timeout: float | None,
     workers: int,
     endpoint: str | None,
+    user: str | None,
+    password: str | None,
+    auth: str | None,
 ) -> None:
     """Serve the built graph: SPARQL endpoint, linked-data pages, dumps and query UI."""
     import uvicorn
@@ -53,15 +57,24 @@ def serve(
 
     base = current_settings(ctx)
     chosen = base.with_(
-        host=host, store_dir=store_dir, dist_dir=dist_dir, timeout=timeout, endpoint=endpoint
+        host=host,
+        store_dir=store_dir,
+        dist_dir=dist_dir,
+        timeout=timeout,
+        endpoint=endpoint,
+        user=user,
+        password=password,
+        auth=auth,
     )
     listen_port = chosen.port if port is None else port
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if chosen.endpoint:
         app = create_app(chosen, open_store(chosen))
+        serving = chosen.endpoint
     else:
         app = serve_embedded(chosen, workers=workers)
-    click.echo(f"villegraph: serving {chosen.dist_dir} on http://{chosen.host}:{listen_port}/")
+        serving = str(chosen.dist_dir)
+    click.echo(f"villegraph: serving {serving} on http://{chosen.host}:{listen_port}/")
     uvicorn.run(app, host=chosen.host, port=listen_port, log_level="warning")
 
 
