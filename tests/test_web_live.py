@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import httpx
@@ -53,6 +54,17 @@ def test_who_works_on_has_choices_and_csv(live_server: str) -> None:
     assert result.status_code == 200
     csv = httpx.get(live_server + "/queries/who-works-on.csv", params={"theme": themes[0]})
     assert csv.status_code == 200 and csv.text.splitlines()[0].startswith("theme,")
+
+
+def test_language_switch_keeps_the_query_parameters(live_server: str) -> None:
+    theme = "https://w3id.org/villegraph/theme/citizen-participation"
+    french = httpx.get(live_server + "/queries/who-works-on", params={"theme": theme}).text
+    switch = re.search(r'<a href="([^"]*lang=en)"', french)
+    assert switch, "the page offers an English switch"
+    target = html.unescape(switch.group(1))
+    assert target.startswith("/queries/who-works-on?theme=https%3A%2F%2Fw3id.org%2F")
+    english = httpx.get(live_server + target).text
+    assert "citizen participation" in english and "participation citoyenne" not in english
 
 
 def test_every_kind_of_minted_iri_dereferences(

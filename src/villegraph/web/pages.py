@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import anyio.to_thread
 import jinja2
@@ -65,8 +66,14 @@ LABEL_PATH = (
 
 def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
     """Render a template (autoescaped) into an HTML response."""
+    context.setdefault("keep", "")  # query parameters the language switch keeps
     html = TEMPLATES.get_template(name).render(**context)
     return HTMLResponse(html, status_code=status, headers={"Vary": "Accept"})
+
+
+def kept_parameters(request: Request) -> str:
+    """The request's query string without `lang`, for the language switch to keep."""
+    return urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "lang"])
 
 
 def chosen_language(request: Request) -> str:

@@ -13,7 +13,14 @@ from starlette.responses import Response
 
 from villegraph.errors import QueryError, QueryTimeout, StoreError
 from villegraph.store import SelectResult, Store
-from villegraph.web.pages import Linker, Term, chosen_language, not_found, render
+from villegraph.web.pages import (
+    Linker,
+    Term,
+    chosen_language,
+    kept_parameters,
+    not_found,
+    render,
+)
 from villegraph.web.safety import UnsafeRequest, check_query
 
 EXAMPLE = """PREFIX foaf: <http://xmlns.com/foaf/0.1/>
@@ -87,7 +94,9 @@ async def query_page(request: Request) -> Response:
                 (label, "/sparql?" + urlencode({"query": query, "format": fmt}))
                 for label, fmt in (("CSV", "csv"), ("JSON", "json"), ("TSV", "tsv"))
             ]
-    return render("query.html", status, lang=language, path="/query", **context)
+    return render(
+        "query.html", status, lang=language, path="/query", keep=kept_parameters(request), **context
+    )
 
 
 def _catalogue(settings: Any) -> Any:
@@ -199,7 +208,14 @@ async def canned(request: Request) -> Response:
                 (label, f"/queries/{name}.{fmt}?" + urlencode(raw))
                 for label, fmt in (("CSV", "csv"), ("JSON", "json"))
             ]
-    return render("canned.html", status, lang=language, path=f"/queries/{name}", **context)
+    return render(
+        "canned.html",
+        status,
+        lang=language,
+        path=f"/queries/{name}",
+        keep=kept_parameters(request),
+        **context,
+    )
 
 
 __all__ = ["EXAMPLE", "canned", "canned_download", "canned_index", "query_page"]
