@@ -297,3 +297,31 @@ def test_huge_get_is_refused_cleanly(web_server: str, path: str) -> None:
     assert 400 <= response.status < 500
     assert b"Traceback" not in body
     assert httpx.get(web_server + "/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
+class _BrokenStore:
+    """A store with a bug: every read raises an unexpected exception."""
+
+    def graphs(self) -> list[str]:
+        return []
+
+    def select(self, *args: object, **kwargs: object) -> object:
+        raise RuntimeError("secret internal detail")
+
+    ask = construct = select
+
+
+def test_a_bug_is_a_logged_500_not_a_400(caplog: pytest.LogCaptureFixture) -> None:
+    from fixtures_server import ServerThread
+
+    from villegraph.config import Settings
+    from villegraph.web.app import create_app
+
+    app = create_app(Settings(), _BrokenStore())  # type: ignore[arg-type]
+    with ServerThread(app) as server, caplog.at_level("ERROR"):
+        response = httpx.get(server.url + "/sparql", params={"query": "ASK {}"})
+    assert response.status_code == 500
+    assert "secret internal detail" not in response.text
+    assert "Traceback" not in response.text
+    logged = [r for r in caplog.records if r.exc_info]
+    assert any("secret internal detail" in str(r.exc_info[1]) for r in logged)

@@ -19,14 +19,15 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from villegraph.config import Settings
 from villegraph.errors import StoreError
 from villegraph.store import Store, build_id_of, load_build, remove_old_stores
-from villegraph.web import browse, dumps, pages, querypages
+from villegraph.web import browse, dumps, graph, pages, querypages
 from villegraph.web.engine import PooledStore
 from villegraph.web.sparql import sparql_endpoint
 
@@ -35,16 +36,33 @@ STATIC = Path(__file__).parent / "static"
 WATCH_INTERVAL = 2.0
 
 
-def _graph_routes() -> list[BaseRoute]:
-    """The network view's routes (`villegraph.web.graph.routes`), mounted at `/graph`."""
-    try:
-        from villegraph.web.graph import routes as graph_routes
-    except ModuleNotFoundError as missing:
-        if missing.name != "villegraph.web.graph":
-            raise
-        LOG.warning("villegraph.web.graph is not installed: /graph is not served")
-        return []
-    return list(graph_routes)
+class LogUnexpectedErrors:
+    """ASGI middleware: an exception no handler expected is logged with its traceback and
+    answered with a bare 500, so that a bug never reaches a client as a traceback or a 400."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            LOG.exception("internal error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            response = PlainTextResponse("internal error (logged)\n", status_code=500)
+            await response(scope, receive, send)
 
 
 def routes() -> list[BaseRoute]:
@@ -65,7 +83,7 @@ def routes() -> list[BaseRoute]:
         Route("/people", browse.listing, name="people"),
         Route("/organisations", browse.listing, name="organisations"),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
-        Mount("/graph", routes=_graph_routes(), name="graph"),
+        Mount("/graph", routes=list(graph.routes), name="graph"),
         Route("/{kind}/{rest:path}", pages.resource, name="resource"),
     ]
 
@@ -89,6 +107,7 @@ def create_app(settings: Settings, store: Store, *, lifespan=None) -> Starlette:
     app = Starlette(
         routes=routes(),
         middleware=[
+            Middleware(LogUnexpectedErrors),
             Middleware(
                 CORSMiddleware,
                 allow_origins=["*"],
@@ -96,7 +115,7 @@ def create_app(settings: Settings, store: Store, *, lifespan=None) -> Starlette:
                 allow_headers=["*"],
                 expose_headers=["X-Villegraph-Truncated", "X-Villegraph-Rows"],
                 max_age=3600,
-            )
+            ),
         ],
         exception_handlers={HTTPException: _http_error},
         lifespan=lifespan,
