@@ -48,6 +48,7 @@ from rdflib.term import Identifier
 
 from villegraph.errors import QueryError
 from villegraph.namespaces import DEFAULT_BASE_IRI, prefixes_for
+from villegraph.terms import escape_string
 
 if TYPE_CHECKING:
     from villegraph.store import SelectResult, Store
@@ -448,14 +449,7 @@ def term_to_sparql(term: Identifier) -> str:
             raise QueryError(f"cannot bind {value!r}: not a valid absolute IRI")
         return f"<{value}>"
     if isinstance(term, Literal):
-        lexical = (
-            str(term)
-            .replace("\\", "\\\\")
-            .replace('"', '\\"')
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-            .replace("\t", "\\t")
-        )
+        lexical = escape_string(str(term))
         if term.language:
             if not _LANG.match(term.language):
                 raise QueryError(f"cannot bind language tag {term.language!r}")

@@ -20,6 +20,7 @@ from rdflib.namespace import RDF, XSD
 from rdflib.term import Identifier
 
 from villegraph.errors import UsageError
+from villegraph.terms import escape_string
 
 if TYPE_CHECKING:
     from villegraph.store import SelectResult
@@ -121,14 +122,7 @@ def ntriples(term: Identifier) -> str:
     if isinstance(term, BNode):
         return f"_:{term}"
     if isinstance(term, Literal):
-        lexical = (
-            str(term)
-            .replace("\\", "\\\\")
-            .replace('"', '\\"')
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-            .replace("\t", "\\t")
-        )
+        lexical = escape_string(str(term))
         if term.language:
             return f'"{lexical}"@{term.language}'
         if term.datatype is not None and term.datatype != XSD.string:

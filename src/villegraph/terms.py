@@ -10,6 +10,17 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
+def escape_string(text: str) -> str:
+    """A string's characters escaped for a quoted N-Triples/SPARQL literal (one line)."""
+    return (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+    )
+
+
 def to_rdflib(term: object) -> Identifier:
     """An rdflib term for a pyoxigraph one (plain literals stay plain, not ^^xsd:string)."""
     if isinstance(term, ox.NamedNode):
@@ -41,4 +52,4 @@ def to_oxigraph(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"cannot convert {term!r} to a pyoxigraph term")
 
 
-__all__ = ["to_oxigraph", "to_rdflib"]
+__all__ = ["escape_string", "to_oxigraph", "to_rdflib"]
