@@ -121,7 +121,7 @@ def test_igraph_path_agrees_with_networkx(monkeypatch: pytest.MonkeyPatch) -> No
     graph = nx.gnm_random_graph(120, 300, seed=3)
     graph = nx.relabel_nodes(graph, {i: f"n{i}" for i in graph})
     exact = N.analyse(graph)
-    monkeypatch.setattr(N, "NX_EXACT_MAX_NODES", 10)
+    monkeypatch.setattr(N.metrics, "NX_EXACT_MAX_NODES", 10)
     fast = N.analyse(graph)
     assert fast.methods["betweenness"].startswith("igraph")
     for node in graph:
@@ -129,11 +129,29 @@ def test_igraph_path_agrees_with_networkx(monkeypatch: pytest.MonkeyPatch) -> No
     assert 0.2 < fast.modularity < 0.8
 
 
+def test_large_graphs_get_a_seeded_betweenness_estimate(monkeypatch: pytest.MonkeyPatch) -> None:
+    graph = nx.relabel_nodes(nx.barabasi_albert_graph(300, 2, seed=5), lambda i: f"n{i:03}")
+    exact = N.analyse(graph).betweenness
+    monkeypatch.setattr(N.metrics, "NX_EXACT_MAX_NODES", 10)
+    monkeypatch.setattr(N.metrics, "IGRAPH_EXACT_MAX_NODES", 100)
+    monkeypatch.setattr(N.metrics, "BETWEENNESS_SAMPLES", 100)
+    first, second = N.analyse(graph, seed=3), N.analyse(graph, seed=3)
+    assert first.methods["betweenness"].startswith("igraph sampled, 100 sources, seed 3")
+    assert first.betweenness == second.betweenness, "the same seed gives the same estimate"
+    assert first.betweenness != exact, "an estimate, not the exact values"
+
+    def top(values: dict[str, float]) -> set[str]:
+        return set(sorted(values, key=lambda n: (-values[n], n))[:10])
+
+    assert len(top(first.betweenness) & top(exact)) >= 7, "the central nodes are still found"
+    assert sum(first.betweenness.values()) == pytest.approx(sum(exact.values()), rel=0.25)
+
+
 @pytest.mark.parametrize("limit", [10_000, 10])
 def test_communities_are_reproducible_with_a_seed(
     limit: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(N, "NX_EXACT_MAX_NODES", limit)
+    monkeypatch.setattr(N.metrics, "NX_EXACT_MAX_NODES", limit)
     graph = nx.relabel_nodes(nx.connected_caveman_graph(6, 8), str)
     first = N.analyse(graph, seed=7).community
     random.seed(12345)  # global state must not matter

@@ -1,0 +1,207 @@
+"""Projections of the research network into networkx graphs, and focused views of them."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from itertools import combinations
+
+import networkx as nx
+
+from villegraph.errors import UsageError
+from villegraph.network.model import PROJECTIONS, NodeInfo, ResearchNetwork
+
+# -- projections --------------------------------------------------------------------------------
+
+
+def project(network: ResearchNetwork, projection: str = "full") -> nx.Graph:
+    """The networkx graph of one projection; node attributes `kind`, `label_fr`, `label_en`."""
+    builders = {
+        "full": full_network,
+        "person-theme": person_theme,
+        "person-person": person_person,
+        "org-hierarchy": org_hierarchy,
+    }
+    if projection not in builders:
+        raise UsageError(
+            f"unknown projection {projection!r}; choose one of {', '.join(PROJECTIONS)}"
+        )
+    graph = builders[projection](network)
+    graph.graph["projection"] = projection
+    return graph
+
+
+def _add_node(graph: nx.Graph, info: NodeInfo) -> None:
+    graph.add_node(
+        info.iri,
+        kind=info.kind,
+        subtype=info.subtype,
+        label_fr=info.label("fr"),
+        label_en=info.label("en"),
+    )
+
+
+def full_network(network: ResearchNetwork) -> nx.Graph:
+    """Every node and link; parallel links between two nodes are kept in `relations`."""
+    graph = nx.Graph()
+    for info in network.nodes.values():
+        _add_node(graph, info)
+    for link in network.links:
+        if graph.has_edge(link.source, link.target):
+            data = graph.edges[link.source, link.target]
+            if link.relation not in data["relations"]:
+                data["relations"].append(link.relation)
+            continue
+        graph.add_edge(
+            link.source,
+            link.target,
+            relation=link.relation,
+            relations=[link.relation],
+            subject=link.source,
+            **dict(link.attrs),
+        )
+    return graph
+
+
+def person_themes(network: ResearchNetwork) -> dict[str, Counter[str]]:
+    """Person → Counter(theme → number of talks and sessions of theirs with that subject)."""
+    subjects: dict[str, list[str]] = defaultdict(list)
+    for link in network.links:
+        if link.relation == "subject":
+            subjects[link.source].append(link.target)
+    out: dict[str, Counter[str]] = defaultdict(Counter)
+    for event, person in _person_events(network):
+        for theme in subjects.get(event, ()):
+            out[person][theme] += 1
+    return out
+
+
+def person_sessions(network: ResearchNetwork) -> dict[str, set[str]]:
+    """Person → sessions they speak in or present a talk in."""
+    part_of = {link.source: link.target for link in network.links if link.relation == "part-of"}
+    out: dict[str, set[str]] = defaultdict(set)
+    for event, person in _person_events(network):
+        kind = network.nodes[event].kind
+        if kind == "event":
+            out[person].add(event)
+        elif kind == "talk" and event in part_of:
+            out[person].add(part_of[event])
+    return out
+
+
+def _person_events(network: ResearchNetwork) -> list[tuple[str, str]]:
+    """(talk or session, person) for every `vg:presenter` and `vg:speaker` link."""
+    pairs = []
+    for link in network.links:
+        if link.relation in ("speaker", "presenter"):
+            event, person = link.source, link.target
+            if network.nodes[person].kind == "person":
+                pairs.append((event, person))
+    return sorted(set(pairs))
+
+
+def person_theme(network: ResearchNetwork) -> nx.Graph:
+    """Bipartite person–theme graph (node attribute `bipartite`: 0 people, 1 themes)."""
+    graph = nx.Graph()
+    for iri in network.of_kind("person"):
+        _add_node(graph, network.nodes[iri])
+        graph.nodes[iri]["bipartite"] = 0
+    for person, themes in sorted(person_themes(network).items()):
+        for theme, count in sorted(themes.items()):
+            if theme not in graph:
+                _add_node(graph, network.nodes[theme])
+                graph.nodes[theme]["bipartite"] = 1
+            graph.add_edge(person, theme, relation="works-on", weight=count)
+    return graph
+
+
+def person_person(network: ResearchNetwork) -> nx.Graph:
+    """People linked by shared themes and sessions; `weight` = shared themes + shared sessions."""
+    graph = nx.Graph()
+    people = network.of_kind("person")
+    for iri in people:
+        _add_node(graph, network.nodes[iri])
+    shared_themes = _pairs(person_themes(network))
+    shared_sessions = _pairs(person_sessions(network))
+    for a, b in sorted(set(shared_themes) | set(shared_sessions)):
+        themes, sessions = shared_themes.get((a, b), 0), shared_sessions.get((a, b), 0)
+        graph.add_edge(
+            a,
+            b,
+            relation="shares",
+            weight=themes + sessions,
+            shared_themes=themes,
+            shared_sessions=sessions,
+        )
+    return graph
+
+
+def _pairs(items_of: Mapping[str, Iterable[str]]) -> Counter[tuple[str, str]]:
+    """(a, b) with a < b → how many items the two people share (via an item → people index)."""
+    holders: dict[str, list[str]] = defaultdict(list)
+    for person, items in items_of.items():
+        for item in set(items):
+            holders[item].append(person)
+    pairs: Counter[tuple[str, str]] = Counter()
+    for people in holders.values():
+        pairs.update(combinations(sorted(people), 2))
+    return pairs
+
+
+def org_hierarchy(network: ResearchNetwork) -> nx.DiGraph:
+    """Organisations, with an edge child → parent for each `org:subOrganizationOf`."""
+    graph = nx.DiGraph()
+    for iri in network.of_kind("org"):
+        _add_node(graph, network.nodes[iri])
+    for link in network.links:
+        if link.relation == "sub-org-of":
+            graph.add_edge(link.source, link.target, relation="sub-org-of")
+    return graph
+
+
+# -- focused views ------------------------------------------------------------------------------
+
+
+def ego(graph: nx.Graph, focus: str, depth: int) -> nx.Graph:
+    """The nodes within `depth` links of `focus` (an ego network)."""
+    if focus not in graph:
+        raise UsageError(f"no node {focus} in the {graph.graph.get('projection', '')} network")
+    if depth < 0:
+        raise UsageError(f"depth {depth} must be 0 or more")
+    undirected = graph.to_undirected(as_view=True) if graph.is_directed() else graph
+    keep = nx.single_source_shortest_path_length(undirected, focus, cutoff=depth)
+    return graph.subgraph(keep).copy()
+
+
+def theme_view(graph: nx.Graph, theme: str, depth: int = 2) -> nx.Graph:
+    """A theme, its narrower themes, and what lies within `depth` links of them.
+
+    The walk does not pass through other themes (else every broad theme would pull in the whole
+    network); narrower themes are reached through `broader` links pointing at the theme.
+    """
+    if theme not in graph or graph.nodes[theme].get("kind") != "theme":
+        raise UsageError(f"no theme {theme} in the {graph.graph.get('projection', '')} network")
+    seeds = {theme}
+    frontier = [theme]
+    while frontier:
+        current = frontier.pop()
+        for other, data in graph[current].items():
+            if (
+                data.get("relation") == "broader"
+                and data.get("subject") == other
+                and other not in seeds
+            ):
+                seeds.add(other)
+                frontier.append(other)
+    keep = set(seeds)
+    level = set(seeds)
+    for _ in range(depth):
+        nxt = set()
+        for node in level:
+            for other in graph[node]:
+                if other not in keep and graph.nodes[other].get("kind") != "theme":
+                    nxt.add(other)
+        keep |= nxt
+        level = nxt
+    # themes adjacent to the kept non-theme nodes stay out, except the seeds
+    return graph.subgraph(keep).copy()
