@@ -11,7 +11,7 @@ from fixtures_server import SAMPLE_TRIG, ServerThread, write_dist
 from rdflib import URIRef
 
 from villegraph.config import Settings
-from villegraph.errors import QueryError, StoreError
+from villegraph.errors import QueryError, QueryTimeout, StoreError
 from villegraph.store import (
     EmbeddedStore,
     build_id_of,
@@ -121,3 +121,38 @@ def test_new_build_is_swapped_in(tmp_path: Path) -> None:
         assert current_store_path(settings.store_dir) == settings.store_dir / "b2"
         time.sleep(1)
         assert not (settings.store_dir / "b1").exists(), "the old store was removed"
+
+
+@pytest.mark.slow
+def test_a_request_waiting_during_a_swap_is_answered_by_the_new_store(tmp_path: Path) -> None:
+    import threading
+
+    first = load_build(write_dist(tmp_path / "d1", SAMPLE_TRIG, "w1"), tmp_path / "store")
+    extra = "<https://w3id.org/villegraph/graph/people> { <https://w3id.org/villegraph/person/new> a <http://xmlns.com/foaf/0.1/Person> . }"  # noqa: E501
+    second = load_build(write_dist(tmp_path / "d2", SAMPLE_TRIG + extra, "w2"), tmp_path / "store")
+    store = PooledStore(first, workers=1, timeout=20)
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
+    asked = "ASK { <https://w3id.org/villegraph/person/new> ?p ?o }"
+    answers: dict[str, object] = {}
+
+    def run(name: str, call: object) -> None:
+        try:
+            answers[name] = call()  # type: ignore[operator]
+        except Exception as error:  # the assertion below names it
+            answers[name] = error
+
+    busy = threading.Thread(target=run, args=("busy", lambda: store.select(slow, timeout=4)))
+    busy.start()
+    time.sleep(0.3)  # the only worker is busy
+    waiting = threading.Thread(target=run, args=("waiting", lambda: store.ask(asked)))
+    waiting.start()
+    time.sleep(0.3)  # the second request waits for a worker of the first store
+    assert not answers, "both requests are still running"
+    started = time.monotonic()
+    store.swap(second, remove_old=False)
+    waiting.join(20)
+    assert answers["waiting"] is True, f"answered from the new store: {answers['waiting']!r}"
+    assert time.monotonic() - started < 3, "without waiting for the busy worker's deadline"
+    busy.join(20)
+    assert isinstance(answers["busy"], QueryTimeout)
+    store.close()

@@ -32,6 +32,12 @@ from villegraph.web import worker
 LOG = logging.getLogger("villegraph.web")
 _CONTEXT = multiprocessing.get_context("spawn")
 READY_TIMEOUT = 60.0
+CLOSED_POLL = 0.1
+"""Seconds between checks, while waiting for a worker, that the pool has not been replaced."""
+
+
+class PoolClosed(StoreError):
+    """The pool was closed (a new build replaced its store) before a worker became free."""
 
 
 class WorkerFailed(StoreError):
@@ -94,13 +100,27 @@ class WorkerPool:
 
         threading.Thread(target=start, daemon=True).start()
 
+    def _take(self, deadline: float, timeout: float) -> _Worker:
+        """An idle worker; PoolClosed as soon as the pool closes (a new build took over)."""
+        while True:
+            if self._closed:
+                raise PoolClosed(f"the store {self.path} was replaced")
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise QueryTimeout(f"no query worker became free within {timeout:g} s")
+            try:
+                taken = self._idle.get(timeout=min(left, CLOSED_POLL))
+            except queue.Empty:
+                continue
+            if self._closed:
+                self._stop(taken)
+                raise PoolClosed(f"the store {self.path} was replaced")
+            return taken
+
     def call(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
         """Send `request` to an idle worker and return its answer, within `timeout` seconds."""
         deadline = time.monotonic() + timeout
-        try:
-            taken = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise QueryTimeout(f"no query worker became free within {timeout:g} s") from None
+        taken = self._take(deadline, timeout)
         try:
             taken.conn.send(request)
             if not taken.conn.poll(max(0.0, deadline - time.monotonic())):
@@ -205,7 +225,16 @@ class PooledStore:
         threading.Thread(target=retire, daemon=True).start()
 
     def call(self, request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
-        return self._pool.call(request, timeout or self.timeout)
+        """Run `request` on the current pool; one waiting while a new build swaps in moves on."""
+        limit = timeout or self.timeout
+        deadline = time.monotonic() + limit
+        while True:
+            pool = self._pool
+            try:
+                return pool.call(request, max(0.001, deadline - time.monotonic()))
+            except PoolClosed:
+                if pool is self._pool:
+                    raise StoreError("the query workers were stopped") from None
 
     def protocol(self, request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
         """Run a SPARQL protocol request; answers carry the serialised body."""
