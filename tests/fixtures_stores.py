@@ -7,12 +7,15 @@ that names the binary, the port and the last lines of its log.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import http.server
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -256,6 +259,74 @@ def virtuoso_server(
             )
         finally:
             _stop(process)
+
+
+@dataclass
+class AuthProxy:
+    """A loopback reverse proxy that demands HTTP Basic credentials, in front of a store."""
+
+    base: str
+    user: str
+    password: str
+    seen: list[str]
+    """The Authorization header of every request (empty string when there was none)."""
+
+
+@contextlib.contextmanager
+def basic_auth_proxy(target: str, user: str, password: str) -> Iterator[AuthProxy]:
+    """Serve `target` (an http://127.0.0.1 base URL) behind Basic auth on a free port.
+
+    Like an Oxigraph or Fuseki server deployed behind a web server that asks for a password:
+    401 with `WWW-Authenticate: Basic` without the right credentials, else the request is
+    forwarded (method, path, query, body, content headers) and the store's answer relayed.
+    """
+    expected = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    seen: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _forward(self) -> None:
+            given = self.headers.get("Authorization", "")
+            seen.append(given)
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else None
+            if given != expected:
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="villegraph-test"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            headers = {
+                k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")
+            }
+            request = urllib.request.Request(
+                target + self.path, data=body, method=self.command, headers=headers
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    status, reply, payload = response.status, response.headers, response.read()
+            except urllib.error.HTTPError as error:
+                status, reply, payload = error.code, error.headers, error.read()
+            self.send_response(status)
+            for name in ("Content-Type", "X-SPARQL-MaxRows"):
+                if reply.get(name):
+                    self.send_header(name, reply[name])
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST = do_PUT = do_DELETE = _forward
+
+        def log_message(self, *args: object) -> None:  # keep the test output quiet
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield AuthProxy(f"http://127.0.0.1:{server.server_address[1]}", user, password, seen)
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="session", name="oxigraph_server")

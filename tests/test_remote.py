@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
-from fixtures_stores import StoreServer, free_port
+from fixtures_stores import StoreServer, basic_auth_proxy, free_port
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
@@ -160,3 +160,42 @@ def test_json_terms() -> None:
     assert plain == Literal("x") and plain.datatype is None
     with pytest.raises(StoreError):
         json_to_term({"type": "triple", "value": ""})
+
+
+def test_basic_auth_in_front_of_a_real_store(oxigraph_server: StoreServer) -> None:
+    target = oxigraph_server.query_url.rsplit("/", 1)[0]
+    with basic_auth_proxy(target, "reader", "pa:ss wörd") as proxy:
+        store = RemoteStore(
+            proxy.base + "/query",
+            timeout=30,
+            user="reader",
+            password="pa:ss wörd",
+            auth="basic",
+            gsp_endpoint=proxy.base + "/store",
+            graph_prefix=EX,
+        )
+        assert store.replace_graph(GRAPH, _triples(5), chunk_size=3) == 8
+        assert store.ask(f"ASK {{ GRAPH <{GRAPH}> {{ <{EX}s4> ?p ?o }} }}") is True
+        assert proxy.seen and all(header.startswith("Basic ") for header in proxy.seen[-3:])
+
+        wrong = RemoteStore(
+            proxy.base + "/query", timeout=10, user="reader", password="x", auth="basic"
+        )
+        with pytest.raises(StoreError, match="401"):
+            wrong.select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+        anonymous = RemoteStore(proxy.base + "/query", timeout=10)
+        with pytest.raises(StoreError, match="401"):
+            anonymous.select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+
+        from click.testing import CliRunner
+
+        from villegraph.cli import main
+
+        command = ["query", "search", "text=été", "--endpoint", proxy.base + "/query"]
+        refused = CliRunner().invoke(main, command)
+        assert refused.exit_code == 3 and "401" in refused.output
+        env = {"VILLEGRAPH_USER": "reader", "VILLEGRAPH_PASSWORD": "pa:ss wörd"}
+        answered = CliRunner().invoke(main, [*command, "--auth", "basic"], env=env)
+        assert answered.exit_code == 0, answered.output
+        assert proxy.seen[-1].startswith("Basic ")
+    _store(oxigraph_server, "update").update(f"DROP SILENT GRAPH <{GRAPH}>")
