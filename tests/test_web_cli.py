@@ -126,3 +126,26 @@ def test_app_over_a_remote_endpoint(tmp_path: Path) -> None:
             assert "<h1>Ada Test</h1>" in page.text and 'href="/talk/t1"' in page.text
             refused = {"query": "SELECT * { SERVICE <http://192.0.2.1/> { ?s ?p ?o } }"}
             assert httpx.get(server.url + "/sparql", params=refused).status_code == 400
+
+
+def test_serve_on_a_taken_port_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    import socket
+
+    dist = write_dist(tmp_path / "dist", SAMPLE_TRIG, "cli-taken")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        command = [sys.executable, "-m", "villegraph", "serve", "--port", str(port)]
+        command += ["--dist", str(dist), "--store", str(tmp_path / "store")]
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"villegraph: error: cannot listen on 127.0.0.1:{port}: Address already in use"
+    ]
+    assert not (tmp_path / "store").exists(), "nothing loaded before the address was checked"

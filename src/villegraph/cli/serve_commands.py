@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import socket
 from pathlib import Path
 
 import click
 
 from villegraph.cli import endpoint_options
 from villegraph.cli import settings as current_settings
+from villegraph.errors import ConfigError
 
 
 @click.command("serve")
@@ -67,6 +69,7 @@ def serve(
         auth=auth,
     )
     listen_port = chosen.port if port is None else port
+    _check_can_listen(chosen.host, listen_port)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if chosen.endpoint:
         app = create_app(chosen, open_store(chosen))
@@ -76,6 +79,21 @@ def serve(
         serving = str(chosen.dist_dir)
     click.echo(f"villegraph: serving {serving} on http://{chosen.host}:{listen_port}/")
     uvicorn.run(app, host=chosen.host, port=listen_port, log_level="warning")
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """ConfigError (exit 2) when the address is taken or not ours, before any store is opened."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise ConfigError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            raise ConfigError(f"cannot listen on {host}:{port}: {error.strerror}") from None
 
 
 COMMANDS: list[click.Command] = [serve]
