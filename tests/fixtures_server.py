@@ -65,7 +65,8 @@ g:people {
   person:evil a foaf:Person ; foaf:name "<script>alert('x')</script> Evil & Co" .
   vgorg:lab a org:Organization ; rdfs:label "Laboratoire d'essai"@fr, "Test lab"@en .
   talk:t1 a vg:Talk ; dcterms:title "Une communication"@fr ; vg:presenter person:ada-test ;
-    dcterms:subject theme:participation .
+    dcterms:subject theme:participation ; prov:wasDerivedFrom passage:l12 .
+  passage:l12 a vg:Passage ; vg:startLine 12 ; vg:endLine 12 ; rdf:value "Une communication" .
   passage:l10 a vg:Passage ; vg:startLine 10 ; vg:endLine 11 ;
     rdf:value "Ada Test, doctorante au laboratoire" .
   <https://w3id.org/villegraph/dataset>

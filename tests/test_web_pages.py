@@ -123,6 +123,12 @@ def test_resource_page_content(web_server: str) -> None:
     assert "lines 10–11" in page
     assert "Derived facts and their evidence" in page and "citizen participation" in page
     assert "/graph/?focus=https%3A%2F%2Fw3id.org%2Fvillegraph%2Fperson%2Fada-test" in page
+    assert "/derived/works-on/abc" not in page, "attributions show as derived facts, not links"
+
+
+def test_a_one_line_passage_says_line(web_server: str) -> None:
+    page = httpx.get(web_server + "/talk/t1.html?lang=en").text
+    assert "line 12 ·" in page and "lines 12" not in page
 
 
 def test_language_switch_with_fallback(web_server: str) -> None:

@@ -154,8 +154,12 @@ class Description:
 
 Q_OUT = f"""SELECT ?s ?p ?o ?label WHERE {{ ?s ?p ?o OPTIONAL {{ ?o {LABEL_PATH} ?label }} }}
 LIMIT 5000"""
-Q_IN = f"""SELECT ?s ?x ?p ?label WHERE {{ ?x ?p ?s OPTIONAL {{ ?x {LABEL_PATH} ?label }} }}
-LIMIT 2000"""
+Q_IN = f"""SELECT ?s ?x ?p ?label WHERE {{
+  ?x ?p ?s
+  FILTER NOT EXISTS {{ ?x a <{ONTOLOGY_IRI}#ThemeAttribution> }}
+  OPTIONAL {{ ?x {LABEL_PATH} ?label }}
+}} LIMIT 2000"""
+"""Incoming links; theme attributions are left out, the page lists them as derived facts."""
 Q_PLABEL = """SELECT ?s ?p ?label WHERE {
   { SELECT DISTINCT ?s ?p WHERE { { ?s ?p ?o } UNION { ?o ?p ?s } } }
   ?p <http://www.w3.org/2000/01/rdf-schema#label> ?label }"""
