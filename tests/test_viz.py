@@ -358,3 +358,26 @@ def test_inlined_vis_network_keeps_its_unicode_line_separators() -> None:
     assert inlined.count("\x85") == original.count("\x85")
     assert "sourceMappingURL" in original and "sourceMappingURL" not in inlined
     assert len(original) - len(inlined) < 100
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--focus", "person/jean-baptiste-chambon"),
+        ("--focus", "vgr:person/jean-baptiste-chambon"),
+        ("--focus", "<https://w3id.org/villegraph/person/jean-baptiste-chambon>"),
+        ("--theme", "theme/citizen-participation"),
+    ],
+)
+def test_cli_viz_takes_iris_as_queries_do(
+    built_dist: Path, tmp_path: Path, option: str, value: str
+) -> None:
+    out = tmp_path / "g.html"
+    code, _, err = run("viz", "--dist", str(built_dist), "-o", str(out), option, value)
+    assert code == 0, err
+    view = data_block(out.read_text(encoding="utf-8"))
+    iris = {node["iri"] for node in view["nodes"]}
+    expected = B + value.strip("<>").split("/villegraph/")[-1].removeprefix("vgr:")
+    assert expected in iris
+    code, _, err = run("viz", "--dist", str(built_dist), "-o", str(out), option, "not an iri")
+    assert code == 2 and err.startswith(f"villegraph: error: {option}: ")

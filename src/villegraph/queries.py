@@ -46,7 +46,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
-from villegraph.errors import QueryError
+from villegraph.errors import QueryError, UsageError
 from villegraph.namespaces import DEFAULT_BASE_IRI, prefixes_for
 from villegraph.terms import escape_string
 
@@ -118,6 +118,17 @@ def _parse_iri(value: str, base_iri: str) -> URIRef:
     if not _ABSOLUTE_IRI.match(iri):
         raise ValueError(f"{value!r} is not an absolute IRI")
     return URIRef(iri)
+
+
+def resolve_iri(value: str, base_iri: str = DEFAULT_BASE_IRI, what: str = "IRI") -> URIRef:
+    """A full IRI from a full IRI, a prefixed name (`vgr:org/psl`) or a path (`org/psl`).
+
+    The same forms as an `iri` parameter; UsageError naming `what` when it is none of them.
+    """
+    try:
+        return _parse_iri(value.strip(), base_iri)
+    except ValueError as error:
+        raise UsageError(f"{what}: {error}") from None
 
 
 def _parse_string(value: str, _base: str) -> Literal:
@@ -494,6 +505,7 @@ __all__ = [
     "Catalogue",
     "Param",
     "bind_values",
+    "resolve_iri",
     "run_canned",
     "term_to_sparql",
 ]
