@@ -193,6 +193,9 @@ def test_route_focus_theme_projection_and_lang(client: httpx.Client) -> None:
         B + "org/lab",
     }
     assert view["nodes"][view["focus"]]["iri"] == B + "person/alice"
+    for short in ("person/alice", "vgr:person/alice"):  # the forms a query parameter takes
+        again = data_block(client.get("/graph/", params={"focus": short, "depth": "1"}).text)
+        assert again["nodes"] == view["nodes"]
     assert "<title>villegraph — &lt;img src=x onerror=alert(1)&gt;</title>" in focus.text
     theme = data_block(client.get("/graph/", params={"theme": B + "theme/c"}).text)
     assert {n["iri"] for n in theme["nodes"]} == {

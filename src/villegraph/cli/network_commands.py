@@ -17,7 +17,6 @@ from villegraph import network, viz
 from villegraph.cli import settings as cli_settings
 from villegraph.config import Settings
 from villegraph.errors import InputError, UsageError
-from villegraph.queries import resolve_iri
 from villegraph.store import Store, open_store
 
 PROJECTION = click.Choice(sorted(network.PROJECTIONS))
@@ -322,11 +321,11 @@ def viz_command(
     research, graph = _load(ctx, dist, endpoint, projection)
     title = "villegraph"
     if focus:
-        iri = str(resolve_iri(focus, cli_settings(ctx).base_iri, "--focus"))
+        iri = network.node_iri(focus, cli_settings(ctx).base_iri, "--focus")
         graph = network.ego(graph, iri, depth)
         title += " — " + graph.nodes[iri].get("label_" + lang, iri)
     elif theme:
-        iri = str(resolve_iri(theme, cli_settings(ctx).base_iri, "--theme"))
+        iri = network.node_iri(theme, cli_settings(ctx).base_iri, "--theme")
         graph = network.theme_view(graph, iri)
         title += " — " + graph.nodes[iri].get("label_" + lang, iri)
     graph.graph["projection"] = projection
@@ -341,7 +340,7 @@ def viz_command(
         base_iri=cli_settings(ctx).base_iri if link_base else None,
         link_prefix=link_base.rstrip("/") + "/" if link_base else None,
         graph_path=link_base.rstrip("/") + "/graph/" if link_base else None,
-        focus=str(resolve_iri(focus, cli_settings(ctx).base_iri, "--focus")) if focus else None,
+        focus=network.node_iri(focus, cli_settings(ctx).base_iri, "--focus") if focus else None,
     )
     view = viz.build_view(graph, analysis, options)
     viz.write_html(output, viz.render_html(view))

@@ -73,6 +73,7 @@ from villegraph.network.model import (
     ResearchNetwork,
     counts_by_kind,
     load_network,
+    node_iri,
     parse_iri,
     relation_label,
 )
@@ -112,6 +113,7 @@ __all__ = [
     "load_network",
     "metrics_graph",
     "metrics_trig",
+    "node_iri",
     "org_hierarchy",
     "parse_iri",
     "person_person",

@@ -281,6 +281,13 @@ def parse_iri(value: str, what: str) -> str:
     return str(URIRef(value))
 
 
+def node_iri(value: str, base_iri: str, what: str) -> str:
+    """An http(s) IRI from the forms a query's IRI parameter takes: full, prefixed or a path."""
+    from villegraph.queries import resolve_iri
+
+    return parse_iri(str(resolve_iri(value, base_iri, what)), what)
+
+
 def counts_by_kind(graph: nx.Graph) -> Mapping[str, int]:
     """How many nodes of each kind."""
     return Counter(data.get("kind", "") for _, data in graph.nodes(data=True))

@@ -22,6 +22,7 @@ from starlette.routing import Route
 from villegraph import network, viz
 from villegraph.config import Settings
 from villegraph.errors import StoreError, UsageError
+from villegraph.namespaces import DEFAULT_BASE_IRI
 from villegraph.store import Store
 
 MAX_DEPTH = 4
@@ -42,8 +43,12 @@ class GraphRequest:
     max_edges: int = 20_000
 
 
-def parse_request(params: dict[str, str]) -> GraphRequest:
-    """Check the query parameters; raises UsageError naming the bad one."""
+def parse_request(params: dict[str, str], base_iri: str = DEFAULT_BASE_IRI) -> GraphRequest:
+    """Check the query parameters; raises UsageError naming the bad one.
+
+    `theme` and `focus` take the forms of a query's IRI parameter: a full IRI, a prefixed name
+    (`vgr:theme/smart-city`) or a path relative to the base IRI (`theme/smart-city`).
+    """
     unknown = sorted(
         set(params) - {"projection", "theme", "focus", "depth", "lang", "max_nodes", "max_edges"}
     )
@@ -57,8 +62,8 @@ def parse_request(params: dict[str, str]) -> GraphRequest:
     lang = params.get("lang", "fr")
     if lang not in ("fr", "en"):
         raise UsageError(f"lang {lang!r}: choose fr or en")
-    theme = network.parse_iri(params["theme"], "theme") if params.get("theme") else None
-    focus = network.parse_iri(params["focus"], "focus") if params.get("focus") else None
+    theme = network.node_iri(params["theme"], base_iri, "theme") if params.get("theme") else None
+    focus = network.node_iri(params["focus"], base_iri, "focus") if params.get("focus") else None
     if theme and focus:
         raise UsageError("give theme or focus, not both")
     depth = _int(params.get("depth", "1"), "depth", 0, MAX_DEPTH)
@@ -139,7 +144,7 @@ def render(store: Store, settings: Settings, wanted: GraphRequest, path: str) ->
 async def graph_page(request: Request) -> Response:
     """GET /graph/: the network page."""
     try:
-        wanted = parse_request(dict(request.query_params))
+        wanted = parse_request(dict(request.query_params), request.app.state.settings.base_iri)
     except UsageError as error:
         return PlainTextResponse(f"{error}\n", status_code=400)
     store: Store = request.app.state.store
