@@ -106,6 +106,7 @@ def test_new_build_is_swapped_in(tmp_path: Path) -> None:
     query = {"query": "ASK { <https://w3id.org/villegraph/person/new> ?p ?o }"}
     with ServerThread(app) as server:
         assert httpx.get(server.url + "/sparql", params=query).json()["boolean"] is False
+        first_tag = httpx.get(server.url + "/person/ada-test.ttl").headers["etag"]
         extra = "<https://w3id.org/villegraph/graph/people> { <https://w3id.org/villegraph/person/new> a <http://xmlns.com/foaf/0.1/Person> . }"  # noqa: E501
         write_dist(tmp_path / "dist", SAMPLE_TRIG + extra, "b2")
         end = time.monotonic() + 20
@@ -118,6 +119,8 @@ def test_new_build_is_swapped_in(tmp_path: Path) -> None:
                 break
             time.sleep(0.1)
         assert answers[-1] is True
+        fresh = httpx.get(server.url + "/person/ada-test.ttl", headers={"If-None-Match": first_tag})
+        assert fresh.status_code == 200, "a new build invalidates the validators"
         assert current_store_path(settings.store_dir) == settings.store_dir / "b2"
         time.sleep(1)
         assert not (settings.store_dir / "b1").exists(), "the old store was removed"

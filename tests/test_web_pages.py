@@ -201,3 +201,19 @@ def test_plain_query_form_without_javascript(web_server: str) -> None:
     assert "&lt;script&gt;" in page and "<script>alert" not in page
     bad = httpx.get(web_server + "/query", params={"query": "SELECT * {"})
     assert bad.status_code == 400 and "syntax" in bad.text.lower()
+
+
+def test_documents_have_etags_and_answer_304(web_server: str) -> None:
+    french = httpx.get(web_server + ADA + ".html?lang=fr")
+    english = httpx.get(web_server + ADA + ".html?lang=en")
+    turtle = httpx.get(web_server + ADA + ".ttl")
+    tags = {r.headers.get("etag") for r in (french, english, turtle)}
+    assert None not in tags and len(tags) == 3, "one validator per document and language"
+    assert "accept-language" in french.headers["vary"].lower()
+    again = httpx.get(
+        web_server + ADA + ".html?lang=fr", headers={"If-None-Match": french.headers["etag"]}
+    )
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == french.headers["etag"]
+    stale = httpx.get(web_server + ADA + ".ttl", headers={"If-None-Match": 'W/"other-build"'})
+    assert stale.status_code == 200 and stale.text == turtle.text

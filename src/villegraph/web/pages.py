@@ -9,6 +9,7 @@ endpoint too; every value from the data reaches the page through autoescaped tem
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -298,6 +299,10 @@ async def resource(request: Request) -> Response:
     else:
         slug, media_type = rest, None
     iri = linker.iri_for_path(f"{kind}/{slug}")
+    language = chosen_language(request)
+    etag = _document_etag(store, rest, language if media_type == "text/html" else "")
+    if etag and media_type and _etag_matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers={"ETag": etag, "Vary": DOCUMENT_VARY})
     exists = await anyio.to_thread.run_sync(store.ask, Q_EXISTS, {"s": URIRef(iri)})
     if not exists:
         return not_found(request, iri)
@@ -313,15 +318,15 @@ async def resource(request: Request) -> Response:
             )
         location = f"/{kind}/{slug}{SUFFIX_BY_TYPE[chosen]}"
         return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
+    validators = {"ETag": etag} if etag else {}
     if media_type != "text/html":
         graph = await anyio.to_thread.run_sync(document_graph, store, iri, settings.base_iri)
         body = graph.serialize(format=FORMAT_BY_TYPE[media_type].rdflib, encoding="utf-8")
-        return Response(body, media_type=media_type)
-    language = chosen_language(request)
+        return Response(body, media_type=media_type, headers=validators)
     found = await anyio.to_thread.run_sync(describe, store, iri, linker, language)
     if found is None:
         return not_found(request, iri)
-    return render(
+    page = render(
         "resource.html",
         r=found,
         lang=language,
@@ -329,6 +334,33 @@ async def resource(request: Request) -> Response:
         documents=[(s, s.lstrip(".")) for s in DOCUMENT_SUFFIXES if s != ".html"],
         network_href="/graph/?focus=" + _quote(iri),
     )
+    page.headers.update({**validators, "Vary": DOCUMENT_VARY})
+    return page
+
+
+DOCUMENT_VARY = "Accept, Accept-Language"
+"""Documents vary by type (the 303) and, for HTML, by language (`Accept-Language`)."""
+
+
+def _document_etag(store: Store, path: str, language: str) -> str | None:
+    """A weak ETag naming the served build, the document and its language.
+
+    The build's store folder is named by its build id; a store without one (a remote endpoint)
+    gets no validator, since its content may change at any time.
+    """
+    location = getattr(store, "path", None)
+    if not location:
+        return None
+    digest = hashlib.sha256(f"{path}|{language}".encode()).hexdigest()[:16]
+    return f'W/"{Path(location).name}-{digest}"'
+
+
+def _etag_matches(header: str | None, etag: str) -> bool:
+    """If-None-Match against a weak ETag (weak comparison, as RFC 9110 asks for it)."""
+    if not header:
+        return False
+    tags = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+    return "*" in tags or etag.removeprefix("W/") in tags
 
 
 def _quote(text: str) -> str:
