@@ -15,6 +15,7 @@ import networkx as nx
 from rdflib import Literal, URIRef
 
 from villegraph.errors import StoreError, UsageError
+from villegraph.queries import resolve_iri
 from villegraph.store import Store
 
 PREFIXES = """\
@@ -283,8 +284,6 @@ def parse_iri(value: str, what: str) -> str:
 
 def node_iri(value: str, base_iri: str, what: str) -> str:
     """An http(s) IRI from the forms a query's IRI parameter takes: full, prefixed or a path."""
-    from villegraph.queries import resolve_iri
-
     return parse_iri(str(resolve_iri(value, base_iri, what)), what)
 
 

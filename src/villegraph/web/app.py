@@ -57,7 +57,7 @@ class LogUnexpectedErrors:
 
         try:
             await self.app(scope, receive, tracking_send)
-        except Exception:
+        except Exception:  # deliberate: the last resort for bugs; expected errors never get here
             LOG.exception("internal error on %s %s", scope.get("method"), scope.get("path"))
             if started:
                 raise

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from villegraph.formats import JSONLD, NQUADS, NTRIPLES, RDFXML, TRIG, TURTLE, negotiate
-from villegraph.web.pages import not_found, render
+from villegraph.web.pages import etag_matches, not_found, render
 from villegraph.web.sparql import rdf_response
 
 DUMPS = {
@@ -49,7 +49,7 @@ def _etag(path: Path, gzipped: bool) -> str:
 def _not_modified(request: Request, etag: str, mtime: float) -> bool:
     match = request.headers.get("if-none-match")
     if match is not None:
-        return etag in [t.strip() for t in match.split(",")] or match.strip() == "*"
+        return etag_matches(match, etag)
     since = request.headers.get("if-modified-since")
     if since:
         try:

@@ -300,8 +300,12 @@ async def resource(request: Request) -> Response:
         slug, media_type = rest, None
     iri = linker.iri_for_path(f"{kind}/{slug}")
     language = chosen_language(request)
-    etag = _document_etag(store, rest, language if media_type == "text/html" else "")
-    if etag and media_type and _etag_matches(request.headers.get("if-none-match"), etag):
+    etag = (
+        _document_etag(store, rest, language if media_type == "text/html" else "")
+        if media_type
+        else None
+    )
+    if etag and etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers={"ETag": etag, "Vary": DOCUMENT_VARY})
     exists = await anyio.to_thread.run_sync(store.ask, Q_EXISTS, {"s": URIRef(iri)})
     if not exists:
@@ -355,8 +359,8 @@ def _document_etag(store: Store, path: str, language: str) -> str | None:
     return f'W/"{Path(location).name}-{digest}"'
 
 
-def _etag_matches(header: str | None, etag: str) -> bool:
-    """If-None-Match against a weak ETag (weak comparison, as RFC 9110 asks for it)."""
+def etag_matches(header: str | None, etag: str) -> bool:
+    """If-None-Match against `etag`, by weak comparison (RFC 9110 asks for it there)."""
     if not header:
         return False
     tags = [tag.strip().removeprefix("W/") for tag in header.split(",")]
@@ -378,6 +382,7 @@ __all__ = [
     "chosen_language",
     "describe",
     "document_graph",
+    "etag_matches",
     "not_found",
     "pick_label",
     "render",
