@@ -11,6 +11,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "villegraph"
 
 LAYERS: dict[str, int] = {
     "namespaces": 0,
+    "lexer": 0,
     "errors": 0,
     "config": 0,
     "formats": 0,

@@ -46,6 +46,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
+from villegraph import lexer
 from villegraph.errors import QueryError, UsageError
 from villegraph.namespaces import DEFAULT_BASE_IRI, prefixes_for
 from villegraph.terms import escape_string
@@ -370,48 +371,15 @@ def run_canned(
 
 
 # --- VALUES binding for endpoints without initBindings -------------------------------------
+# The text is read by the one SPARQL lexer (villegraph.lexer), the same that the endpoint's
+# guard uses.
 
-_TOKEN = re.compile(
-    r"""
-      (?P<ws>\s+)
-    | (?P<comment>\#[^\n\r]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''
-               |\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               |'(?:[^'\\\n\r]|\\.)*'
-               |"(?:[^"\\\n\r]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
-    | (?P<word>[A-Za-z0-9_\u00C0-\uFFFF][A-Za-z0-9_\-.:%\u00B7\u00C0-\uFFFF]*
-              |:[A-Za-z0-9_\-.:%\u00B7\u00C0-\uFFFF]*)
-    | (?P<open_string>['"])
-    | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
 _FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
-
-
-@dataclass(frozen=True)
-class _Token:
-    kind: str
-    text: str
-    start: int
-    end: int
-
-
-def _tokens(text: str) -> Iterator[_Token]:
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        if kind == "open_string":
-            raise QueryError(f"SPARQL text has an unterminated string at offset {match.start()}")
-        if kind in ("ws", "comment"):
-            continue
-        yield _Token(kind, match.group(), match.start(), match.end())
 
 
 def _outer_where(text: str) -> tuple[int, int, bool]:
     """Offsets of the outer WHERE group's `{` and `}`, and whether it holds a sub-SELECT."""
-    tokens = list(_tokens(text))
+    tokens = list(lexer.tokens(text))
     form = None
     parens = 0
     seen_where = False
@@ -440,7 +408,7 @@ def _outer_where(text: str) -> tuple[int, int, bool]:
     raise QueryError("SPARQL text has no WHERE group to bind parameters in")
 
 
-def _skip_group(tokens: list[_Token], index: int) -> int:
+def _skip_group(tokens: list[lexer.Token], index: int) -> int:
     depth = 0
     for position in range(index, len(tokens)):
         if tokens[position].text == "{":

@@ -60,8 +60,17 @@ class WorkerPool:
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self.isolation: list[str] = []
+        """What cuts the workers off the network (see `villegraph.web.sandbox`)."""
         for _ in range(self.size):
             self._idle.put(self._start())
+        if self.isolation:
+            LOG.info("query workers have no network: %s", ", ".join(self.isolation))
+        else:
+            LOG.warning(
+                "query workers could not be cut off the network on this platform: "
+                "the SPARQL guard is the only defence against SERVICE"
+            )
 
     def _start(self) -> _Worker:
         parent, child = _CONTEXT.Pipe()
@@ -74,9 +83,10 @@ class WorkerPool:
             process.kill()
             raise StoreError(f"query worker for {self.path} did not start")
         try:
-            parent.recv()
+            ready = parent.recv()
         except EOFError:
             raise StoreError(f"query worker could not open the store {self.path}") from None
+        self.isolation = list(ready.get("isolation", []))
         started = _Worker(process, parent)
         with self._lock:
             self._workers.add(started)

@@ -1,36 +1,35 @@
 """Read-only safety checks on a SPARQL request, made before any query runs.
 
-The query is tokenised (strings, comments, IRIs, prefixed names and variables are tokens of
-their own, so a keyword inside a literal or an IRI is never mistaken for one) and refused when it
-is an update, uses SERVICE or LOAD, or names a graph in FROM / FROM NAMED or in the protocol's
-`default-graph-uri` / `named-graph-uri` that is not part of the served dataset.
+The query is read by the one SPARQL lexer (`villegraph.lexer`), so a keyword inside a string,
+a comment or an IRI is never mistaken for one, and refused when it is an update, uses SERVICE
+or LOAD, names a graph in FROM / FROM NAMED or in the protocol's `default-graph-uri` /
+`named-graph-uri` that is not part of the served dataset, or nests deeper than `MAX_NESTING`.
+
+The guard does not depend on one reading of the text being the engine's. It checks every
+reading an engine may make: the text as written and with its codepoint escapes processed
+(`\\u0053ERVICE`), each with `<` read as the start of an IRI and, after an operand inside
+parentheses, as less-than (`FILTER(?o<1)SERVICE:x#>` hides a SERVICE in an "IRI" otherwise).
+A keyword is recognised by its first letters, case-insensitively, since an engine may read
+`SERVICESILENT<…>` as `SERVICE SILENT <…>`: a prefixed name that starts with `service` is
+therefore refused too. This is the first line of defence; the query workers cannot open network
+connections at all (`villegraph.web.sandbox`), which is the second.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Sequence
+
+from villegraph.errors import QueryError
+from villegraph.lexer import Token, nesting_depth, tokens, unescape_codepoints
 
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 )
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
-
-_TOKEN = re.compile(
-    r"""
-      (?P<ws>\s+)
-    | (?P<comment>\#[^\n]*)
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-                |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-    | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
-    | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w.\-\u00b7\u00c0-\uffff]*)?:[\w.\-:%\u00b7\u00c0-\uffff]*)
-    | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-    | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+MAX_NESTING = 100
+"""Deepest nesting of ( { [ accepted; the engine's recursive parser fails far deeper."""
+_SERVICE_WINDOW = 3
+"""In the less-than reading, a SERVICE counts when a `{` follows within this many tokens."""
 
 
 class UnsafeRequest(ValueError):
@@ -41,30 +40,63 @@ class UnsafeRequest(ValueError):
         self.update = update
 
 
-@dataclass(frozen=True)
-class Token:
-    kind: str
-    text: str
+def _texts(query: str) -> Iterator[str]:
+    yield query
+    try:
+        unescaped = unescape_codepoints(query)
+    except QueryError as bad:
+        raise UnsafeRequest(str(bad)) from None
+    if unescaped != query:
+        yield unescaped
 
 
-def tokens(query: str) -> list[Token]:
-    """The significant tokens of `query` (whitespace and comments dropped)."""
-    found = []
-    for match in _TOKEN.finditer(query):
-        kind = match.lastgroup or "other"
-        if kind not in ("ws", "comment"):
-            found.append(Token(kind, match.group()))
-    return found
-
-
-def _resolve(token: Token, prefixes: dict[str, str]) -> str | None:
+def _iri(token: Token, prefixes: dict[str, str]) -> str | None:
     if token.kind == "iri":
-        return token.text[1:-1]
+        return unescape_codepoints(token.text[1:-1])
     if token.kind == "pname":
         prefix, _, local = token.text.partition(":")
         if prefix in prefixes:
             return prefixes[prefix] + local
     return None
+
+
+def _check_service(toks: list[Token], *, strict: bool) -> None:
+    """Refuse a SERVICE keyword; in the less-than reading only one followed by a group."""
+    for index, token in enumerate(toks):
+        if not token.keyword().startswith("SERVICE"):
+            continue
+        following = toks[index + 1 : index + 1 + _SERVICE_WINDOW]
+        if strict or any(t.text == "{" for t in following):
+            raise UnsafeRequest("SERVICE is refused: this endpoint never queries other services")
+
+
+def _check_dataset(toks: list[Token], dataset_graphs: Collection[str]) -> str:
+    """The query form; refuse updates, LOAD and FROM graphs outside the dataset."""
+    prefixes: dict[str, str] = {}
+    form = None
+    for index, token in enumerate(toks):
+        upper = token.keyword()
+        if upper == "PREFIX" and index + 2 < len(toks) and toks[index + 2].kind == "iri":
+            prefixes[toks[index + 1].text.rstrip(":")] = toks[index + 2].text[1:-1]
+        elif upper.startswith("LOAD") and token.kind == "word":
+            raise UnsafeRequest("LOAD is refused: this endpoint is read-only", update=True)
+        elif upper in UPDATE_KEYWORDS and form is None:
+            raise UnsafeRequest(
+                f"SPARQL Update ({upper}) is refused: this endpoint is read-only", update=True
+            )
+        elif upper in QUERY_FORMS and form is None:
+            form = upper
+        elif upper.startswith("FROM") and token.kind == "word":
+            following = index + 1
+            if upper == "FROM" and following < len(toks) and toks[following].keyword() == "NAMED":
+                following += 1
+            if following < len(toks):
+                iri = _iri(toks[following], prefixes)
+                if iri is None:
+                    raise UnsafeRequest("FROM must name a graph IRI of this dataset")
+                if iri not in dataset_graphs:
+                    raise UnsafeRequest(f"FROM <{iri}>: graph not part of this dataset")
+    return form or "SELECT"
 
 
 def check_query(
@@ -76,42 +108,28 @@ def check_query(
 ) -> str:
     """The query form (SELECT, ASK, CONSTRUCT, DESCRIBE) if the request is safe; else raise.
 
-    Raises UnsafeRequest naming the refused feature. Syntax errors are left to the parser.
+    Raises UnsafeRequest naming the refused feature, QueryError for an unterminated string.
+    Other syntax errors are left to the parser.
     """
     for iri in (*default_graph_uris, *named_graph_uris):
         if iri not in dataset_graphs:
             raise UnsafeRequest(f"graph <{iri}> is not part of this dataset")
-    toks = tokens(query)
-    prefixes: dict[str, str] = {}
-    form = None
-    index = 0
-    while index < len(toks):
-        token = toks[index]
-        upper = token.text.upper() if token.kind == "word" else ""
-        if upper == "PREFIX" and index + 2 < len(toks) and toks[index + 2].kind == "iri":
-            prefixes[toks[index + 1].text.rstrip(":")] = toks[index + 2].text[1:-1]
-        elif upper == "SERVICE":
-            raise UnsafeRequest("SERVICE is refused: this endpoint never queries other services")
-        elif upper == "LOAD":
-            raise UnsafeRequest("LOAD is refused: this endpoint is read-only", update=True)
-        elif upper in UPDATE_KEYWORDS and form is None:
-            raise UnsafeRequest(
-                f"SPARQL Update ({upper}) is refused: this endpoint is read-only", update=True
-            )
-        elif upper in QUERY_FORMS and form is None:
-            form = upper
-        elif upper == "FROM":
-            following = index + 1
-            if following < len(toks) and toks[following].text.upper() == "NAMED":
-                following += 1
-            if following < len(toks):
-                iri = _resolve(toks[following], prefixes)
-                if iri is None:
-                    raise UnsafeRequest("FROM must name a graph IRI of this dataset")
-                if iri not in dataset_graphs:
-                    raise UnsafeRequest(f"FROM <{iri}>: graph not part of this dataset")
-        index += 1
-    return form or "SELECT"
+    written = list(tokens(query))
+    depth = nesting_depth(written)
+    if depth > MAX_NESTING:
+        raise UnsafeRequest(
+            f"the query nests groups or parentheses {depth} deep; the limit is {MAX_NESTING}"
+        )
+    form = _check_dataset(written, dataset_graphs)
+    for text in _texts(query):
+        as_written = text is query
+        primary = written if as_written else list(tokens(text, strict=False))
+        _check_service(primary, strict=True)
+        if not as_written:
+            _check_dataset(primary, dataset_graphs)
+        operators = list(tokens(text, less_than_after_operand=True, strict=False))
+        _check_service(operators, strict=False)
+    return form
 
 
-__all__ = ["QUERY_FORMS", "UPDATE_KEYWORDS", "Token", "UnsafeRequest", "check_query", "tokens"]
+__all__ = ["MAX_NESTING", "QUERY_FORMS", "UPDATE_KEYWORDS", "UnsafeRequest", "check_query"]

@@ -13,7 +13,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from villegraph.web import results
+from villegraph.web import results, sandbox
 
 
 def _dataset_options(request: dict[str, Any]) -> dict[str, Any]:
@@ -116,9 +116,10 @@ def handle(store: ox.Store, request: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(path: str, conn: Connection) -> None:
-    """Serve requests from `conn` until it closes."""
+    """Serve requests from `conn` until it closes; no network is reachable from here."""
+    isolation = sandbox.deny_network()
     store = ox.Store.read_only(path)
-    conn.send({"status": "ready"})
+    conn.send({"status": "ready", "isolation": isolation})
     while True:
         try:
             request = conn.recv()

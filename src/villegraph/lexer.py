@@ -1,0 +1,155 @@
+"""The one SPARQL lexer: every place that reads query text (the endpoint's guard, the VALUES
+binder of canned queries) takes its tokens from here.
+
+It follows the terminals of the SPARQL 1.1 grammar (§19.8): white space is space, tab, CR and
+LF; a comment runs from `#` to the end of the line, which a CR ends as well as an LF; strings in
+the four quote styles with their escapes; IRIs; prefixed names with `%XX` and `\\`-escaped
+local characters (`ex:a\\'` is one name, not a name and a quote); variables; blank node labels;
+language tags; numbers; operators. Keywords are plain `word` tokens: compare them
+case-insensitively.
+
+Two questions the grammar leaves to the parser are answered here for the guard:
+
+- **Codepoint escapes.** The specification processes `\\uXXXX` and `\\UXXXXXXXX` in the whole
+  query text before parsing (§19.2); some engines process them only inside strings and IRIs.
+  `unescape_codepoints` gives the specification's reading; the guard checks both.
+- **`<` after an operand.** `?o<1)SERVICE:x#>` is an IRI for a lexer that takes the longest
+  terminal, but a less-than sign for a parser that reads expressions first (Oxigraph does).
+  `tokens(..., less_than_after_operand=True)` reads `<` as an operator wherever it follows an
+  operand inside parentheses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from villegraph.errors import QueryError
+
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PN_PREFIX = rf"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PN_LOCAL = (
+    rf"(?:[{_PN_CHARS_U}:0-9]|{_PLX})"
+    rf"(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
+)
+
+_COMMON = rf"""
+      (?P<ws>[\x20\t\r\n]+)
+    | (?P<comment>\#[^\r\n]*)
+    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''
+               |\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               |'(?:[^'\\\n\r]|\\.)*'
+               |"(?:[^"\\\n\r]|\\.)*")
+    | (?P<open_string>['"])
+    | (?P<var>[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
+    | (?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)
+    | (?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)
+    | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+    | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+    | (?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
+    | (?P<op>\^\^|\|\||&&|!=|<=|>=|[-+*/=<>!^|])
+    | (?P<punct>[{{}}()\[\],;.])
+    | (?P<other>.)
+"""
+_IRI = r"(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)"
+_WITH_IRIS = re.compile(rf"{_IRI} | {_COMMON}", re.VERBOSE | re.DOTALL)
+_WITHOUT_IRIS = re.compile(_COMMON, re.VERBOSE | re.DOTALL)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+OPERAND_KINDS = frozenset({"var", "iri", "string", "number", "pname", "bnode", "lang"})
+"""Token kinds after which, inside parentheses, an expression parser reads `<` as less-than."""
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One significant token: its kind (a group name above), text and offsets."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+
+    def keyword(self) -> str:
+        """The upper-cased text of a `word` or `pname` token (keywords are case-insensitive)."""
+        return self.text.upper() if self.kind in ("word", "pname") else ""
+
+
+def _is_operand(token: Token) -> bool:
+    if token.kind in OPERAND_KINDS or token.text in (")", "]"):
+        return True
+    return token.kind == "word" and token.text.upper() not in ("SERVICE", "SILENT")
+
+
+def tokens(
+    text: str, *, less_than_after_operand: bool = False, strict: bool = True
+) -> Iterator[Token]:
+    """The significant tokens of `text` (white space and comments dropped).
+
+    QueryError on an unterminated string, naming its offset; with `strict=False` a lone quote
+    is an `other` token instead (the guard's second readings must not stop there).
+    """
+    position = 0
+    nesting: list[str] = []
+    previous: Token | None = None
+    while position < len(text):
+        expression = bool(nesting) and nesting[-1] == "("
+        use_operator = (
+            less_than_after_operand
+            and expression
+            and previous is not None
+            and _is_operand(previous)
+            and text.startswith("<", position)
+        )
+        pattern = _WITHOUT_IRIS if use_operator else _WITH_IRIS
+        match = pattern.match(text, position)
+        if match is None:  # pragma: no cover - `other` matches any character
+            raise QueryError(f"SPARQL text cannot be read at offset {position}")
+        kind = match.lastgroup or "other"
+        position = match.end()
+        if kind == "open_string" and strict:
+            raise QueryError(f"SPARQL text has an unterminated string at offset {match.start()}")
+        if kind in ("ws", "comment"):
+            continue
+        if kind == "open_string":
+            kind = "other"
+        token = Token(kind, match.group(), match.start(), match.end())
+        if token.text in ("(", "{", "["):
+            nesting.append("(" if token.text == "(" else token.text)
+        elif token.text in (")", "}", "]") and nesting:
+            nesting.pop()
+        previous = token
+        yield token
+
+
+def unescape_codepoints(text: str) -> str:
+    """`text` with `\\uXXXX` / `\\UXXXXXXXX` replaced by their characters (SPARQL 1.1 §19.2)."""
+
+    def replace(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise QueryError(f"SPARQL text has an invalid codepoint escape {match.group()!r}")
+        return chr(code)
+
+    return _CODEPOINT.sub(replace, text)
+
+
+def nesting_depth(toks: list[Token]) -> int:
+    """The deepest nesting of `(`, `{` and `[` among `toks`."""
+    depth = deepest = 0
+    for token in toks:
+        if token.text in ("(", "{", "["):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.text in (")", "}", "]"):
+            depth -= 1
+    return deepest
+
+
+__all__ = ["OPERAND_KINDS", "Token", "nesting_depth", "tokens", "unescape_codepoints"]
