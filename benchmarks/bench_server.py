@@ -133,6 +133,7 @@ def main() -> None:
                     str(work / "ox"),
                     "--bind",
                     f"127.0.0.1:{ox_port}",
+                    "--union-default-graph",  # as villegraph: the query sees every graph
                 ],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,

@@ -133,7 +133,7 @@ def test_a_request_waiting_during_a_swap_is_answered_by_the_new_store(tmp_path: 
     first = load_build(write_dist(tmp_path / "d1", SAMPLE_TRIG, "w1"), tmp_path / "store")
     extra = "<https://w3id.org/villegraph/graph/people> { <https://w3id.org/villegraph/person/new> a <http://xmlns.com/foaf/0.1/Person> . }"  # noqa: E501
     second = load_build(write_dist(tmp_path / "d2", SAMPLE_TRIG + extra, "w2"), tmp_path / "store")
-    store = PooledStore(first, workers=1, timeout=20)
+    store = PooledStore(first, workers=1, site_workers=1, timeout=20)
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
     asked = "ASK { <https://w3id.org/villegraph/person/new> ?p ?o }"
     answers: dict[str, object] = {}

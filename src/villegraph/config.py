@@ -42,6 +42,18 @@ class Settings:
     user: str | None = None
     password: str | None = field(default=None, repr=False)
     auth: str = "digest"
+    workers: int = 2
+    """Query workers for arbitrary SPARQL (the `open` lane's general workers)."""
+    reserve_workers: int = 1
+    """Workers of the `open` lane kept for clients that are not running long queries."""
+    site_workers: int = 2
+    """Query workers for pages, canned queries and the network view (the `site` lane)."""
+    worker_memory_mb: int = 1024
+    """How much a query worker may grow once its store is open; 0 for no limit."""
+    per_client: int = 4
+    """Requests one client address may have running or waiting in a lane."""
+    fast_query: float = 1.0
+    """Seconds past which a query makes its client heavy (and the reserve's deadline)."""
 
     def __post_init__(self) -> None:
         root = Path(self.root).resolve()
@@ -66,6 +78,14 @@ class Settings:
             raise ConfigError(f"port {self.port} is not between 1 and 65535")
         if self.timeout <= 0:
             raise ConfigError(f"timeout {self.timeout} must be positive")
+        for name in ("workers", "site_workers", "per_client"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} {getattr(self, name)} must be at least 1")
+        for name in ("reserve_workers", "worker_memory_mb"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{name} {getattr(self, name)} must not be negative")
+        if self.fast_query <= 0:
+            raise ConfigError(f"fast_query {self.fast_query} must be positive")
         if self.auth not in ("digest", "basic"):
             raise ConfigError(f"authentication scheme {self.auth!r} is not 'digest' or 'basic'")
 

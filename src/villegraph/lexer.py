@@ -21,6 +21,7 @@ Two questions the grammar leaves to the parser are answered here for the guard:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -140,6 +141,13 @@ def unescape_codepoints(text: str) -> str:
     return _CODEPOINT.sub(replace, text)
 
 
+def fingerprint(text: str) -> str:
+    """A digest of the query's tokens: the same for texts that differ only in spacing and
+    comments (and the case of keywords)."""
+    parts = (t.text.upper() if t.kind == "word" else t.text for t in tokens(text, strict=False))
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
 def nesting_depth(toks: list[Token]) -> int:
     """The deepest nesting of `(`, `{` and `[` among `toks`."""
     depth = deepest = 0
@@ -152,4 +160,11 @@ def nesting_depth(toks: list[Token]) -> int:
     return deepest
 
 
-__all__ = ["OPERAND_KINDS", "Token", "nesting_depth", "tokens", "unescape_codepoints"]
+__all__ = [
+    "OPERAND_KINDS",
+    "Token",
+    "fingerprint",
+    "nesting_depth",
+    "tokens",
+    "unescape_codepoints",
+]

@@ -32,9 +32,9 @@ from villegraph.errors import ConfigError
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),
-    default=2,
-    show_default=True,
-    help="Query worker processes.",
+    help="Query workers for arbitrary SPARQL (default 2; env VILLEGRAPH_WORKERS); pages, "
+    "canned queries and the reserve have their own (VILLEGRAPH_SITE_WORKERS, "
+    "VILLEGRAPH_RESERVE_WORKERS).",
 )
 @endpoint_options
 @click.pass_context
@@ -45,7 +45,7 @@ def serve(
     store_dir: Path | None,
     dist_dir: Path | None,
     timeout: float | None,
-    workers: int,
+    workers: int | None,
     endpoint: str | None,
     user: str | None,
     password: str | None,

@@ -28,6 +28,7 @@ from villegraph.config import Settings
 from villegraph.errors import StoreError
 from villegraph.store import Store, build_id_of, load_build, remove_old_stores
 from villegraph.web import browse, dumps, graph, pages, querypages
+from villegraph.web.admission import AdmissionControl, Lane, limits_for
 from villegraph.web.engine import PooledStore
 from villegraph.web.sparql import sparql_endpoint
 
@@ -103,7 +104,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(settings: Settings, store: Store, *, lifespan=None) -> Starlette:
-    """The web application serving `store`."""
+    """The web application serving `store`, with admission control on its two lanes."""
+    lanes = {name: Lane(name, limits) for name, limits in limits_for(settings).items()}
     app = Starlette(
         routes=routes(),
         middleware=[
@@ -113,15 +115,18 @@ def create_app(settings: Settings, store: Store, *, lifespan=None) -> Starlette:
                 allow_origins=["*"],
                 allow_methods=["GET", "POST", "OPTIONS"],
                 allow_headers=["*"],
-                expose_headers=["X-Villegraph-Truncated", "X-Villegraph-Rows"],
+                expose_headers=["X-Villegraph-Truncated", "X-Villegraph-Rows", "Retry-After"],
                 max_age=3600,
             ),
+            Middleware(AdmissionControl, lanes=lanes),
         ],
         exception_handlers={HTTPException: _http_error},
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.store = store
+    app.state.open_store = store.in_lane("open") if isinstance(store, PooledStore) else store
+    app.state.lanes = lanes
     return app
 
 
@@ -145,12 +150,24 @@ async def watch_builds(settings: Settings, store: PooledStore, interval: float) 
             LOG.exception("could not load build %s; still serving %s", build_id, current)
 
 
-def serve_embedded(settings: Settings, *, workers: int = 2, interval: float = WATCH_INTERVAL):
-    """The app over the last build, loaded into `settings.store_dir`, with the build watcher."""
+def serve_embedded(
+    settings: Settings, *, workers: int | None = None, interval: float = WATCH_INTERVAL
+):
+    """The app over the last build, loaded into `settings.store_dir`, with the build watcher.
+
+    `workers` overrides `settings.workers` (the open lane's general workers).
+    """
+    settings = settings.with_(workers=workers)
     path = load_build(settings.dist_dir, settings.store_dir)
     for stale in remove_old_stores(settings.store_dir, [path]):
         LOG.info("removed the unused store %s", stale)
-    store = PooledStore(path, workers=workers, timeout=settings.timeout)
+    store = PooledStore(
+        path,
+        workers=settings.workers + settings.reserve_workers,
+        site_workers=settings.site_workers,
+        timeout=settings.timeout,
+        memory_mb=settings.worker_memory_mb or None,
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -11,10 +11,12 @@ pool, new ones go to the new one, and the old directory is removed once its work
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import multiprocessing
 import queue
 import shutil
+import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -40,6 +42,10 @@ class PoolClosed(StoreError):
     """The pool was closed (a new build replaced its store) before a worker became free."""
 
 
+class WorkerOutOfMemory(StoreError):
+    """A query needed more memory than a worker may use; the worker was replaced."""
+
+
 class WorkerFailed(StoreError):
     """A worker answered with an unexpected error (a bug, logged and answered with 500)."""
 
@@ -53,9 +59,10 @@ class _Worker:
 class WorkerPool:
     """N worker processes over one store directory."""
 
-    def __init__(self, path: Path, size: int = 2) -> None:
+    def __init__(self, path: Path, size: int = 2, *, memory_mb: int | None = None) -> None:
         self.path = Path(path)
         self.size = max(1, size)
+        self.memory_mb = memory_mb
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -75,7 +82,10 @@ class WorkerPool:
     def _start(self) -> _Worker:
         parent, child = _CONTEXT.Pipe()
         process = _CONTEXT.Process(
-            target=worker.main, args=(str(self.path), child), daemon=True, name="villegraph-query"
+            target=worker.main,
+            args=(str(self.path), child, self.memory_mb),
+            daemon=True,
+            name="villegraph-query",
         )
         process.start()
         child.close()
@@ -138,12 +148,30 @@ class WorkerPool:
                 self._replace_later()
                 raise QueryTimeout(f"query stopped after its {timeout:g} s deadline")
             answer = taken.conn.recv()
-        except (EOFError, OSError) as error:
+        except (EOFError, OSError):
+            taken.process.join(1)
+            code = taken.process.exitcode
             self._kill(taken)
             self._replace_later()
-            raise StoreError(f"query worker failed: {error}") from None
+            raise self._crashed(code) from None
+        if answer.get("status") == "memory":
+            self._kill(taken)  # its heap may be fragmented past the limit: start afresh
+            self._replace_later()
+            raise WorkerOutOfMemory(self._memory_message())
         self._release(taken)
         return answer
+
+    def _memory_message(self) -> str:
+        limit = f" (limit {self.memory_mb} MiB a worker)" if self.memory_mb else ""
+        return f"the query needed more memory than a query worker may use{limit}"
+
+    def _crashed(self, code: int | None) -> StoreError:
+        """The error for a worker that died while answering; logged, since it is never normal."""
+        if code == -signal.SIGABRT and self.memory_mb:
+            LOG.warning("a query worker ran out of memory and stopped (exit code %s)", code)
+            return WorkerOutOfMemory(self._memory_message())
+        LOG.warning("a query worker stopped while answering (exit code %s)", code)
+        return StoreError(f"query worker stopped while answering (exit code {code})")
 
     def _release(self, done: _Worker) -> None:
         if self._closed:
@@ -193,57 +221,98 @@ def _check(answer: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
+LANES = ("site", "open")
+"""`site`: pages, canned queries, the network view; `open`: arbitrary SPARQL from clients."""
+
+
+@dataclass(eq=False)
+class _Pools:
+    """The pools of every lane, shared by a store and its lane views (a swap updates both)."""
+
+    by_lane: dict[str, WorkerPool]
+    graphs: list[str] | None = None
+
+
 class PooledStore:
-    """The `Store` interface over a worker pool on an on-disk Oxigraph store."""
+    """The `Store` interface over worker pools on an on-disk Oxigraph store, one per lane.
+
+    Each lane has worker processes of its own, so that arbitrary SPARQL never delays a page.
+    The store answers on the `site` lane; `in_lane("open")` gives a view on the other one.
+    """
 
     def __init__(
         self,
         path: Path,
         *,
         workers: int = 2,
+        site_workers: int = 2,
         timeout: float = 10.0,
+        memory_mb: int | None = None,
         on_retired: Callable[[Path], None] | None = None,
     ) -> None:
         self.timeout = timeout
-        self.workers = workers
-        self._pool = WorkerPool(path, workers)
+        self.sizes = {"open": workers, "site": site_workers}
+        self.memory_mb = memory_mb
+        self.lane = "site"
+        self._shared = _Pools({lane: self._pool_for(path, lane) for lane in LANES})
         self._on_retired = on_retired
-        self._graphs: list[str] | None = None
+
+    def _pool_for(self, path: Path, lane: str) -> WorkerPool:
+        return WorkerPool(path, self.sizes[lane], memory_mb=self.memory_mb)
+
+    def in_lane(self, lane: str) -> PooledStore:
+        """A view of this store whose queries run on the workers of `lane`."""
+        if lane not in LANES:
+            raise ValueError(f"no lane {lane!r}")
+        view = copy.copy(self)
+        view.lane = lane
+        return view
 
     @property
     def path(self) -> Path:
-        return self._pool.path
+        return self.pool.path
 
     @property
     def pool(self) -> WorkerPool:
-        return self._pool
+        """The worker pool of this view's lane."""
+        return self._shared.by_lane[self.lane]
+
+    @property
+    def isolation(self) -> list[str]:
+        """What cuts the workers off the network."""
+        return self.pool.isolation
 
     def swap(self, path: Path, *, remove_old: bool = True) -> None:
         """Serve from `path` from now on; retire (and by default delete) the previous store."""
-        fresh = WorkerPool(path, self.workers)
-        old, self._pool = self._pool, fresh
-        self._graphs = None
-        old.close()
+        fresh = {lane: self._pool_for(path, lane) for lane in LANES}
+        old = dict(self._shared.by_lane)
+        self._shared.by_lane.update(fresh)
+        self._shared.graphs = None
+        for pool in old.values():
+            pool.close()
+        old_path = old["site"].path
 
         def retire() -> None:
-            old.wait_closed()
-            if remove_old and old.path.resolve() != Path(path).resolve():
-                shutil.rmtree(old.path, ignore_errors=True)
+            for pool in old.values():
+                pool.wait_closed()
+            if remove_old and old_path.resolve() != Path(path).resolve():
+                shutil.rmtree(old_path, ignore_errors=True)
             if self._on_retired is not None:
-                self._on_retired(old.path)
+                self._on_retired(old_path)
 
         threading.Thread(target=retire, daemon=True).start()
 
     def call(self, request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
-        """Run `request` on the current pool; one waiting while a new build swaps in moves on."""
+        """Run `request` on the lane's current pool; one waiting while a new build swaps in
+        moves on to the new pool."""
         limit = timeout or self.timeout
         deadline = time.monotonic() + limit
         while True:
-            pool = self._pool
+            pool = self.pool
             try:
                 return pool.call(request, max(0.001, deadline - time.monotonic()))
             except PoolClosed:
-                if pool is self._pool:
+                if pool is self.pool:
                     raise StoreError("the query workers were stopped") from None
 
     def protocol(self, request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
@@ -294,16 +363,19 @@ class PooledStore:
 
     def known_graphs(self) -> Sequence[str] | None:
         """The named graphs if already fetched (no call to a worker), else None."""
-        return self._graphs
+        return self._shared.graphs
 
     def graphs(self) -> Sequence[str]:
-        if self._graphs is None:
-            self._graphs = list(_check(self.call({"op": "graphs"}))["graphs"])
-        return self._graphs
+        if self._shared.graphs is None:
+            self._shared.graphs = list(_check(self.call({"op": "graphs"}))["graphs"])
+        return self._shared.graphs
 
     def close(self) -> None:
-        self._pool.close()
-        self._pool.wait_closed(10)
+        pools = list(self._shared.by_lane.values())
+        for pool in pools:
+            pool.close()
+        for pool in pools:
+            pool.wait_closed(10)
 
 
-__all__ = ["PooledStore", "WorkerFailed", "WorkerPool"]
+__all__ = ["LANES", "PooledStore", "WorkerFailed", "WorkerOutOfMemory", "WorkerPool"]

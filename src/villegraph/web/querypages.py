@@ -12,7 +12,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from villegraph.errors import QueryError, QueryTimeout, StoreError
+from villegraph.lexer import fingerprint
 from villegraph.store import SelectResult, Store
+from villegraph.web.admission import Busy, admitted, client_of
 from villegraph.web.pages import (
     Linker,
     Term,
@@ -74,7 +76,15 @@ async def query_page(request: Request) -> Response:
     status = 200
     if query:
         try:
-            answer = await anyio.to_thread.run_sync(_run_select, state.store, query, state.settings)
+            async with admitted(
+                state.lanes["open"], client_of(request.scope), fingerprint(query)
+            ) as grant:
+                limited = state.settings.with_(timeout=min(state.settings.timeout, grant.deadline))
+                answer = await anyio.to_thread.run_sync(
+                    _run_select, state.open_store, query, limited
+                )
+        except Busy as busy:
+            context["error"], status = str(busy), busy.status
         except (UnsafeRequest, QueryError) as refused:
             context["error"], status = str(refused), 400
         except QueryTimeout as late:

@@ -22,10 +22,12 @@ from starlette.responses import PlainTextResponse, Response
 
 from villegraph.errors import QueryError, QueryTimeout, StoreError
 from villegraph.formats import JSONLD, NTRIPLES, RDFXML, TURTLE, negotiate
+from villegraph.lexer import fingerprint
 from villegraph.namespaces import prefixes_for
 from villegraph.store import Store
 from villegraph.terms import to_oxigraph
 from villegraph.web import results
+from villegraph.web.admission import Busy, admitted, client_of
 from villegraph.web.engine import PooledStore, WorkerFailed
 from villegraph.web.safety import UnsafeRequest, check_query
 
@@ -154,6 +156,16 @@ async def parse_request(request: Request) -> ProtocolRequest:
     )
 
 
+def busy_reserve(fast: float) -> Response:
+    """503 for a query stopped on a reserve worker: long queries wait for a general one."""
+    return error(
+        503,
+        f"the server is busy with long queries and this one needs more than {fast:g} s: "
+        "retry it and it will run on a general worker",
+        {"Retry-After": "1"},
+    )
+
+
 def _truncation_headers(answer: Mapping[str, Any]) -> dict[str, str]:
     headers = {"Vary": "Accept", "X-Villegraph-Rows": str(answer.get("rows", 0))}
     if answer.get("truncated"):
@@ -271,7 +283,7 @@ def rdf_response(
 async def sparql_endpoint(request: Request) -> Response:
     """Route handler for `/sparql`."""
     app_state = request.app.state
-    store: Store = app_state.store
+    store: Store = app_state.open_store
     settings = app_state.settings
     try:
         parsed = await parse_request(request)
@@ -303,9 +315,20 @@ async def sparql_endpoint(request: Request) -> Response:
             default_graph_uris=parsed.default_graphs,
             named_graph_uris=parsed.named_graphs,
         )
-        answer = await anyio.to_thread.run_sync(
-            _execute, store, form, parsed, accept, settings, str(request.url_for("sparql"))
-        )
+        lane = app_state.lanes["open"]
+        key = fingerprint(parsed.query)
+        async with admitted(lane, client_of(request.scope), key) as grant:
+            limited = settings.with_(timeout=min(settings.timeout, grant.deadline))
+            try:
+                answer = await anyio.to_thread.run_sync(
+                    _execute, store, form, parsed, accept, limited, str(request.url_for("sparql"))
+                )
+            except QueryTimeout:
+                if grant.reserve:
+                    return busy_reserve(limited.timeout)
+                raise
+    except Busy as busy:
+        return error(busy.status, str(busy), {"Retry-After": str(busy.retry_after)})
     except ProtocolError as refused:
         return error(refused.status, refused.message)
     except UnsafeRequest as refused:

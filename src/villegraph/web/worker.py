@@ -8,6 +8,7 @@ Each request is a dict; each answer a dict with `status` "ok", "syntax", "not_ac
 
 from __future__ import annotations
 
+import resource
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -109,16 +110,38 @@ def handle(store: ox.Store, request: dict[str, Any]) -> dict[str, Any]:
         return _meta(store, request)
     except SyntaxError as error:
         return {"status": "syntax", "message": str(error)}
+    except MemoryError:
+        return {"status": "memory"}
     # Deliberately broad: whatever fails inside the worker is sent back as an "error" answer
     # so that the server logs it and answers 500, instead of the worker dying silently.
     except Exception as error:
         return {"status": "error", "message": f"{type(error).__name__}: {error}"}
 
 
-def main(path: str, conn: Connection) -> None:
-    """Serve requests from `conn` until it closes; no network is reachable from here."""
+def _limit_memory(budget_mb: int | None) -> None:
+    """Cap this process's address space at what it uses now plus `budget_mb` MiB."""
+    if not budget_mb:
+        return
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        pages = int(statm.read().split()[0])
+    now = pages * resource.getpagesize()
+    limit = now + budget_mb * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def main(path: str, conn: Connection, memory_mb: int | None = None) -> None:
+    """Serve requests from `conn` until it closes; no network is reachable from here.
+
+    With `memory_mb`, the worker may grow by that much at most once the store is open: an
+    allocation past it fails (a MemoryError here, an abort inside the engine), which the pool
+    reports as a 503 and a log line, and the worker is replaced.
+    """
     isolation = sandbox.deny_network()
     store = ox.Store.read_only(path)
+    _limit_memory(memory_mb)
     conn.send({"status": "ready", "isolation": isolation})
     while True:
         try:
