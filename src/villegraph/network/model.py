@@ -226,6 +226,12 @@ def load_network(store: Store) -> ResearchNetwork:
     return ResearchNetwork(nodes, _dedupe(links))
 
 
+def kind_of(types: set[str]) -> str | None:
+    """The kind of node a resource with these rdf:types is, or None when it is not a node of
+    the network (roles, memberships, passages, concept schemes, contact points…)."""
+    return _kind_of(types)
+
+
 def _kind_of(types: set[str]) -> str | None:
     if ORG + "Role" in types:
         return None
