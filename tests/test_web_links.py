@@ -62,9 +62,9 @@ def crawl(root: str, language: str) -> Crawl:
             for href in parser.hrefs:
                 target = urldefrag(urljoin(str(response.url), href)).url
                 parts = urlsplit(target)
-                if parts.scheme in ("http", "https") and parts.netloc == origin:
-                    if target not in found.visited:
-                        queue.append((target, url))
+                same_origin = parts.scheme in ("http", "https") and parts.netloc == origin
+                if same_origin and target not in found.visited:
+                    queue.append((target, url))
     assert len(found.visited) < MAX_PAGES, "the crawl hit its bound"
     return found
 
