@@ -65,3 +65,12 @@ def test_programme_query_has_a_doubts_column(
 def test_the_programme_query_page_shows_the_doubts(live_server: str) -> None:
     page = httpx.get(live_server + "/queries/programme?cycle=&lang=en").text
     assert "?doubts" in page and "a Sunday" in page
+
+
+def test_the_network_details_carry_the_doubt(live_server: str) -> None:
+    english = httpx.get(live_server + "/graph/?focus=event/seance-1&lang=en").text
+    assert '"de": "The session is dated 2022-11-27, a Sunday' in english.replace('":"', '": "')
+    french = httpx.get(live_server + "/graph/?focus=event/seance-1&lang=fr").text
+    assert "un dimanche" in french
+    cycle = httpx.get(live_server + "/graph/?focus=event/seance-2&lang=en").text
+    assert "a Sunday" not in cycle, "only the doubtful session carries it"

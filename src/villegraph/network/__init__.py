@@ -1,6 +1,6 @@
 """Projections of the built RDF graph into networkx, and the metrics computed on them.
 
-The graph is read only through the `Store` protocol (four SELECT queries), so the same code runs
+The graph is read only through the `Store` protocol (five SELECT queries), so the same code runs
 on the embedded store and on a remote SPARQL endpoint.
 
 Nodes: every IRI typed as one of the classes in `KIND_OF_TYPE` (people, organisations, the cycle
