@@ -64,7 +64,7 @@ def test_build_report_and_progress(pipeline_settings: Settings) -> None:
     assert report.conforms and report.violations == 0
     assert report.warnings == 1  # Bob has no rdfs:label (a warning shape)
     assert "Bob Test" in (report.out_dir / "shacl-report.txt").read_text(encoding="utf-8")
-    assert report.triples == 78 + report.derived
+    assert report.triples == 78 + report.derived + report.graphs[BASE + "graph/quality"]
     assert report.graphs[BASE + "graph/people"] == 20
 
 

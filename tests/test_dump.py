@@ -12,11 +12,11 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
-from villegraph.build import build
+from villegraph.build import build, prepare
 from villegraph.config import Settings
 from villegraph.dump import DUMPS, KEEPS_GRAPHS
-from villegraph.infer import infer, load_rules
-from villegraph.load import LoadedDataset, load_dataset, to_rdflib_graph
+from villegraph.load import LoadedDataset, to_rdflib_graph
+from villegraph.quality import quality_quads
 
 BASE = "https://w3id.org/villegraph/"
 ETALAB = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
@@ -24,9 +24,9 @@ VG = Namespace("https://w3id.org/villegraph/def#")
 
 
 def _dataset(settings: Settings) -> LoadedDataset:
-    assert settings.ontology_dir is not None
-    dataset = load_dataset(settings)
-    infer(dataset, load_rules(settings.ontology_dir / "rules"))
+    """The dataset a build writes: loaded, derived, validated, with its quality graph."""
+    dataset, _, report = prepare(settings)
+    dataset.add(quality_quads(report.graph, dataset.base_iri))
     return dataset
 
 

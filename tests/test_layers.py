@@ -24,6 +24,7 @@ LAYERS: dict[str, int] = {
     "results": 1,
     "store": 1,
     "remote": 1,
+    "quality": 1,
     "build": 2,
     "network": 2,
     "viz": 2,

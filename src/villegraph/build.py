@@ -27,15 +27,20 @@ from villegraph.dump import (
     FileRecord,
     VoidInput,
     class_partitions,
+    file_record,
+    serialisation_prefixes,
     source_documents,
     write_dumps,
     write_json,
+    write_rdf,
     write_text,
     write_void,
 )
 from villegraph.errors import InputError, ValidationFailed
+from villegraph.formats import TURTLE
 from villegraph.infer import InferenceReport, infer, load_rules
 from villegraph.load import LoadedDataset, graph_iri, load_dataset, to_rdflib_graph
+from villegraph.quality import quality_quads
 
 STAGES = ("load", "infer", "validate", "dump")
 
@@ -201,6 +206,8 @@ def _write(
     modified = datetime.now(UTC).replace(microsecond=0)
     detail: list[str] = []
     with stages.stage("dump", detail), atomic_dir(target) as tmp:
+        quality = quality_quads(report.graph, dataset.base_iri)
+        dataset.add(quality)
         union = dataset.triples()
         files = write_dumps(dataset, tmp, union)
         graphs = dataset.graph_counts()
@@ -218,9 +225,11 @@ def _write(
                 endpoint=settings.endpoint,
             ),
         )
-        files["shacl-report.ttl"] = write_text(
-            tmp / "shacl-report.ttl", report.to_turtle(), "text/turtle"
+        path = tmp / "shacl-report.ttl"
+        write_rdf(
+            path, [q.triple for q in quality], TURTLE, serialisation_prefixes(dataset.base_iri)
         )
+        files["shacl-report.ttl"] = file_record(path, TURTLE.media_type)
         files["shacl-report.txt"] = write_text(
             tmp / "shacl-report.txt", report.to_text(), "text/plain; charset=utf-8"
         )

@@ -31,7 +31,7 @@ ONTOLOGY_FILE = "villegraph.ttl"
 THEMES_FILE = "themes.ttl"
 SKIPPED_DATA_DIRS = frozenset({"sources"})
 """Folders under data/ that hold source documents, not RDF."""
-RESERVED_GRAPHS = frozenset({"ontology", "themes", "derived"})
+RESERVED_GRAPHS = frozenset({"ontology", "themes", "derived", "quality"})
 """Graph names a data file may not take."""
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal

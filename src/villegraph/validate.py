@@ -11,6 +11,7 @@ core constraints by pyshacl over the rdflib graph.
 from __future__ import annotations
 
 import inspect
+import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -196,6 +197,7 @@ def validate(
     except ReportableRuntimeError as error:
         reason = " ".join(str(error.message).split())
         raise InputError(f"the shapes cannot be used: {reason}") from None
+    _tag_message_languages(report_graph, shapes)
     results = _results(report_graph, data, shapes)
     conforms = not any(r.severity == "Violation" for r in results)
     return ValidationReport(conforms=conforms, results=results, graph=report_graph)
@@ -391,6 +393,36 @@ def _parse_rdflib(path: Path) -> Graph:
 def _holds_hierarchy(data: Graph, ontology: Graph) -> bool:
     """Whether every rdfs:subClassOf axiom of the ontology is already in the data graph."""
     return all(triple in data for triple in ontology.triples((None, RDFS.subClassOf, None)))
+
+
+def _tag_message_languages(report: Graph, shapes: Graph) -> None:
+    """Give each result message the language of the `sh:message` template it was made from.
+
+    pyshacl fills a template's `{?var}` slots and drops its language tag; a shape with messages
+    in French and English then gives two plain messages. Each is matched against the templates
+    of its source constraint and shape, and retagged with the first one that fits.
+    """
+    for node in list(report.subjects(RDF.type, SH.ValidationResult)):
+        templates = []
+        for source in (report.value(node, SH.sourceConstraint), report.value(node, SH.sourceShape)):
+            if source is not None:
+                templates += [
+                    m for g in (report, shapes) for m in g.objects(source, SH.message)
+                    if isinstance(m, Literal) and m.language
+                ]  # fmt: skip
+        for message in list(report.objects(node, SH.resultMessage)):
+            if not isinstance(message, Literal) or message.language:
+                continue
+            language = next((t.language for t in templates if _fits(t, str(message))), None)
+            if language:
+                report.remove((node, SH.resultMessage, message))
+                report.add((node, SH.resultMessage, Literal(str(message), lang=language)))
+
+
+def _fits(template: Literal, message: str) -> bool:
+    """Whether `message` is `template` with its `{?var}` / `{$var}` slots filled."""
+    parts = re.split(r"\{[?$][A-Za-z_][A-Za-z0-9_]*\}", str(template))
+    return re.fullmatch("(?s)" + ".*".join(re.escape(part) for part in parts), message) is not None
 
 
 def _results(report: Graph, data: Graph, shapes: Graph) -> list[ValidationResult]:

@@ -178,6 +178,8 @@ def build_view(
                 "btw": round(between.get(node, 0.0), 4) if analysis else None,
                 "com": analysis.community.get(node) if analysis else None,
                 "bridge": round(bridge.score, 3) if bridge else None,
+                "df": data.get("doubts_fr"),
+                "de": data.get("doubts_en"),
             }
         )
     edges = []

@@ -1,6 +1,6 @@
 """Projections of the built RDF graph into networkx, and the metrics computed on them.
 
-The graph is read only through the `Store` protocol (four SELECT queries), so the same code runs
+The graph is read only through the `Store` protocol (five SELECT queries), so the same code runs
 on the embedded store and on a remote SPARQL endpoint.
 
 Nodes: every IRI typed as one of the classes in `KIND_OF_TYPE` (people, organisations, the cycle
@@ -72,6 +72,7 @@ from villegraph.network.model import (
     NodeInfo,
     ResearchNetwork,
     counts_by_kind,
+    kind_of,
     load_network,
     node_iri,
     parse_iri,
@@ -110,6 +111,7 @@ __all__ = [
     "ego",
     "flat_copy",
     "full_network",
+    "kind_of",
     "load_network",
     "metrics_graph",
     "metrics_trig",

@@ -1,7 +1,8 @@
 """The research network as read from a store: kinds of node, relations, and the reading itself.
 
-Four SELECT queries through the `Store` protocol, so the same code runs on the embedded store and
-on a remote SPARQL endpoint; a result the store cut short is an error, not a smaller network.
+Five SELECT queries (nodes, labels, links, memberships, doubts) through the `Store` protocol, so
+the same code runs on the embedded store and on a remote SPARQL endpoint; a result the store cut
+short is an error, not a smaller network.
 """
 
 from __future__ import annotations
@@ -128,6 +129,13 @@ EDGES_QUERY = (
 }"""
 )
 
+DOUBTS_QUERY = """SELECT ?node ?result ?message WHERE {
+  ?result <http://www.w3.org/ns/shacl#focusNode> ?node ;
+    <http://www.w3.org/ns/shacl#resultSeverity> <http://www.w3.org/ns/shacl#Warning> ;
+    <http://www.w3.org/ns/shacl#resultMessage> ?message .
+}"""
+"""The build's warnings (its quality graph, see villegraph.quality), per focus node."""
+
 MEMBERSHIPS_QUERY = (
     PREFIXES
     + """SELECT DISTINCT ?person ?org ?role ?title WHERE {
@@ -146,6 +154,8 @@ class NodeInfo:
     kind: str
     labels: dict[str, str] = field(default_factory=dict)
     subtype: str = ""
+    doubts: dict[str, list[str]] = field(default_factory=dict)
+    """Language → the build's validation warnings about this node (from the quality graph)."""
 
     def label(self, lang: str = "fr") -> str:
         """The label in `lang`, else a language-less one, else any, else the IRI's last part."""
@@ -197,7 +207,7 @@ def _select(store: Store, query: str) -> list[tuple[Any, ...]]:
 
 
 def load_network(store: Store) -> ResearchNetwork:
-    """Read nodes, labels and links from `store` (four SELECT queries)."""
+    """Read nodes, labels, links and doubts from `store` (five SELECT queries)."""
     types: dict[str, set[str]] = defaultdict(set)
     for node, type_ in _select(store, NODES_QUERY):
         types[str(node)].add(str(type_))
@@ -208,6 +218,7 @@ def load_network(store: Store) -> ResearchNetwork:
             subtype = next((SUBTYPES[t] for t in sorted(its_types) if t in SUBTYPES), "")
             nodes[iri] = NodeInfo(iri, kind, subtype=subtype)
     _read_labels(store, nodes)
+    _read_doubts(store, nodes)
     links: list[Link] = []
     for s, p, o in _select(store, EDGES_QUERY):
         source, target = str(s), str(o)
@@ -224,6 +235,12 @@ def load_network(store: Store) -> ResearchNetwork:
             links.append(Link(str(person), "member-of", str(org_), tuple(attrs)))
     links.sort(key=lambda link: (link.source, link.relation, link.target, link.attrs))
     return ResearchNetwork(nodes, _dedupe(links))
+
+
+def kind_of(types: set[str]) -> str | None:
+    """The kind of node a resource with these rdf:types is, or None when it is not a node of
+    the network (roles, memberships, passages, concept schemes, contact points…)."""
+    return _kind_of(types)
 
 
 def _kind_of(types: set[str]) -> str | None:
@@ -250,6 +267,20 @@ def _read_labels(store: Store, nodes: dict[str, NodeInfo]) -> None:
             best[key] = candidate
     for (iri, lang), (_, text) in best.items():
         nodes[iri].labels[lang] = " ".join(text.split())
+
+
+def _read_doubts(store: Store, nodes: dict[str, NodeInfo]) -> None:
+    """Fill doubts: per result, its message in French and in English (else English, else any)."""
+    messages: dict[tuple[str, str], list[Literal]] = defaultdict(list)
+    for node, result, message in _select(store, DOUBTS_QUERY):
+        if str(node) in nodes and isinstance(message, Literal):
+            messages[(str(node), str(result))].append(message)
+    for (iri, _), found in sorted(messages.items()):
+        for lang in ("fr", "en"):
+            chosen = next(
+                (m for wanted in (lang, "en") for m in found if m.language == wanted), found[0]
+            )
+            nodes[iri].doubts.setdefault(lang, []).append(str(chosen))
 
 
 def _dedupe(links: list[Link]) -> list[Link]:

@@ -39,6 +39,8 @@ def _add_node(graph: nx.Graph, info: NodeInfo) -> None:
         label_fr=info.label("fr"),
         label_en=info.label("en"),
     )
+    for lang, doubts in info.doubts.items():  # only doubtful nodes carry the attribute
+        graph.nodes[info.iri]["doubts_" + lang] = " ".join(doubts)
 
 
 def full_network(network: ResearchNetwork) -> nx.Graph:

@@ -10,7 +10,7 @@
       allThemes: "(tous les thèmes)", noMatch: "Aucun résultat", kind: "Type", iri: "IRI",
       degree: "Degré", betweenness: "Intermédiarité", community: "Communauté",
       bridge: "Pont entre thèmes", page: "Page de la ressource", focus: "Centrer le réseau ici",
-      neighbours: "Voisins", visible: "nœuds affichés",
+      neighbours: "Voisins", visible: "nœuds affichés", doubts: "Doutes",
       notice: "{shown} nœuds affichés sur {total} : {left} laissés de côté (les moins centraux) — ",
       edgeNotice: "{shown} liens affichés sur {total} (les plus forts)",
       close: "Fermer"
@@ -20,7 +20,7 @@
       allThemes: "(all themes)", noMatch: "No match", kind: "Kind", iri: "IRI",
       degree: "Degree", betweenness: "Betweenness", community: "Community",
       bridge: "Theme bridge", page: "Resource page", focus: "Centre the network here",
-      neighbours: "Neighbours", visible: "nodes shown",
+      neighbours: "Neighbours", visible: "nodes shown", doubts: "Doubts",
       notice: "{shown} of {total} nodes shown: {left} left out (the least central) — ",
       edgeNotice: "{shown} of {total} links shown (the strongest)",
       close: "Close"
@@ -270,6 +270,7 @@
     addRow(list, t("betweenness"), n.btw);
     addRow(list, t("community"), n.com);
     addRow(list, t("bridge"), n.bridge);
+    addRow(list, t("doubts"), lang === "en" ? (n.de || n.df) : (n.df || n.de));
     panel.appendChild(list);
     var actions = document.createElement("p");
     actions.className = "vg-actions";

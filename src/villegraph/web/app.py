@@ -27,9 +27,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from villegraph.config import Settings
 from villegraph.errors import StoreError
 from villegraph.store import Store, build_id_of, load_build, remove_old_stores
-from villegraph.web import browse, dumps, graph, pages, querypages
+from villegraph.web import browse, dumps, graph, pages, programme, querypages, search
 from villegraph.web.admission import AdmissionControl, Lane, limits_for
 from villegraph.web.engine import PooledStore
+from villegraph.web.i18n import LanguageCookie
 from villegraph.web.sparql import sparql_endpoint
 
 LOG = logging.getLogger("villegraph.web")
@@ -83,6 +84,9 @@ def routes() -> list[BaseRoute]:
         Route("/themes", browse.themes, name="themes"),
         Route("/people", browse.listing, name="people"),
         Route("/organisations", browse.listing, name="organisations"),
+        Route("/programme", programme.programme_page, name="programme"),
+        Route("/search", search.search_page, name="search"),
+        Route("/search.json", search.search_json, name="search-json"),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         Mount("/graph", routes=list(graph.routes), name="graph"),
         Route("/{kind}/{rest:path}", pages.resource, name="resource"),
@@ -110,6 +114,7 @@ def create_app(settings: Settings, store: Store, *, lifespan=None) -> Starlette:
         routes=routes(),
         middleware=[
             Middleware(LogUnexpectedErrors),
+            Middleware(LanguageCookie),
             Middleware(
                 CORSMiddleware,
                 allow_origins=["*"],

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from villegraph.formats import JSONLD, NQUADS, NTRIPLES, RDFXML, TRIG, TURTLE, negotiate
-from villegraph.web.pages import etag_matches, not_found, render
+from villegraph.web.pages import chosen_language, etag_matches, not_found, render
 from villegraph.web.sparql import rdf_response
 
 DUMPS = {
@@ -27,6 +27,13 @@ DUMPS = {
     "villegraph.nq": NQUADS.media_type,
 }
 """The dumps offered for download, with their media types."""
+REPORTS = {
+    "shacl-report.ttl": TURTLE.media_type,
+    "shacl-report.txt": "text/plain; charset=utf-8",
+}
+"""The build's validation report (its doubts), as RDF and as text; the RDF is also the named
+graph `{base}graph/quality` of the dumps."""
+DOWNLOADS = {**DUMPS, **REPORTS}
 
 _GZIP_CACHE: dict[tuple[str, str], bytes] = {}
 _LOCK = threading.Lock()
@@ -73,7 +80,7 @@ async def dump_file(request: Request) -> Response:
     name = request.path_params["name"]
     gzipped = name.endswith(".gz")
     plain = name[:-3] if gzipped else name
-    if plain not in DUMPS:
+    if plain not in DOWNLOADS:
         return not_found(request, request.url.path)
     path = Path(request.app.state.settings.dist_dir) / plain
     if not path.is_file():
@@ -91,15 +98,27 @@ async def dump_file(request: Request) -> Response:
         body = _gzipped(path, etag)
         headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return Response(body, media_type="application/gzip", headers=headers)
-    return Response(path.read_bytes(), media_type=DUMPS[plain], headers=headers)
+    return Response(path.read_bytes(), media_type=DOWNLOADS[plain], headers=headers)
 
 
 async def dump_index(request: Request) -> Response:
     """`/dumps/`: each dump with its size, media type and digest."""
     dist = Path(request.app.state.settings.dist_dir)
     info = build_info(dist)
+    return render(
+        "dumps.html",
+        lang=chosen_language(request),
+        path="/dumps/",
+        dumps=_rows(dist, DUMPS, info),
+        reports=_rows(dist, REPORTS, info),
+        info=info,
+    )
+
+
+def _rows(dist: Path, names: dict[str, str], info: dict[str, Any]) -> list[dict[str, Any]]:
+    """The files of `names` present in `dist`, with media type, size and digest."""
     rows = []
-    for name, media_type in DUMPS.items():
+    for name, media_type in names.items():
         path = dist / name
         if path.is_file():
             rows.append(
@@ -110,7 +129,7 @@ async def dump_index(request: Request) -> Response:
                     "sha256": info.get("files", {}).get(name, {}).get("sha256", ""),
                 }
             )
-    return render("dumps.html", lang="en", path="/dumps/", dumps=rows, info=info)
+    return rows
 
 
 def void_graph(request: Request) -> Graph:
@@ -178,4 +197,13 @@ async def well_known_void(request: Request) -> Response:
     return rdf_response(void_graph(request), chosen)
 
 
-__all__ = ["DUMPS", "build_info", "dump_file", "dump_index", "void_graph", "well_known_void"]
+__all__ = [
+    "DOWNLOADS",
+    "DUMPS",
+    "REPORTS",
+    "build_info",
+    "dump_file",
+    "dump_index",
+    "void_graph",
+    "well_known_void",
+]

@@ -24,6 +24,7 @@ from villegraph.config import Settings
 from villegraph.errors import StoreError, UsageError
 from villegraph.namespaces import DEFAULT_BASE_IRI
 from villegraph.store import Store
+from villegraph.web.i18n import chosen_language
 
 MAX_DEPTH = 4
 MAX_NODES_LIMIT = 20_000
@@ -143,8 +144,10 @@ def render(store: Store, settings: Settings, wanted: GraphRequest, path: str) ->
 
 async def graph_page(request: Request) -> Response:
     """GET /graph/: the network page."""
+    params = dict(request.query_params)
+    params.setdefault("lang", chosen_language(request))  # the cookie or Accept-Language
     try:
-        wanted = parse_request(dict(request.query_params), request.app.state.settings.base_iri)
+        wanted = parse_request(params, request.app.state.settings.base_iri)
     except UsageError as error:
         return PlainTextResponse(f"{error}\n", status_code=400)
     store: Store = request.app.state.store

@@ -26,7 +26,10 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from villegraph.formats import JSONLD, NTRIPLES, TURTLE, negotiate
 from villegraph.namespaces import ONTOLOGY_IRI, prefixes_for
+from villegraph.network import kind_of
 from villegraph.store import Store
+from villegraph.web.doubts import doubts
+from villegraph.web.i18n import LANGUAGES, chosen_language, message, translator
 from villegraph.web.sparql import FORMAT_BY_TYPE
 
 TEMPLATES = jinja2.Environment(
@@ -48,6 +51,7 @@ KINDS = (
     "contact",
     "graph",
     "derived",
+    "quality",
 )
 DOCUMENT_SUFFIXES = {
     ".html": "text/html",
@@ -56,7 +60,6 @@ DOCUMENT_SUFFIXES = {
     ".jsonld": JSONLD.media_type,
 }
 SUFFIX_BY_TYPE = {v: k for k, v in DOCUMENT_SUFFIXES.items()}
-LANGUAGES = ("fr", "en")
 SAFE_PATH = re.compile(r"[A-Za-z0-9._~\-]+(/[A-Za-z0-9._~\-]+)*")
 """Paths that can name a minted resource; anything else is a 404 without touching the store."""
 LABEL_PATH = (
@@ -65,28 +68,23 @@ LABEL_PATH = (
 )
 
 
+HTML_VARY = "Accept, Accept-Language, Cookie"
+"""HTML pages vary by type and by language (`Accept-Language`, the `lang` cookie)."""
+
+
 def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """Render a template (autoescaped) into an HTML response."""
+    """Render a template (autoescaped) into an HTML response; `_` gives the page's words."""
     context.setdefault("keep", "")  # query parameters the language switch keeps
+    context.setdefault("lang", "fr")
+    context.setdefault("search_query", "")
+    context["_"] = translator(context["lang"])
     html = TEMPLATES.get_template(name).render(**context)
-    return HTMLResponse(html, status_code=status, headers={"Vary": "Accept"})
+    return HTMLResponse(html, status_code=status, headers={"Vary": HTML_VARY})
 
 
 def kept_parameters(request: Request) -> str:
     """The request's query string without `lang`, for the language switch to keep."""
     return urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "lang"])
-
-
-def chosen_language(request: Request) -> str:
-    """The page language: `?lang=`, else the first of Accept-Language we have, else French."""
-    asked = request.query_params.get("lang", "")
-    if asked in LANGUAGES:
-        return asked
-    for part in request.headers.get("accept-language", "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in LANGUAGES:
-            return code
-    return "fr"
 
 
 def pick_label(labels: list[Literal], language: str) -> str | None:
@@ -151,6 +149,13 @@ class Description:
     incoming: list[tuple[Term, Term]] = field(default_factory=list)
     evidence: list[dict[str, Term]] = field(default_factory=list)
     passages: list[dict[str, Any]] = field(default_factory=list)
+    translated: bool = False
+    """The label shown is villegraph's translation of the printed text (see `is_translation`)."""
+    in_network: bool = False
+    """The network view has this resource as a node."""
+    printed_date: str | None = None
+    doubts: list[str] = field(default_factory=list)
+    """The build's validation warnings about this resource, in the page language."""
 
 
 Q_OUT = f"""SELECT ?s ?p ?o ?label WHERE {{ ?s ?p ?o OPTIONAL {{ ?o {LABEL_PATH} ?label }} }}
@@ -179,6 +184,27 @@ SELECT ?s ?passage ?text ?start ?end ?path WHERE {{
   OPTIONAL {{ ?passage <http://purl.org/dc/terms/isPartOf>/vg:localCopy ?path }}
 }} ORDER BY ?start LIMIT 100"""
 Q_EXISTS = "ASK { { ?s ?p ?o } UNION { ?o ?p ?s } }"
+Q_SOURCE_LANGUAGE = """SELECT DISTINCT ?s ?language WHERE {
+  ?s <http://purl.org/dc/terms/source>/<http://purl.org/dc/terms/language> ?language
+}"""
+"""The language of the source documents a resource comes from."""
+PRINTED_DATE = ONTOLOGY_IRI + "#printedDate"
+
+
+def is_translation(labels: list[Literal], language: str, source_languages: set[str]) -> bool:
+    """Whether the label shown in `language` is villegraph's translation, not the printed text.
+
+    The data says which language its sources are in (`dcterms:source` → `dcterms:language`);
+    a resource from a French source that also has an English label has it as a translation
+    (the data files say so, e.g. data/events.ttl). A label that reads the same in both
+    languages (a place name) is not marked.
+    """
+    shown = pick_label(labels, language)
+    if shown is None or language in source_languages:
+        return False
+    printed = {str(label) for label in labels if label.language in source_languages}
+    own = [label for label in labels if label.language == language and str(label) == shown]
+    return bool(printed) and bool(own) and shown not in printed
 
 
 def _term(node: Identifier, labels: list[Literal], linker: Linker, language: str) -> Term:
@@ -229,6 +255,11 @@ def describe(store: Store, iri: str, linker: Linker, language: str) -> Descripti
     for x, p, labels in _grouped([(r[0], r[1], r[2]) for r in in_rows], language, linker):
         found.incoming.append((_term(x, labels, linker, language), prop(p)))
     found.label = pick_label(found.labels, language) or linker.curie(iri)
+    source_languages = {str(row[1]) for row in store.select(Q_SOURCE_LANGUAGE, subject).rows}
+    found.translated = is_translation(found.labels, language, source_languages)
+    found.in_network = kind_of({t.iri for t in found.types if t.iri}) is not None
+    found.printed_date = next((o.text for p, o in found.outgoing if p.iri == PRINTED_DATE), None)
+    found.doubts = doubts(store, language, iri).get(iri, [])
     facts: dict[tuple, tuple[list[Literal], list[Literal]]] = {}
     for row in store.select(Q_EVIDENCE, subject).dicts():
         key = (row["theme"], row["evidence"], row.get("rule"))
@@ -280,7 +311,9 @@ def document_graph(store: Store, iri: str, base_iri: str) -> Graph:
 def not_found(request: Request, what: str) -> Response:
     """The 404 page (HTML for browsers, one line of text otherwise)."""
     if negotiate(request.headers.get("accept"), ["text/html", "text/plain"]) == "text/html":
-        return render("error.html", 404, title="Not found", message=what, lang="fr")
+        language = chosen_language(request)
+        title = message("not_found", language)
+        return render("error.html", 404, title=title, message=what, lang=language)
     return Response(f"not found: {what}\n", status_code=404, media_type="text/plain")
 
 
@@ -321,6 +354,8 @@ async def resource(request: Request) -> Response:
                 headers={"Vary": "Accept"},
             )
         location = f"/{kind}/{slug}{SUFFIX_BY_TYPE[chosen]}"
+        if chosen == "text/html" and request.query_params.get("lang") in LANGUAGES:
+            location += "?" + urlencode({"lang": request.query_params["lang"]})
         return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
     validators = {"ETag": etag} if etag else {}
     if media_type != "text/html":
@@ -336,14 +371,14 @@ async def resource(request: Request) -> Response:
         lang=language,
         path=f"/{kind}/{slug}",
         documents=[(s, s.lstrip(".")) for s in DOCUMENT_SUFFIXES if s != ".html"],
-        network_href="/graph/?focus=" + _quote(iri),
+        network_href="/graph/?focus=" + _quote(iri) if found.in_network else None,
     )
     page.headers.update({**validators, "Vary": DOCUMENT_VARY})
     return page
 
 
-DOCUMENT_VARY = "Accept, Accept-Language"
-"""Documents vary by type (the 303) and, for HTML, by language (`Accept-Language`)."""
+DOCUMENT_VARY = HTML_VARY
+"""Documents vary by type (the 303) and, for HTML, by language (`Accept-Language`, cookie)."""
 
 
 def _document_etag(store: Store, path: str, language: str) -> str | None:
@@ -383,6 +418,8 @@ __all__ = [
     "describe",
     "document_graph",
     "etag_matches",
+    "is_translation",
+    "kept_parameters",
     "not_found",
     "pick_label",
     "render",

@@ -151,12 +151,13 @@ def _choices(store: Store, param: Any, language: str) -> list[tuple[str, str]]:
 async def canned_index(request: Request) -> Response:
     """`/queries/`: the canned queries."""
     state = request.app.state
+    language = chosen_language(request)
     try:
         catalogue = await anyio.to_thread.run_sync(_catalogue, state.settings)
     except (ImportError, QueryError) as missing:
-        return render("error.html", 503, title="Queries", message=str(missing), lang="en")
+        return render("error.html", 503, title="Queries", message=str(missing), lang=language)
     queries = [catalogue[name] for name in sorted(_names(catalogue))]
-    return render("queries.html", lang="en", path="/queries/", queries=queries)
+    return render("queries.html", lang=language, path="/queries/", queries=queries)
 
 
 def _names(catalogue: Any) -> list[str]:

@@ -1,0 +1,233 @@
+"""Site-wide search over labels: `/search?q=` (an HTML page, a plain GET form) and
+`/search.json?q=` (suggestions for the search box as you type, read by /static/search.js).
+
+The index holds every literal of the label properties (`LABEL_PROPERTIES`: names, labels, titles,
+preferred and alternative labels — acronyms are `skos:altLabel` — and identifiers) of every IRI,
+folded for matching: accents removed (NFKD without combining marks), case folded, spaces
+collapsed. It is read once per served build (the store folder names the build) and held in
+memory; stores without a folder (remote endpoints) are read on every request. A result shows the
+resource's label in the page language, the label that matched when that is another one, its kind
+and its link.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+
+import anyio.to_thread
+from rdflib import Literal, URIRef
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from villegraph.store import Store
+from villegraph.web.i18n import chosen_language, message
+from villegraph.web.pages import Linker, kept_parameters, pick_label, render
+
+LABEL_PROPERTIES = (
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2004/02/skos/core#altLabel",
+    "http://www.w3.org/2004/02/skos/core#hiddenLabel",
+    "http://xmlns.com/foaf/0.1/name",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://purl.org/dc/terms/title",
+    "https://schema.org/name",
+    "http://www.w3.org/ns/org#identifier",
+)
+DISPLAY_PROPERTIES = LABEL_PROPERTIES[:1] + LABEL_PROPERTIES[3:6]
+"""The properties whose labels name a resource on the page (not its alternative labels)."""
+Q_LABELS = (
+    "SELECT ?x ?p ?label WHERE { VALUES ?p { "
+    + " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
+    + " } ?x ?p ?label FILTER(isIRI(?x) && isLiteral(?label)) }"
+)
+MIN_LENGTH = 2
+MAX_QUERY = 200
+PAGE_LIMIT = 100
+SUGGEST_LIMIT = 10
+KINDS = {
+    "person": ("personne", "person"),
+    "org": ("organisation", "organisation"),
+    "event": ("cycle ou séance", "cycle or session"),
+    "talk": ("communication", "talk"),
+    "membership": ("appartenance", "membership"),
+    "role": ("rôle", "role"),
+    "place": ("lieu", "place"),
+    "programme": ("programme", "programme"),
+    "theme": ("thème", "theme"),
+    "source": ("source", "source"),
+    "contact": ("contact", "contact point"),
+    "def": ("terme de l'ontologie", "ontology term"),
+}
+"""First segment of a resource's path → its kind, in French and English."""
+RANK_OF_KIND = {kind: index for index, kind in enumerate(KINDS)}
+
+
+def fold(text: str) -> str:
+    """Text for matching: accents removed, case folded, whitespace collapsed."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+@dataclass
+class Entry:
+    """One resource of the index: its labels (to show) and every searchable text."""
+
+    iri: str
+    href: str | None
+    kind: str
+    names: list[Literal] = field(default_factory=list)
+    texts: list[tuple[str, str]] = field(default_factory=list)
+    """(folded, original) for every label property value."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A result: what to show, where it links, and the label that matched if not the shown one."""
+
+    label: str
+    kind: str
+    href: str | None
+    iri: str
+    matched: str | None
+
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "label": self.label,
+            "kind": self.kind,
+            "href": self.href,
+            "iri": self.iri,
+            "matched": self.matched,
+        }
+
+
+def build_index(store: Store, base_iri: str) -> list[Entry]:
+    """Every labelled IRI with its labels (blocking)."""
+    linker = Linker(base_iri)
+    entries: dict[str, Entry] = {}
+    display = set(DISPLAY_PROPERTIES)
+    for x, p, label in store.select(Q_LABELS).rows:
+        if not isinstance(x, URIRef) or not isinstance(label, Literal):
+            continue
+        iri = str(x)
+        entry = entries.get(iri)
+        if entry is None:
+            href = linker.href(iri)
+            kind = (href or "/").lstrip("/").split("/")[0].split("#")[0]
+            entry = entries[iri] = Entry(iri, href, kind)
+        text = " ".join(str(label).split())
+        if str(p) in display and label not in entry.names:
+            entry.names.append(label)
+        if (fold(text), text) not in entry.texts:
+            entry.texts.append((fold(text), text))
+    return list(entries.values())
+
+
+_cache: dict[tuple[int, str], list[Entry]] = {}
+_cache_lock = threading.Lock()
+
+
+def index_for(store: Store, base_iri: str) -> list[Entry]:
+    """The index of the served build, read once per store folder (see the module docstring)."""
+    location = getattr(store, "path", None)
+    if location is None:
+        return build_index(store, base_iri)
+    key = (id(store), f"{location}|{base_iri}")
+    with _cache_lock:
+        if key in _cache:
+            return _cache[key]
+    entries = build_index(store, base_iri)
+    with _cache_lock:
+        _cache.clear()
+        _cache[key] = entries
+    return entries
+
+
+def search(entries: list[Entry], query: str, language: str, limit: int) -> list[Hit]:
+    """Entries whose labels contain `query` (folded), best first: a whole-label match, then a
+    label starting with it, then a word starting with it, then anywhere; shorter labels first."""
+    wanted = fold(query)
+    if len(wanted) < MIN_LENGTH:
+        return []
+    scored = []
+    for entry in entries:
+        best: tuple[int, int, str] | None = None
+        for folded, original in entry.texts:
+            if wanted not in folded:
+                continue
+            if folded == wanted:
+                rank = 0
+            elif folded.startswith(wanted):
+                rank = 1
+            elif f" {wanted}" in f" {folded}" or any(
+                part.startswith(wanted) for part in folded.replace("-", " ").split()
+            ):
+                rank = 2
+            else:
+                rank = 3
+            candidate = (rank, len(folded), original)
+            if best is None or candidate < best:
+                best = candidate
+        if best is not None:
+            scored.append((best, RANK_OF_KIND.get(entry.kind, len(KINDS)), entry))
+    scored.sort(key=lambda item: (item[0][0], item[1], item[0][1], item[2].iri))
+    hits = []
+    for (_, _, matched), _, entry in scored[:limit]:
+        label = pick_label(entry.names, language) or matched
+        hits.append(
+            Hit(
+                label=label,
+                kind=kind_name(entry.kind, language),
+                href=entry.href,
+                iri=entry.iri,
+                matched=None if fold(matched) == fold(label) else matched,
+            )
+        )
+    return hits
+
+
+def kind_name(kind: str, language: str) -> str:
+    """The name of a kind of resource in `language`."""
+    french, english = KINDS.get(kind, (kind or "ressource", kind or "resource"))
+    return english if language == "en" else french
+
+
+async def _hits(request: Request, limit: int) -> tuple[str, str, list[Hit]]:
+    state = request.app.state
+    language = chosen_language(request)
+    query = request.query_params.get("q", "")[:MAX_QUERY]
+    entries = await anyio.to_thread.run_sync(index_for, state.store, state.settings.base_iri)
+    return query, language, search(entries, query, language, limit)
+
+
+async def search_page(request: Request) -> Response:
+    """`/search?q=`: the results as a page; without `q`, the form and a short help."""
+    query, language, hits = await _hits(request, PAGE_LIMIT)
+    return render(
+        "search.html",
+        lang=language,
+        path="/search",
+        keep=kept_parameters(request),
+        search_query=query,
+        hits=hits,
+        too_short=len(fold(query)) < MIN_LENGTH,
+    )
+
+
+async def search_json(request: Request) -> Response:
+    """`/search.json?q=`: up to ten suggestions, `{"query", "results": [{label, kind, href,
+    iri, matched}], "empty"}` where `empty` is the page's "no result" sentence."""
+    query, language, hits = await _hits(request, SUGGEST_LIMIT)
+    return JSONResponse(
+        {
+            "query": query,
+            "results": [hit.to_json() for hit in hits],
+            "empty": f"{message('search_none', language)} « {query} »" if not hits else None,
+        },
+        headers={"Vary": "Accept-Language, Cookie", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+__all__ = ["Hit", "build_index", "fold", "index_for", "search", "search_json", "search_page"]
