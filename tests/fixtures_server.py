@@ -124,7 +124,11 @@ class ServerThread:
 
     def __init__(self, app: object) -> None:
         self.port = free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        from villegraph.web.protocol import uvicorn_options
+
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", **uvicorn_options()
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -56,6 +56,7 @@ def serve(
 
     from villegraph.store import open_store
     from villegraph.web.app import create_app, serve_embedded
+    from villegraph.web.protocol import uvicorn_options
 
     base = current_settings(ctx)
     chosen = base.with_(
@@ -78,7 +79,7 @@ def serve(
         app = serve_embedded(chosen, workers=workers)
         serving = str(chosen.dist_dir)
     click.echo(f"villegraph: serving {serving} on http://{chosen.host}:{listen_port}/")
-    uvicorn.run(app, host=chosen.host, port=listen_port, log_level="warning")
+    uvicorn.run(app, host=chosen.host, port=listen_port, log_level="warning", **uvicorn_options())
 
 
 def _check_can_listen(host: str, port: int) -> None:

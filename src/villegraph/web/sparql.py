@@ -110,9 +110,18 @@ def _decode(data: bytes, charset: str | None) -> str:
         raise ProtocolError(400, f"the request body is not UTF-8: {exc.reason}") from None
 
 
+def _query_string(request: Request) -> dict[str, list[str]]:
+    """The URL's parameters; ProtocolError 400 when they are not UTF-8 (never replaced)."""
+    try:
+        raw = request.scope.get("query_string", b"").decode("utf-8")
+        return parse_qs(raw, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, "the URL's parameters hold bytes that are not UTF-8") from None
+
+
 async def parse_request(request: Request) -> ProtocolRequest:
     """Read a protocol request from GET parameters or a POST body; raise ProtocolError."""
-    url_params = parse_qs(request.url.query, keep_blank_values=True)
+    url_params = _query_string(request)
     if request.method == "GET":
         params = url_params
     elif request.method == "POST":
