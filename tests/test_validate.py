@@ -298,6 +298,18 @@ def test_oxigraph_answers_the_shapes_sparql_as_rdflib_does(name: str, shapes: Gr
     assert key(ours), "the fixture should produce results"
 
 
+def test_batched_property_shapes_patch_is_active() -> None:
+    """The comparison below is between two code paths: the patch must really be installed."""
+    from pyshacl.constraints.core.shape_based_constraints import PropertyConstraintComponent
+
+    from villegraph.validate import _batched_property_shapes
+
+    original = PropertyConstraintComponent._evaluate_property_shape
+    with _batched_property_shapes():
+        assert PropertyConstraintComponent._evaluate_property_shape is not original
+    assert PropertyConstraintComponent._evaluate_property_shape is original
+
+
 @pytest.mark.parametrize("path", sorted((DATA / "invalid").glob("*.ttl")), ids=lambda p: p.stem)
 def test_batched_property_shapes_give_pyshacls_own_results(path: Path, shapes: Graph) -> None:
     """validate() has pyshacl check a property shape once for all its value nodes."""

@@ -228,8 +228,10 @@ def _batched_property_shapes() -> Iterator[None]:
     components anew each time; on a large graph that overhead is most of the validation time.
     Shape.validate accepts a list of focus nodes, so the property shape is validated once for
     all of them: the same results (each names its own focus node), without duplicates. This
-    deliberately replaces one pyshacl method for the duration of a validation, under a lock;
-    with another pyshacl release whose method differs, pyshacl's own code is used unchanged.
+    deliberately replaces one pyshacl method for the duration of a validation, under a lock.
+    pyshacl is pinned to the releases this was written for (pyproject.toml); should another one
+    be installed anyway, with a different method, validation stops with a clear error rather than
+    silently running a different code path.
     """
     from pyshacl.constraints.core.shape_based_constraints import PropertyConstraintComponent
 
@@ -237,8 +239,12 @@ def _batched_property_shapes() -> Iterator[None]:
     expected = ["self", "executor", "prop_shape", "target_graph", "focus_value_nodes",
                 "potentially_recursive", "_evaluation_path"]  # fmt: skip
     if original is None or list(inspect.signature(original).parameters) != expected:
-        yield
-        return
+        from pyshacl import __version__ as found
+
+        raise RuntimeError(
+            f"pyshacl {found} is installed; villegraph's validation was written for pyshacl "
+            "0.40 (install 'pyshacl>=0.40.1,<0.41')"
+        )
 
     def batched(
         self: Any,
