@@ -322,33 +322,52 @@ def _working_days(rng: random.Random, start: dt.date, count: int) -> list[dt.dat
     return days
 
 
-def generate(
-    out_dir: Path,
-    *,
-    people: int,
-    seed: int = 0,
-    themes_path: Path,
-    roles_path: Path,
-) -> SynthReport:
-    """Write a synthetic network of `people` people into `out_dir` (created, must be empty)."""
-    if people < 5:
-        raise UsageError(f"--people {people}: at least 5 people are needed")
-    out_dir = Path(out_dir)
-    if out_dir.exists() and any(out_dir.iterdir()):
-        raise UsageError(f"{out_dir} is not empty")
-    if not roles_path.is_file():
-        raise InputError("roles file not found", roles_path)
+@dataclass
+class _Plan:
+    """What every step of the generator shares: the random source, themes and source text."""
+
+    rng: random.Random
+    people: int
+    source: _Source
+    tag: str
+    themes: list[tuple[str, str]]
+    theme_cumulative: list[float]
+
+
+@dataclass(frozen=True)
+class _Organisations:
+    writer: _Writer
+    institutions: list[tuple[str, str, str]]
+    labs: list[tuple[str, str, list[str]]]
+
+
+@dataclass(frozen=True)
+class _People:
+    writer: _Writer
+    iris: list[str]
+    talks_of: list[int]
+
+
+def _plan(people: int, seed: int, themes_path: Path) -> _Plan:
     rng = random.Random(seed)
     themes = read_themes(themes_path)
     theme_weights = [1.0 / (rank + 1) ** 0.8 for rank in range(len(themes))]
     rng.shuffle(theme_weights)
-    theme_cumulative = list(itertools.accumulate(theme_weights))
-    source = _Source(seed, people)
-    tag = f"(synthetic {seed})"
+    return _Plan(
+        rng=rng,
+        people=people,
+        source=_Source(seed, people),
+        tag=f"(synthetic {seed})",
+        themes=themes,
+        theme_cumulative=list(itertools.accumulate(theme_weights)),
+    )
 
-    places = _Writer(source, "places.ttl")
+
+def _places(plan: _Plan) -> tuple[_Writer, list[str]]:
+    """One studied place per 50 people (at least five)."""
+    places = _Writer(plan.source, "places.ttl")
     place_iris = []
-    for index in range(max(5, people // 50)):
+    for index in range(max(5, plan.people // 50)):
         name = f"{TOWNS[index % len(TOWNS)]} {index // len(TOWNS) + 1}"
         iri = f"place/{_slug(name)}"
         place_iris.append(iri)
@@ -356,21 +375,26 @@ def generate(
             iri,
             [
                 "a schema:Place, dcterms:Location",
-                f"rdfs:label {_lit(name + ' ' + tag)}@fr",
+                f"rdfs:label {_lit(name + ' ' + plan.tag)}@fr",
                 f"schema:name {_lit(name)}@fr",
             ],
             f"Territoire étudié : {name}.",
         )
+    return places, place_iris
 
-    orgs = _Writer(source, "organisations.ttl")
+
+def _organisations(plan: _Plan) -> _Organisations:
+    """Institutions (one per 40 people) and labs (one per 8) inside one or two of them."""
+    rng = plan.rng
+    orgs = _Writer(plan.source, "organisations.ttl")
     institutions = []
-    for index in range(max(2, people // 40)):
+    for index in range(max(2, plan.people // 40)):
         kind = INSTITUTION_KINDS[index % 2]
         word = "Université" if kind.endswith("Institution") else "Institut national"
         name = f"{word} synthétique de {TOWNS[index % len(TOWNS)]} {index + 1}"
         institutions.append((f"org/{_slug(name)}", name, kind))
     labs: list[tuple[str, str, list[str]]] = []
-    for index in range(max(3, people // 8)):
+    for index in range(max(3, plan.people // 8)):
         name = f"Laboratoire synthétique {index + 1}"
         parents = rng.sample(institutions, 2 if rng.random() < 0.2 else 1)
         labs.append((f"org/{_slug(name)}", name, [p[0] for p in parents]))
@@ -382,7 +406,7 @@ def generate(
         statements = [
             f"a org:Organization, foaf:Organization, {kind}",
             f"foaf:name {_lit(name)}",
-            f"rdfs:label {_lit(name + ' ' + tag)}",
+            f"rdfs:label {_lit(name + ' ' + plan.tag)}",
         ]
         if children.get(iri):
             statements.append(f"org:hasSubOrganization {_iris(children[iri])}")
@@ -393,20 +417,24 @@ def generate(
             [
                 "a org:Organization, foaf:Organization, org:OrganizationalUnit, vg:ResearchUnit",
                 f"foaf:name {_lit(name)}",
-                f"rdfs:label {_lit(name + ' ' + tag)}",
+                f"rdfs:label {_lit(name + ' ' + plan.tag)}",
                 f"org:subOrganizationOf {_iris(parents)}",
             ],
             f"{name}, rattaché à " + " et ".join(n for i, n, _ in institutions if i in parents),
         )
+    return _Organisations(orgs, institutions, labs)
 
-    # people, their memberships and a long-tailed number of talks each
+
+def _people(plan: _Plan, labs: list[tuple[str, str, list[str]]]) -> _People:
+    """People, each with a membership in a lab, and a long-tailed number of talks each."""
+    rng = plan.rng
     lab_weights = list(itertools.accumulate(1.0 / (rank + 1) ** 0.7 for rank in range(len(labs))))
-    persons = _Writer(source, "people.ttl")
+    persons = _Writer(plan.source, "people.ttl")
     roles = list(ROLES)
     talks_of: list[int] = []
     person_iris = []
     attested = dt.date(2023, 2, 16)
-    for index in range(people):
+    for index in range(plan.people):
         given = GIVEN[rng.randrange(len(GIVEN))]
         family = rng.choice(FAMILY_PARTS) + rng.choice(FAMILY_ENDS)
         name = f"{given} {family}"
@@ -423,7 +451,7 @@ def generate(
             [
                 "a foaf:Person, schema:Person",
                 f"foaf:name {_lit(name)}",
-                f"rdfs:label {_lit(name + ' ' + tag)}",
+                f"rdfs:label {_lit(name + ' ' + plan.tag)}",
                 f"foaf:givenName {_lit(given)}",
                 f"foaf:familyName {_lit(family)}",
                 f"org:hasMembership <{membership}>",
@@ -434,7 +462,7 @@ def generate(
             membership,
             [
                 "a org:Membership",
-                f"rdfs:label {_lit(line + ' ' + tag)}@fr",
+                f"rdfs:label {_lit(line + ' ' + plan.tag)}@fr",
                 f"org:member <{iri}>",
                 f"org:organization <{lab_iri}>",
                 f"org:role <{role}>",
@@ -444,33 +472,108 @@ def generate(
             line,
         )
         talks_of.append(min(40, int(rng.paretovariate(1.5))))
+    return _People(persons, person_iris, talks_of)
 
-    # talks in sessions in series
-    talk_owners = [p for p, count in enumerate(talks_of) for _ in range(count)]
+
+@dataclass
+class _Programme:
+    """The series, sessions and talks as they are written."""
+
+    events: _Writer
+    talks: _Writer
+    series: int = 0
+    sessions: int = 0
+    talk_count: int = 0
+
+
+def _talk(
+    plan: _Plan, programme: _Programme, presenter: str, session_iri: str, places: list[str]
+) -> str:
+    """One talk by `presenter` in `session_iri`, with one to three themes; its IRI."""
+    rng = plan.rng
+    programme.talk_count += 1
+    number = programme.talk_count
+    chosen = rng.choices(range(len(plan.themes)), cum_weights=plan.theme_cumulative, k=3)
+    subjects = sorted({plan.themes[c][0] for c in chosen[: rng.randint(1, 3)]})
+    title = "Communication synthétique n°{} : {}".format(
+        number, ", ".join(label for t, label in plan.themes if t in subjects)
+    )
+    talk_iri = f"talk/communication-synthetique-{number}"
+    statements = [
+        "a vg:Talk, schema:Event",
+        f"dcterms:title {_lit(title)}@fr",
+        f"rdfs:label {_lit(title + ' ' + plan.tag)}@fr",
+        f"vg:presenter <{presenter}>",
+        f"schema:superEvent <{session_iri}>",
+        f"dcterms:subject {_iris(subjects)}",
+    ]
+    if rng.random() < 0.5:
+        statements.append(f"vg:studies <{rng.choice(places)}>")
+    programme.talks.entity(talk_iri, statements, title)
+    return talk_iri
+
+
+def _session(
+    plan: _Plan,
+    programme: _Programme,
+    where: tuple[str, int, str, dt.date],
+    presenters: list[str],
+    places: list[str],
+) -> None:
+    """One session (series IRI, position, IRI, day) with the talks of `presenters`."""
+    series_iri, position, session_iri, day = where
+    session_title = f"Séance synthétique {position} du cycle {programme.series}"
+    talk_iris = [_talk(plan, programme, p, session_iri, places) for p in presenters]
+    statements = [
+        "a vg:Session, schema:Event",
+        f"dcterms:title {_lit(session_title)}@fr",
+        f"rdfs:label {_lit(session_title + ' ' + plan.tag)}@fr",
+        f'vg:programmePosition "{position}"^^xsd:positiveInteger',
+        f"vg:printedDate {_lit(day.strftime('%d/%m/%y'))}",
+        f"vg:printedWeekday {_lit(WEEKDAYS_FR[day.weekday()])}@fr",
+        f'schema:startDate "{day.isoformat()}"^^xsd:date',
+        "schema:eventStatus schema:EventScheduled",
+        "schema:eventAttendanceMode schema:OnlineEventAttendanceMode",
+        f"schema:superEvent <{series_iri}>",
+    ]
+    if talk_iris:
+        statements += [
+            f"schema:subEvent {_iris(talk_iris)}",
+            f"vg:speaker {_iris(sorted(set(presenters)))}",
+        ]
+    programme.events.entity(
+        session_iri,
+        statements,
+        f"{WEEKDAYS_FR[day.weekday()]} {day.strftime('%d/%m/%y')} : {session_title}",
+    )
+
+
+def _programmes(
+    plan: _Plan, organisers: list[str], persons: _People, places: list[str]
+) -> _Programme:
+    """Series of six to ten sessions of four talks each, until every talk has a session."""
+    rng = plan.rng
+    talk_owners = [p for p, count in enumerate(persons.talks_of) for _ in range(count)]
     rng.shuffle(talk_owners)
     per_session = 4
     session_count = math.ceil(len(talk_owners) / per_session)
-    events = _Writer(source, "events.ttl")
-    talks = _Writer(source, "talks.ttl")
-    organisers = [i for i, _, _ in institutions]
-    session_no = 0
-    series_no = 0
-    talk_no = 0
-    while session_no < session_count:
-        series_no += 1
-        size = min(rng.randint(6, 10), session_count - session_no)
-        series_iri = f"event/cycle-synthetique-{series_no}"
-        series_title = f"Cycle synthétique n°{series_no} sur la ville numérique"
+    programme = _Programme(_Writer(plan.source, "events.ttl"), _Writer(plan.source, "talks.ttl"))
+    while programme.sessions < session_count:
+        programme.series += 1
+        series = programme.series
+        size = min(rng.randint(6, 10), session_count - programme.sessions)
+        series_iri = f"event/cycle-synthetique-{series}"
+        series_title = f"Cycle synthétique n°{series} sur la ville numérique"
         days = _working_days(
             rng, dt.date(2021, 1, 4) + dt.timedelta(days=rng.randint(0, 700)), size
         )
-        session_iris = [f"event/seance-synthetique-{series_no}-{k + 1}" for k in range(size)]
-        events.entity(
+        session_iris = [f"event/seance-synthetique-{series}-{k + 1}" for k in range(size)]
+        programme.events.entity(
             series_iri,
             [
                 "a vg:WebinarSeries, schema:EventSeries",
                 f"dcterms:title {_lit(series_title)}@fr",
-                f"rdfs:label {_lit(series_title + ' ' + tag)}@fr",
+                f"rdfs:label {_lit(series_title + ' ' + plan.tag)}@fr",
                 f'vg:plannedSessionCount "{size}"^^xsd:nonNegativeInteger',
                 f"schema:organizer {_iris(rng.sample(organisers, min(2, len(organisers))))}",
                 "schema:eventAttendanceMode schema:OnlineEventAttendanceMode",
@@ -479,58 +582,20 @@ def generate(
             f"{series_title} : un cycle de {size} webinaires.",
         )
         for position, (session_iri, day) in enumerate(zip(session_iris, days, strict=True), 1):
-            owners = talk_owners[session_no * per_session : (session_no + 1) * per_session]
-            session_no += 1
-            talk_iris = []
-            session_title = f"Séance synthétique {position} du cycle {series_no}"
-            for owner in owners:
-                talk_no += 1
-                chosen = rng.choices(range(len(themes)), cum_weights=theme_cumulative, k=3)
-                subjects = sorted({themes[c][0] for c in chosen[: rng.randint(1, 3)]})
-                title = "Communication synthétique n°{} : {}".format(
-                    talk_no, ", ".join(label for t, label in themes if t in subjects)
-                )
-                talk_iri = f"talk/communication-synthetique-{talk_no}"
-                talk_iris.append(talk_iri)
-                statements = [
-                    "a vg:Talk, schema:Event",
-                    f"dcterms:title {_lit(title)}@fr",
-                    f"rdfs:label {_lit(title + ' ' + tag)}@fr",
-                    f"vg:presenter <{person_iris[owner]}>",
-                    f"schema:superEvent <{session_iri}>",
-                    f"dcterms:subject {_iris(subjects)}",
-                ]
-                if rng.random() < 0.5:
-                    statements.append(f"vg:studies <{rng.choice(place_iris)}>")
-                talks.entity(talk_iri, statements, title)
-            statements = [
-                "a vg:Session, schema:Event",
-                f"dcterms:title {_lit(session_title)}@fr",
-                f"rdfs:label {_lit(session_title + ' ' + tag)}@fr",
-                f'vg:programmePosition "{position}"^^xsd:positiveInteger',
-                f"vg:printedDate {_lit(day.strftime('%d/%m/%y'))}",
-                f"vg:printedWeekday {_lit(WEEKDAYS_FR[day.weekday()])}@fr",
-                f'schema:startDate "{day.isoformat()}"^^xsd:date',
-                "schema:eventStatus schema:EventScheduled",
-                "schema:eventAttendanceMode schema:OnlineEventAttendanceMode",
-                f"schema:superEvent <{series_iri}>",
-            ]
-            if talk_iris:
-                speakers = sorted({person_iris[o] for o in owners})
-                statements += [
-                    f"schema:subEvent {_iris(talk_iris)}",
-                    f"vg:speaker {_iris(speakers)}",
-                ]
-            events.entity(
-                session_iri,
-                statements,
-                f"{WEEKDAYS_FR[day.weekday()]} {day.strftime('%d/%m/%y')} : {session_title}",
-            )
+            first = programme.sessions * per_session
+            owners = talk_owners[first : first + per_session]
+            programme.sessions += 1
+            presenters = [persons.iris[o] for o in owners]
+            _session(plan, programme, (series_iri, position, session_iri, day), presenters, places)
+    return programme
 
+
+def _save(out_dir: Path, plan: _Plan, writers: list[_Writer], roles_path: Path) -> None:
+    """Every Turtle file, the role scheme with synthetic provenance, and the source text."""
+    source = plan.source
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "sources").mkdir()
     header = PREFIXES.format(base=DEFAULT_BASE_IRI)
-    writers = [places, orgs, persons, events, talks]
     for writer in writers:
         writer.save(out_dir, header)
     (out_dir / "roles.ttl").write_bytes(_roles_with_source(roles_path, source))
@@ -539,14 +604,40 @@ def generate(
     (out_dir / "sources" / source.file_name).write_text(
         "\n".join(source.lines) + "\n", encoding="utf-8"
     )
+
+
+def generate(
+    out_dir: Path,
+    *,
+    people: int,
+    seed: int = 0,
+    themes_path: Path,
+    roles_path: Path,
+) -> SynthReport:
+    """Write a synthetic network of `people` people into `out_dir` (created, must be empty)."""
+    if people < 5:
+        raise UsageError(f"--people {people}: at least 5 people are needed")
+    out_dir = Path(out_dir)
+    if out_dir.exists() and any(out_dir.iterdir()):
+        raise UsageError(f"{out_dir} is not empty")
+    if not roles_path.is_file():
+        raise InputError("roles file not found", roles_path)
+    plan = _plan(people, seed, themes_path)
+    places, place_iris = _places(plan)
+    organisations = _organisations(plan)
+    persons = _people(plan, organisations.labs)
+    organisers = [i for i, _, _ in organisations.institutions]
+    programme = _programmes(plan, organisers, persons, place_iris)
+    writers = [places, organisations.writer, persons.writer, programme.events, programme.talks]
+    _save(out_dir, plan, writers, roles_path)
     counts = {
         "people": people,
-        "institutions": len(institutions),
-        "labs": len(labs),
+        "institutions": len(organisations.institutions),
+        "labs": len(organisations.labs),
         "places": len(place_iris),
-        "series": series_no,
-        "sessions": session_no,
-        "talks": talk_no,
+        "series": programme.series,
+        "sessions": programme.sessions,
+        "talks": programme.talk_count,
     }
     triples = sum(
         sum(1 for _ in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
