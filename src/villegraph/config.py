@@ -22,6 +22,15 @@ def _default_root() -> Path:
     return Path.cwd()
 
 
+def absolute(path: Path | str) -> Path:
+    """`path` made absolute with its folders resolved, but its last part kept as named: `dist`
+    is a symbolic link that each build flips, and must not be replaced by its target."""
+    plain = Path(os.path.abspath(path))
+    if not plain.name:
+        return plain
+    return plain.parent.resolve() / plain.name
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable; paths are absolute once resolved."""
@@ -67,7 +76,7 @@ class Settings:
         }
         for name, default in defaults.items():
             value = getattr(self, name)
-            object.__setattr__(self, name, Path(value).resolve() if value else default)
+            object.__setattr__(self, name, absolute(value) if value else default)
         if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith(
             ("/", "#")
         ):
@@ -120,4 +129,4 @@ def _convert(key: str, raw: str, type_name: object) -> Any:
     return raw
 
 
-__all__ = ["ENV_PREFIX", "Settings"]
+__all__ = ["ENV_PREFIX", "Settings", "absolute"]
