@@ -47,6 +47,8 @@ class Settings:
     timeout: float = 10.0
     max_rows: int = 10_000
     max_bytes: int = 50_000_000
+    max_literal_bytes: int = 1_000_000
+    """The largest literal (bytes of its lexical form) a data file may hold."""
     endpoint: str | None = None
     user: str | None = None
     password: str | None = field(default=None, repr=False)
@@ -87,7 +89,7 @@ class Settings:
             raise ConfigError(f"port {self.port} is not between 1 and 65535")
         if self.timeout <= 0:
             raise ConfigError(f"timeout {self.timeout} must be positive")
-        for name in ("workers", "site_workers", "per_client"):
+        for name in ("workers", "site_workers", "per_client", "max_literal_bytes"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} {getattr(self, name)} must be at least 1")
         for name in ("reserve_workers", "worker_memory_mb"):
