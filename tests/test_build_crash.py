@@ -209,3 +209,10 @@ def test_a_build_waits_for_a_live_build_and_spares_its_folder(project: Path) -> 
     assert out.startswith("built ")
     _published(dist)
     _assert_clean(project)
+
+
+def test_a_reader_without_a_build_writes_nothing(project: Path) -> None:
+    result = _cli(project, "query", "programme")
+    assert result.returncode == 3
+    assert _beside(project) == set()
+    assert not (project / "dist").exists()

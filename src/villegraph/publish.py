@@ -198,8 +198,8 @@ def recover_if_missing(target: Path) -> Path | None:
     target = Path(target)
     if target.exists():
         return target.resolve()
-    if not target.parent.is_dir():
-        return None
+    if not _leftovers(target):
+        return None  # nothing to recover from: no lock file made
     try:
         with build_lock(target, wait=False) as held:
             return recover(target) if held else None
