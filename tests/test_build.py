@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,15 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 def _siblings(folder: Path) -> set[str]:
     return {p.name for p in folder.parent.iterdir()}
+
+
+def _published(dist: Path) -> set[str]:
+    """What a project folder holds beside `project` once `dist` is published: the link, the
+    version it names and the lock file, nothing else."""
+    assert dist.is_symlink()
+    version = os.readlink(dist)
+    assert version.startswith(".dist.v-") and "/" not in version
+    return {"dist", version, ".dist.lock", "project"}
 
 
 def test_real_build_writes_every_file(built_dist: Path) -> None:
@@ -81,7 +91,8 @@ def test_rebuild_replaces_the_folder(pipeline_settings: Settings) -> None:
     (first.out_dir / "stale.txt").write_text("left from before", encoding="utf-8")
     second = build(pipeline_settings)
     assert not (second.out_dir / "stale.txt").exists()
-    assert _siblings(second.out_dir) == {"dist", "project"}
+    assert _siblings(second.out_dir) == _published(second.out_dir)
+    assert os.readlink(second.out_dir).startswith(f".dist.v-{second.build_id}")
     assert (second.out_dir / "build.json").is_file()
 
 
@@ -95,7 +106,7 @@ def previous(pipeline_settings: Settings) -> tuple[Path, dict[str, bytes]]:
 def _assert_untouched(previous: tuple[Path, dict[str, bytes]]) -> None:
     dist, before = previous
     assert _snapshot(dist) == before
-    assert _siblings(dist) == {"dist", "project"}, "a temporary folder was left behind"
+    assert _siblings(dist) == _published(dist), "a temporary folder was left behind"
 
 
 def test_bad_input_leaves_dist_untouched(
@@ -142,26 +153,66 @@ def test_failure_mid_dump_leaves_dist_untouched(
     _assert_untouched(previous)
 
 
-def test_failure_during_swap_restores_the_previous_build(
+def test_failure_of_the_flip_keeps_the_previous_build(
     pipeline_settings: Settings,
     previous: tuple[Path, dict[str, bytes]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real_rename = Path.rename
+    real_replace = os.replace
     calls: list[str] = []
 
-    def flaky_rename(self: Path, target: Path) -> Path:
-        calls.append(self.name)
-        if self.name.startswith(".dist.tmp-"):
-            raise OSError("rename refused")
-        return real_rename(self, target)
+    def refusing_replace(source: str | Path, target: str | Path) -> None:
+        calls.append(Path(source).name)
+        raise OSError("rename refused")
 
-    monkeypatch.setattr(Path, "rename", flaky_rename)
+    monkeypatch.setattr(os, "replace", refusing_replace)
     with pytest.raises(InputError, match=r"dist: cannot write the build: rename refused"):
         build(pipeline_settings)
-    monkeypatch.undo()
-    assert calls[0] == "dist"  # the old build was moved aside first, then put back
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert calls == [f".dist.link-{os.getpid()}"]  # the one step that publishes
     _assert_untouched(previous)
+
+
+def test_a_real_dist_folder_is_migrated(pipeline_settings: Settings) -> None:
+    dist = pipeline_settings.dist_dir
+    assert dist is not None
+    dist.mkdir()
+    (dist / "from-an-earlier-version.txt").write_text("old", encoding="utf-8")
+    report = build(pipeline_settings)
+    assert dist.is_symlink()
+    assert not (dist / "from-an-earlier-version.txt").exists()
+    assert (dist / "build.json").is_file()
+    assert _siblings(dist) == _published(dist), "the legacy folder is deleted"
+    assert report.out_dir == dist
+
+
+def test_failed_migration_puts_the_real_folder_back(
+    pipeline_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dist = pipeline_settings.dist_dir
+    assert dist is not None
+    dist.mkdir()
+    (dist / "keep.txt").write_text("old", encoding="utf-8")
+
+    def refusing_replace(source: str | Path, target: str | Path) -> None:
+        raise OSError("rename refused")
+
+    monkeypatch.setattr(os, "replace", refusing_replace)
+    with pytest.raises(InputError, match="rename refused"):
+        build(pipeline_settings)
+    monkeypatch.undo()
+    assert dist.is_dir() and not dist.is_symlink()
+    assert (dist / "keep.txt").read_text(encoding="utf-8") == "old"
+    assert _siblings(dist) == {"dist", ".dist.lock", "project"}
+
+
+def test_a_file_in_the_way_is_not_replaced(pipeline_settings: Settings) -> None:
+    dist = pipeline_settings.dist_dir
+    assert dist is not None
+    dist.write_text("mine", encoding="utf-8")
+    with pytest.raises(InputError, match=r"dist: cannot write the build: it is a file"):
+        build(pipeline_settings)
+    assert dist.read_text(encoding="utf-8") == "mine"
 
 
 def test_first_build_failure_creates_nothing(pipeline_settings: Settings) -> None:

@@ -1,20 +1,23 @@
-"""The build pipeline: load → infer → validate → dump, written atomically into `dist/`.
+"""The build pipeline: load → infer → validate → dump, published atomically as `dist/`.
 
-Everything is first written into a temporary folder beside the output folder (same file
-system), then swapped in with two renames; the previous build is moved aside and deleted. Any
-failure (bad input, data that does not conform, an exception, Ctrl-C) leaves the previous output
-folder untouched and no temporary folder behind.
+`dist` is a symbolic link to a versioned folder `.dist.v-<build_id>/` beside it. Everything is
+first written into a temporary folder there (same file system), renamed to its version name and
+published by renaming a new link over `dist` (one atomic step); the previous version is deleted
+afterwards (`villegraph.publish`). Invariant: once built, `dist` always names a complete build,
+the previous or the new one, even if the process is killed at any instant. Any failure (bad
+input, data that does not conform, an exception, Ctrl-C) leaves the previous build published.
+
+A build holds the lock `.dist.lock` from start to end (a second build of the same folder waits);
+holding it, it first recovers a missing `dist` and deletes what killed builds left beside it.
 """
 
 from __future__ import annotations
 
+import errno
 import gc
-import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +25,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from villegraph.config import Settings
+from villegraph.config import Settings, absolute
 from villegraph.dump import (
     FileRecord,
     VoidInput,
@@ -40,6 +43,7 @@ from villegraph.errors import InputError, ValidationFailed
 from villegraph.formats import TURTLE
 from villegraph.infer import InferenceReport, infer, load_rules
 from villegraph.load import LoadedDataset, graph_iri, load_dataset, to_rdflib_graph
+from villegraph.publish import build_lock, clean, crash_point, publishing, recover
 from villegraph.quality import quality_quads
 
 STAGES = ("load", "infer", "validate", "dump")
@@ -164,7 +168,8 @@ def build(
     Raises ValidationFailed (nothing written) when the data has any sh:Violation.
     """
     with _no_cyclic_gc():
-        return _build(settings, Path(out_dir or settings.dist_dir or "dist").resolve(), progress)
+        target = absolute(out_dir or settings.dist_dir or "dist")
+        return _build(settings, target, progress)
 
 
 @contextmanager
@@ -182,15 +187,29 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def _build(settings: Settings, target: Path, progress: Progress | None) -> BuildReport:
-    stages = _Stages(progress)
-    dataset, inference, report = prepare(settings, stages)
-    if not report.conforms:
-        raise ValidationFailed(
-            f"the data does not conform to the shapes: {len(report.violations)} violation(s)",
-            report,
-        )
+    with ExitStack() as held:
+        with _writing(target):
+            held.enter_context(build_lock(target))
+            if target.exists() and not target.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, "it is a file, not a folder")
+            recover(target)
+            clean(target)
+        stages = _Stages(progress)
+        dataset, inference, report = prepare(settings, stages)
+        if not report.conforms:
+            raise ValidationFailed(
+                f"the data does not conform to the shapes: {len(report.violations)} violation(s)",
+                report,
+            )
+        with _writing(target):
+            return _write(settings, target, stages, dataset, inference, report)
+
+
+@contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """Turn an OSError of the block into the one-line InputError about `target`."""
     try:
-        return _write(settings, target, stages, dataset, inference, report)
+        yield
     except OSError as error:
         raise InputError(f"cannot write the build: {error.strerror or error}", target) from None
 
@@ -205,11 +224,13 @@ def _write(
 ) -> BuildReport:
     modified = datetime.now(UTC).replace(microsecond=0)
     detail: list[str] = []
-    with stages.stage("dump", detail), atomic_dir(target) as tmp:
+    with stages.stage("dump", detail), publishing(target) as publication:
+        tmp = publication.folder
         quality = quality_quads(report.graph, dataset.base_iri)
         dataset.add(quality)
         union = dataset.triples()
         files = write_dumps(dataset, tmp, union)
+        crash_point("dump")
         graphs = dataset.graph_counts()
         triples = len(union)
         files["void.ttl"] = write_void(
@@ -248,6 +269,7 @@ def _write(
             files=files,
         )
         write_json(tmp / "build.json", result.to_json())
+        publication.version = build_id
         detail.append(f"{len(files) + 1} files")
     result.timings = dict(stages.timings)
     return result
@@ -258,48 +280,11 @@ def _build_id(modified: datetime, nquads: FileRecord) -> str:
     return f"{stamp}-{nquads.sha256[:12]}"
 
 
-@contextmanager
-def atomic_dir(target: Path) -> Iterator[Path]:
-    """A temporary folder beside `target`, swapped in for it when the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    try:
-        tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it private; dist/ is meant to be served
-        yield tmp
-        _swap(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _swap(new: Path, target: Path) -> None:
-    """Replace `target` by `new` with renames; the old folder is deleted afterwards."""
-    if not target.exists():
-        new.rename(target)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-    old.rmdir()
-    target.rename(old)
-    try:
-        new.rename(target)
-    except BaseException:
-        old.rename(target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
 __all__ = [
     "STAGES",
     "BuildReport",
     "Progress",
     "ProgressEvent",
-    "atomic_dir",
     "build",
     "prepare",
     "validate_graph",

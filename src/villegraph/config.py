@@ -22,6 +22,15 @@ def _default_root() -> Path:
     return Path.cwd()
 
 
+def absolute(path: Path | str) -> Path:
+    """`path` made absolute with its folders resolved, but its last part kept as named: `dist`
+    is a symbolic link that each build flips, and must not be replaced by its target."""
+    plain = Path(os.path.abspath(path))
+    if not plain.name:
+        return plain
+    return plain.parent.resolve() / plain.name
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable; paths are absolute once resolved."""
@@ -38,6 +47,8 @@ class Settings:
     timeout: float = 10.0
     max_rows: int = 10_000
     max_bytes: int = 50_000_000
+    max_literal_bytes: int = 1_000_000
+    """The largest literal (bytes of its lexical form) a data file may hold."""
     endpoint: str | None = None
     user: str | None = None
     password: str | None = field(default=None, repr=False)
@@ -67,7 +78,7 @@ class Settings:
         }
         for name, default in defaults.items():
             value = getattr(self, name)
-            object.__setattr__(self, name, Path(value).resolve() if value else default)
+            object.__setattr__(self, name, absolute(value) if value else default)
         if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith(
             ("/", "#")
         ):
@@ -78,7 +89,7 @@ class Settings:
             raise ConfigError(f"port {self.port} is not between 1 and 65535")
         if self.timeout <= 0:
             raise ConfigError(f"timeout {self.timeout} must be positive")
-        for name in ("workers", "site_workers", "per_client"):
+        for name in ("workers", "site_workers", "per_client", "max_literal_bytes"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} {getattr(self, name)} must be at least 1")
         for name in ("reserve_workers", "worker_memory_mb"):
@@ -120,4 +131,4 @@ def _convert(key: str, raw: str, type_name: object) -> Any:
     return raw
 
 
-__all__ = ["ENV_PREFIX", "Settings"]
+__all__ = ["ENV_PREFIX", "Settings", "absolute"]

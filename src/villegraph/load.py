@@ -7,10 +7,19 @@ and of the graph given to SHACL) and an in-memory Oxigraph store over them (for 
 derivation rules). Files are written with the default base IRI; when the
 configured base differs, every IRI under the default base (except the ontology namespace) is
 rewritten while reading.
+
+Limits: a literal longer than `Settings.max_literal_bytes` (1 MB by default; bytes of its lexical
+form as written) is an InputError naming the file and line. For Turtle, TriG, N-Triples and
+N-Quads files larger than the limit, a scan of the file's string tokens (memory-mapped, no
+parsing) finds it before anything is parsed; other formats are checked after parsing. An entry of
+`data/` that cannot be read (a dangling or looping symbolic link, a folder or file without
+permission) is an InputError too, never skipped.
 """
 
 from __future__ import annotations
 
+import mmap
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +31,7 @@ from rdflib import Graph
 
 from villegraph.config import Settings
 from villegraph.errors import InputError
-from villegraph.formats import guess_format
+from villegraph.formats import NQUADS, NTRIPLES, TRIG, TURTLE, RdfFormat, guess_format
 from villegraph.namespaces import DEFAULT_BASE_IRI, ONTOLOGY_IRI
 from villegraph.terms import to_rdflib
 
@@ -33,6 +42,8 @@ SKIPPED_DATA_DIRS = frozenset({"sources"})
 """Folders under data/ that hold source documents, not RDF."""
 RESERVED_GRAPHS = frozenset({"ontology", "themes", "derived", "quality"})
 """Graph names a data file may not take."""
+MAX_LITERAL_BYTES = 1_000_000
+"""The default bound on a literal's lexical form (`Settings.max_literal_bytes`)."""
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -97,10 +108,8 @@ def project_files(settings: Settings) -> list[tuple[Path, str]]:
             raise InputError("file not found", _display(path, settings))
     if not data_dir.is_dir():
         raise InputError("data folder not found", _display(data_dir, settings))
-    for path in sorted(data_dir.rglob("*")):
+    for path in _data_entries(data_dir, settings):
         relative = path.relative_to(data_dir)
-        if relative.parts[0] in SKIPPED_DATA_DIRS or any(p.startswith(".") for p in relative.parts):
-            continue
         if path.is_file() and guess_format(path) is not None:
             name = "-".join(relative.with_suffix("").parts)
             if name in RESERVED_GRAPHS:
@@ -112,16 +121,73 @@ def project_files(settings: Settings) -> list[tuple[Path, str]]:
     return files
 
 
+def _data_entries(data_dir: Path, settings: Settings) -> list[Path]:
+    """Every file under `data_dir` in sorted path order, hidden names and `SKIPPED_DATA_DIRS`
+    left out; symbolic links to folders are not followed. Raises InputError for an entry that
+    cannot be read (a dangling or looping link, a folder that cannot be listed)."""
+    found: list[Path] = []
+
+    def visit(folder: Path) -> None:
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as error:
+            raise _unreadable(folder, error, settings) from None
+        for entry in entries:
+            if entry.name.startswith(".") or (
+                folder == data_dir and entry.name in SKIPPED_DATA_DIRS
+            ):
+                continue
+            path = Path(entry.path)
+            try:
+                if entry.is_symlink():
+                    path.stat()  # a dangling or looping link fails here
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError as error:
+                raise _unreadable(path, error, settings) from None
+            if is_dir:
+                visit(path)
+            else:
+                found.append(path)
+
+    visit(data_dir)
+    return found
+
+
+def _unreadable(path: Path, error: OSError, settings: Settings) -> InputError:
+    """`path: cannot read: <reason>`, naming the target of a symbolic link."""
+    reason = _reason(error)
+    if path.is_symlink():
+        reason += f" (a symbolic link to {os.readlink(path)})"
+    return InputError(f"cannot read: {reason}", _display(path, settings))
+
+
+def _reason(error: OSError) -> str:
+    """The system's words for an OSError, without the path or pyoxigraph's `(os error N)`."""
+    return error.strerror or re.sub(r" \(os error \d+\)$", "", str(error))
+
+
 def load_dataset(settings: Settings) -> LoadedDataset:
     """Ontology, themes and every data file of the project, one named graph per file."""
     dataset = LoadedDataset(settings.base_iri)
     for path, name in project_files(settings):
-        load_file(dataset, path, name, display=_display(path, settings))
+        load_file(
+            dataset,
+            path,
+            name,
+            display=_display(path, settings),
+            max_literal_bytes=settings.max_literal_bytes,
+        )
     return dataset
 
 
 def load_file(
-    dataset: LoadedDataset, path: Path, name: str, *, display: Path | str | None = None
+    dataset: LoadedDataset,
+    path: Path,
+    name: str,
+    *,
+    display: Path | str | None = None,
+    max_literal_bytes: int = MAX_LITERAL_BYTES,
 ) -> int:
     """Parse one file into the graph `{base}graph/<name>` of `dataset`; returns its triple count."""
     iri = graph_iri(dataset.base_iri, name)
@@ -131,18 +197,25 @@ def load_file(
             display or path,
         )
     graph = ox.NamedNode(iri)
-    triples = parse_file(path, dataset.base_iri, display=display)
+    triples = parse_file(
+        path, dataset.base_iri, display=display, max_literal_bytes=max_literal_bytes
+    )
     dataset.files[iri] = path
     return dataset.add(ox.Quad(s, p, o, graph) for s, p, o in triples)
 
 
 def parse_file(
-    path: Path | str, base_iri: str = DEFAULT_BASE_IRI, *, display: Path | str | None = None
+    path: Path | str,
+    base_iri: str = DEFAULT_BASE_IRI,
+    *,
+    display: Path | str | None = None,
+    max_literal_bytes: int = MAX_LITERAL_BYTES,
 ) -> list[tuple[Term, ox.NamedNode, Term]]:
     """The triples of one RDF file (quads of a TriG/N-Quads file lose their graph), checked.
 
     IRIs under the default base are moved to `base_iri`. Raises InputError naming
-    `display` (default: `path`) with line and column for a syntax error or an ill-typed literal.
+    `display` (default: `path`) with line and column for a syntax error, an ill-typed literal or
+    a literal over `max_literal_bytes`, and for a file that cannot be read.
     """
     path = Path(path)
     shown = display if display is not None else path
@@ -152,14 +225,18 @@ def parse_file(
     if not path.is_file():
         raise InputError("file not found", shown)
     try:
+        _scan_literal_sizes(path, rdf_format, max_literal_bytes, shown)
         quads = list(
             ox.parse(path=str(path), format=rdf_format.oxigraph, base_iri=DEFAULT_BASE_IRI)
         )
     except SyntaxError as error:
         raise InputError(_syntax_message(error), shown, error.lineno, error.offset) from None
-    except (OSError, ValueError) as error:
+    except OSError as error:
+        raise InputError(f"cannot read: {_reason(error)}", shown) from None
+    except ValueError as error:
         raise InputError(str(error), shown) from None
     triples = [(q.subject, q.predicate, q.object) for q in quads]
+    _check_literal_sizes(triples, path, max_literal_bytes, shown)
     _check_literals(triples, path, shown)
     if base_iri != DEFAULT_BASE_IRI:
         triples = list(_rebase(triples, base_iri))
@@ -176,6 +253,51 @@ def _display(path: Path, settings: Settings) -> Path:
         return path.relative_to(settings.root)
     except ValueError:
         return path
+
+
+# --- literal sizes -------------------------------------------------------------------------
+
+_SCANNED = frozenset({TURTLE.name, TRIG.name, NTRIPLES.name, NQUADS.name})
+_TOKENS = re.compile(
+    rb"#[^\n]*+"  # a comment
+    rb"|<[^>\n]*+>"  # an IRI
+    rb'|"""(?:[^"\\]++|\\.|"(?!""))*+"""'
+    rb"|'''(?:[^'\\]++|\\.|'(?!''))*+'''"
+    rb'|"(?:[^"\\\n]++|\\.)*+"'
+    rb"|'(?:[^'\\\n]++|\\.)*+'",
+    re.S,
+)
+"""The tokens of the Turtle family that may hold a quote: comments, IRIs, the four strings."""
+
+
+def _too_long(size: int, limit: int, shown: Path | str, line: int | None) -> InputError:
+    return InputError(f"literal of {size} bytes is over the limit of {limit} bytes", shown, line)
+
+
+def _scan_literal_sizes(path: Path, rdf_format: RdfFormat, limit: int, shown: Path | str) -> None:
+    """Raise for the first string token over `limit` bytes, without parsing: only a file larger
+    than the limit can hold one, and only Turtle-family files are scanned."""
+    if rdf_format.name not in _SCANNED or path.stat().st_size <= limit:
+        return
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as text:
+        for token in _TOKENS.finditer(text):  # type: ignore[call-overload]
+            quote = 3 if text[token.start() + 1 : token.start() + 3] in (b'""', b"''") else 1
+            size = token.end() - token.start() - 2 * quote
+            if size > limit and text[token.start()] in b"\"'":
+                line = text[: token.start()].count(b"\n") + 1
+                raise _too_long(size, limit, shown, line)
+
+
+def _check_literal_sizes(
+    triples: Sequence[tuple[Term, Term, Term]], path: Path, limit: int, shown: Path | str
+) -> None:
+    """Raise for a parsed literal over `limit` bytes (formats the scan does not cover)."""
+    for _, _, o in triples:
+        if isinstance(o, ox.Literal) and len(o.value) * 4 > limit:
+            size = len(o.value.encode("utf-8"))
+            if size > limit:
+                line, _ = _locate(path, o.value[:200], prefix=True)
+                raise _too_long(size, limit, shown, line)
 
 
 # --- base IRI rewriting -------------------------------------------------------------------
@@ -296,13 +418,14 @@ def _check_literals(
             )
 
 
-def _locate(path: Path, lexical: str) -> tuple[int | None, int | None]:
-    """Best-effort line and column of a quoted lexical form in a file."""
+def _locate(path: Path, lexical: str, *, prefix: bool = False) -> tuple[int | None, int | None]:
+    """Best-effort line and column of a quoted lexical form (or its start) in a file."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None, None
-    for needle in (f'"{lexical}"^^', f'"{lexical}"', f"'{lexical}'"):
+    needles = (f'"{lexical}', f"'{lexical}", f">{lexical}") if prefix else ()
+    for needle in needles or (f'"{lexical}"^^', f'"{lexical}"', f"'{lexical}'"):
         index = text.find(needle)
         if index >= 0:
             line = text.count("\n", 0, index) + 1

@@ -21,6 +21,7 @@ from rdflib import Graph
 from rdflib.term import Identifier
 
 from villegraph.config import Settings
+from villegraph.publish import recover_if_missing
 
 Bindings = Mapping[str, Identifier]
 
@@ -111,6 +112,7 @@ class EmbeddedStore:
 
         from villegraph.errors import StoreError
 
+        recover_if_missing(Path(dist_dir))
         dump = Path(dist_dir) / "villegraph.nq"
         if not dump.is_file():
             raise StoreError(f"no build in {dist_dir}: run `villegraph build` first")
@@ -213,6 +215,7 @@ def build_id_of(dist_dir: Path) -> str:
     """The build id in `dist_dir/build.json`, else a digest of the N-Quads dump."""
     from villegraph.errors import StoreError
 
+    recover_if_missing(Path(dist_dir))
     info = Path(dist_dir) / "build.json"
     if info.is_file():
         try:
@@ -246,13 +249,16 @@ def load_build(dist_dir: Path, store_dir: Path) -> Path:
 
     The store is bulk-loaded into a fresh temporary directory, renamed into place, and only then
     named in `CURRENT` (written to a temporary file and renamed over the old one), so a reader
-    always finds either the previous complete store or the new complete one.
+    always finds either the previous complete store or the new complete one. `dist_dir` is
+    resolved once (it is a link flipped by each build), so build.json and the dump read here
+    come from the same build.
     """
     import pyoxigraph as ox
 
     from villegraph.errors import StoreError
 
     store_dir = Path(store_dir)
+    dist_dir = recover_if_missing(Path(dist_dir)) or Path(dist_dir)
     dump = Path(dist_dir) / "villegraph.nq"
     if not dump.is_file():
         raise StoreError(f"no build in {dist_dir}: run `villegraph build` first")

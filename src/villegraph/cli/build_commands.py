@@ -46,8 +46,11 @@ def _warning_lines(report: Any) -> list[str]:
 def build_command(ctx: click.Context, out: Path | None, quiet: bool) -> None:
     """Load, derive, validate and write every dump into dist/, atomically.
 
+    dist is a link to the folder of the last complete build, flipped in one step: killed at any
+    point, a build leaves the previous build in place (the next one removes its leftovers).
     Exit status: 0 built (warnings allowed), 1 the data has SHACL violations (nothing written),
-    2 unreadable input.
+    2 unreadable input (a file, link or folder of data/ that cannot be read, a literal over
+    VILLEGRAPH_MAX_LITERAL_BYTES) or an output folder that cannot be written.
     """
     from villegraph.build import build
 
