@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     "store": 1,
     "remote": 1,
     "quality": 1,
+    "shacl": 1,
     "build": 2,
     "network": 2,
     "viz": 2,
