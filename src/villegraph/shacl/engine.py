@@ -24,6 +24,9 @@ from villegraph.shacl.pyeval import conforms, less_or_equal
 from villegraph.shacl.written import WrittenForms
 from villegraph.terms import to_oxigraph, to_rdflib
 
+LISTED_FOCUS = 5_000
+"""Up to this many focus nodes, the constraint queries list them instead of finding them."""
+
 
 @dataclass(frozen=True)
 class RawResult:
@@ -50,6 +53,12 @@ class StoreEngine:
     def run(self) -> Iterator[RawResult]:
         for shape in self.shapes.targeted():
             focus, prefixes = sq.focus_pattern(shape)
+            nodes = [row["this"] for row in self._select(prefixes, f"SELECT ?this WHERE {focus}")]
+            if not nodes:
+                continue
+            if len(nodes) <= LISTED_FOCUS and not any(type(n) is ox.BlankNode for n in nodes):
+                # Named once, the focus nodes are not searched for again by every constraint.
+                focus = "VALUES ?this { " + " ".join(str(n) for n in nodes) + " }"
             yield from self._shape(shape, focus, prefixes)
 
     # --- queries ---------------------------------------------------------------------------
