@@ -31,7 +31,7 @@ def validate_store(store: ox.Store, shapes: Graph, written: WrittenForms | None 
     `WrittenForms`); without it the store's literals are taken as written.
     """
     engine = StoreEngine(store, ShapesGraph(shapes), written)
-    return report_graph(engine.run(), shapes)
+    return report_graph(engine.run(), shapes, engine.describe)
 
 
 __all__ = ["UnsupportedShape", "WrittenForms", "validate_store"]

@@ -61,6 +61,13 @@ class StoreEngine:
                 focus = "VALUES ?this { " + " ".join(str(n) for n in nodes) + " }"
             yield from self._shape(shape, focus, prefixes)
 
+    def describe(self, node: Node) -> Iterator[tuple[Node, Node]]:
+        """The predicates and objects of a node, as written."""
+        subject = to_oxigraph(node)  # type: ignore[arg-type]
+        for quad in self.store.quads_for_pattern(subject, None, None):  # type: ignore[arg-type]
+            for written in self.written.written(subject, quad.predicate, quad.object):  # type: ignore[arg-type]
+                yield to_rdflib(quad.predicate), to_rdflib(written)
+
     # --- queries ---------------------------------------------------------------------------
 
     def _select(self, prefixes: dict[str, str], text: str) -> Iterator[ox.QuerySolution]:

@@ -119,6 +119,8 @@ class Shape:
     properties: list[Shape] = field(default_factory=list)
     sparql: list[SparqlConstraint] = field(default_factory=list)
     deactivated: bool = False
+    label: str = ""
+    """How errors name the shape: its IRI, or for a blank node its path and named owner."""
 
     @property
     def is_property(self) -> bool:
@@ -129,7 +131,8 @@ class Shape:
         return values[0] if values else None
 
     def unsupported(self, construct: str) -> UnsupportedShape:
-        return UnsupportedShape(f"shape {self.node.n3()}: {construct} is not supported")
+        name = self.label or self.node.n3()
+        return UnsupportedShape(f"shape {name}: {construct} is not supported by the store engine")
 
 
 class ShapesGraph:
@@ -174,6 +177,7 @@ class ShapesGraph:
         messages = [m for m in g.objects(node, SH.message) if isinstance(m, Literal)]
         shape = Shape(node, g.value(node, SH.path), severity, messages)  # type: ignore[arg-type]
         shape.deactivated = g.value(node, SH.deactivated) == Literal(True)
+        shape.label = self._label(node)
         self._shapes[node] = shape
         for prop, value in sorted(
             g.predicate_objects(node), key=lambda pv: (pv[0].n3(), pv[1].n3())
@@ -208,6 +212,17 @@ class ShapesGraph:
         for inner in shape.params.get(SH["not"], []):
             self.nested(inner, shape)
         return shape
+
+    def _label(self, node: Node) -> str:
+        if not isinstance(node, BNode):
+            return node.n3()
+        path = self.graph.value(node, SH.path)
+        owner = next(
+            (s for p in (SH.property, SH.node, SH["not"]) for s in self.graph.subjects(p, node)),
+            None,
+        )
+        where = f" of {self._label(owner)}" if owner is not None and owner != node else ""
+        return f"[{'sh:path ' + path.n3() if path is not None else node.n3()}]{where}"
 
     def nested(self, node: Node, owner: Shape) -> Shape:
         """A shape used inside sh:or/sh:and/sh:not/sh:qualifiedValueShape: value checks only."""
