@@ -26,6 +26,7 @@ LAYERS: dict[str, int] = {
     "remote": 1,
     "quality": 1,
     "publish": 1,
+    "shacl": 1,
     "build": 2,
     "api": 2,
     "network": 2,

@@ -293,7 +293,7 @@ def test_oxigraph_answers_the_shapes_sparql_as_rdflib_does(name: str, shapes: Gr
             for r in report.subjects(RDF.type, SH.ValidationResult)
         }
 
-    ours = validate(data, shapes).graph
+    ours = validate(data, shapes, engine="pyshacl").graph
     assert key(ours) == key(direct)
     assert key(ours), "the fixture should produce results"
 
@@ -342,4 +342,4 @@ def test_batched_property_shapes_give_pyshacls_own_results(path: Path, shapes: G
         ]
         return sorted(rows, key=repr)
 
-    assert key(validate(data, shapes).graph) == key(plain)
+    assert key(validate(data, shapes, engine="pyshacl").graph) == key(plain)

@@ -77,6 +77,8 @@ class BuildReport:
     """The `villegraph.validate.ValidationReport`."""
     timings: dict[str, float] = field(default_factory=dict)
     files: dict[str, FileRecord] = field(default_factory=dict)
+    peak_rss_mb: dict[str, float] = field(default_factory=dict)
+    """The process's peak resident memory (MiB) at the end of each stage."""
 
     @property
     def violations(self) -> int:
@@ -99,16 +101,19 @@ class BuildReport:
             "violations": self.violations,
             "warnings": self.warnings,
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
+            "peak_rss_mb": {k: round(v, 1) for k, v in self.peak_rss_mb.items()},
             "files": {name: record.to_json() for name, record in self.files.items()},
         }
 
 
 class _Stages:
-    """Times each stage and reports it to the progress callback."""
+    """Times each stage, notes the peak memory after it, and reports it to the progress
+    callback."""
 
     def __init__(self, progress: Progress | None) -> None:
         self.progress = progress
         self.timings: dict[str, float] = {}
+        self.peak_rss_mb: dict[str, float] = {}
 
     @contextmanager
     def stage(self, name: str, detail: list[str]) -> Iterator[None]:
@@ -116,19 +121,23 @@ class _Stages:
         yield
         seconds = time.perf_counter() - start
         self.timings[name] = seconds
+        self.peak_rss_mb[name] = peak_rss_mb()
         if self.progress is not None:
             self.progress(ProgressEvent(name, seconds, detail[0] if detail else ""))
 
 
 def prepare(
-    settings: Settings, stages: _Stages | None = None
+    settings: Settings, stages: _Stages | None = None, *, engine: str = "store"
 ) -> tuple[LoadedDataset, InferenceReport, Any]:
-    """Load, infer and validate, without writing anything; returns the dataset and reports."""
+    """Load, infer and validate (with the SHACL `engine`, store or pyshacl), without writing
+    anything; returns the dataset and reports."""
     with _no_cyclic_gc():
-        return _prepare(settings, stages or _Stages(None))
+        return _prepare(settings, stages or _Stages(None), engine)
 
 
-def _prepare(settings: Settings, stages: _Stages) -> tuple[LoadedDataset, InferenceReport, Any]:
+def _prepare(
+    settings: Settings, stages: _Stages, engine: str = "store"
+) -> tuple[LoadedDataset, InferenceReport, Any]:
     detail: list[str] = []
     with stages.stage("load", detail):
         dataset = load_dataset(settings)
@@ -140,15 +149,28 @@ def _prepare(settings: Settings, stages: _Stages) -> tuple[LoadedDataset, Infere
         detail.append(f"{inference.triples} derived triples in {inference.passes} passes")
     detail = []
     with stages.stage("validate", detail):
-        start = time.perf_counter()
-        data = to_rdflib_graph(dataset)
-        converted = time.perf_counter() - start
-        report = validate_graph(data, dataset, settings)
+        if engine == "pyshacl":
+            start = time.perf_counter()
+            data = to_rdflib_graph(dataset)
+            converted = f" ({time.perf_counter() - start:.2f} s of it to make the rdflib graph)"
+            report = validate_graph(data, dataset, settings)
+        else:
+            converted = ""
+            report = validate_dataset(dataset, settings)
         detail.append(
-            f"{len(report.violations)} violations, {len(report.warnings)} warnings"
-            f" ({converted:.2f} s of it to make the rdflib graph)"
+            f"{len(report.violations)} violations, {len(report.warnings)} warnings{converted}"
         )
     return dataset, inference, report
+
+
+def validate_dataset(dataset: LoadedDataset, settings: Settings) -> Any:
+    """SHACL-validate the dataset on its own Oxigraph store (the store engine): no copy of the
+    data, the literals as written taken from the dataset's quads."""
+    from villegraph.shacl import WrittenForms
+    from villegraph.validate import load_shapes, validate_store
+
+    written = WrittenForms.from_quads(dataset.quads)
+    return validate_store(dataset.store, load_shapes(settings), written)
 
 
 def validate_graph(data: Graph, dataset: LoadedDataset, settings: Settings) -> Any:
@@ -224,6 +246,7 @@ def _write(
 ) -> BuildReport:
     modified = datetime.now(UTC).replace(microsecond=0)
     detail: list[str] = []
+    dump_start = time.perf_counter()
     with stages.stage("dump", detail), publishing(target) as publication:
         tmp = publication.folder
         quality = quality_quads(report.graph, dataset.base_iri)
@@ -267,12 +290,25 @@ def _write(
             report=report,
             timings=stages.timings,
             files=files,
+            peak_rss_mb=stages.peak_rss_mb,
         )
+        detail.append(f"{len(files) + 1} files")
+        stages.timings["dump"] = time.perf_counter() - dump_start
+        stages.peak_rss_mb["dump"] = peak_rss_mb()
         write_json(tmp / "build.json", result.to_json())
         publication.version = build_id
-        detail.append(f"{len(files) + 1} files")
     result.timings = dict(stages.timings)
+    result.peak_rss_mb = dict(stages.peak_rss_mb)
     return result
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident set size so far, in MiB (ru_maxrss is KiB on Linux)."""
+    import resource
+    import sys
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 def _build_id(modified: datetime, nquads: FileRecord) -> str:
@@ -286,6 +322,8 @@ __all__ = [
     "Progress",
     "ProgressEvent",
     "build",
+    "peak_rss_mb",
     "prepare",
+    "validate_dataset",
     "validate_graph",
 ]

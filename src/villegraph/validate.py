@@ -1,4 +1,8 @@
-"""SHACL validation of the villegraph graph against `ontology/shapes.ttl`, with pyshacl.
+"""SHACL validation of the villegraph graph against `ontology/shapes.ttl`.
+
+Two engines give the same report. `store` (the default) evaluates the shapes on a pyoxigraph
+store with SPARQL (`villegraph.shacl`), without an rdflib copy of the data. `pyshacl` is the
+reference, described below.
 
 Violations are structural errors (the data does not conform); warnings and infos are
 consistency remarks that never make the data non-conforming. pyshacl runs with SPARQL-based
@@ -13,7 +17,7 @@ from __future__ import annotations
 import inspect
 import re
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,26 +160,69 @@ def load_shapes(settings: Settings) -> Graph:
     return _parse_rdflib(path)
 
 
+ENGINES = ("store", "pyshacl")
+
+
 def validate(
     data: Graph,
     shapes: Graph,
     ontology: Graph | None = None,
     *,
     sparql_store: ox.Store | None = None,
+    engine: str = "store",
 ) -> ValidationReport:
-    """Validate `data` (the union of all graphs) against `shapes`.
+    """Validate `data` (the union of all graphs) against `shapes` with `engine`.
 
     `ontology` is mixed into a copy of the data only when its rdfs:subClassOf axioms are not
     already in `data` (the build passes the union, which holds the ontology graph).
     `sparql_store`, a pyoxigraph Store holding the same triples in any graphs, answers the
-    shapes' SPARQL queries; without it, one is filled from `data`.
+    shapes' SPARQL queries (and, for the store engine, everything); without it, one is filled
+    from `data`.
     """
-    from pyshacl import validate as pyshacl_validate
-    from pyshacl.errors import ReportableRuntimeError
-
+    if engine not in ENGINES:
+        raise InputError(f"unknown validation engine {engine!r} (one of {', '.join(ENGINES)})")
     if type(data) is not Graph:  # a Dataset or ConjunctiveGraph: validate the union of its graphs
         data = _union(data)
     mix_ontology = ontology is not None and not _holds_hierarchy(data, ontology)
+    if engine == "store":
+        from villegraph.shacl import WrittenForms
+
+        triples = _oxigraph_triples(data, ontology if mix_ontology else None)
+        if sparql_store is None:
+            sparql_store = ox.Store()
+            sparql_store.extend(ox.Quad(s, p, o) for s, p, o in triples)
+        return validate_store(sparql_store, shapes, WrittenForms.from_triples(triples))
+    return _validate_pyshacl(data, shapes, ontology if mix_ontology else None, sparql_store)
+
+
+def validate_store(store: ox.Store, shapes: Graph, written: Any = None) -> ValidationReport:
+    """Validate the union of the graphs of a pyoxigraph store with the store engine.
+
+    `written` (a `villegraph.shacl.WrittenForms`) gives the literals as written where the
+    store keeps another form, e.g. `"5"^^xsd:positiveInteger` stored as an xsd:integer.
+    """
+    from villegraph.shacl import validate_store as shacl_validate_store
+
+    try:
+        report_graph = shacl_validate_store(store, shapes, written)
+    except SyntaxError as error:
+        reason = " ".join(str(error).split())
+        raise InputError(f"a SPARQL query of the shapes does not parse: {reason}") from None
+    _tag_message_languages(report_graph, shapes)
+    focus_nodes = set(report_graph.objects(None, SH.focusNode))
+    results = _results(report_graph, _store_labels(store, focus_nodes).get, shapes)
+    conforms = not any(r.severity == "Violation" for r in results)
+    return ValidationReport(conforms=conforms, results=results, graph=report_graph)
+
+
+def _validate_pyshacl(
+    data: Graph, shapes: Graph, ontology: Graph | None, sparql_store: ox.Store | None
+) -> ValidationReport:
+    """The reference: pyshacl, its SPARQL answered by Oxigraph (see `_OxigraphSparqlView`)."""
+    from pyshacl import validate as pyshacl_validate
+    from pyshacl.errors import ReportableRuntimeError
+
+    mix_ontology = ontology is not None
     if sparql_store is None:
         sparql_store = _oxigraph_copy(data, ontology if mix_ontology else None)
     try:
@@ -198,12 +245,14 @@ def validate(
         reason = " ".join(str(error.message).split())
         raise InputError(f"the shapes cannot be used: {reason}") from None
     _tag_message_languages(report_graph, shapes)
-    results = _results(report_graph, data, shapes)
+    results = _results(report_graph, lambda node: _label(data, node), shapes)
     conforms = not any(r.severity == "Violation" for r in results)
     return ValidationReport(conforms=conforms, results=results, graph=report_graph)
 
 
-def validate_files(paths: Sequence[Path | str], settings: Settings) -> ValidationReport:
+def validate_files(
+    paths: Sequence[Path | str], settings: Settings, *, engine: str = "store"
+) -> ValidationReport:
     """Validate RDF files, together with the ontology and the thesaurus so that classes resolve."""
     from villegraph.load import parse_file
 
@@ -214,7 +263,7 @@ def validate_files(paths: Sequence[Path | str], settings: Settings) -> Validatio
     for path in files:
         for s, p, o in parse_file(path, settings.base_iri):
             data.add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
-    return validate(data, load_shapes(settings))
+    return validate(data, load_shapes(settings), engine=engine)
 
 
 _PATCH_LOCK = threading.Lock()
@@ -355,6 +404,12 @@ def _as_rdflib_result(answer: object) -> Result:
 def _oxigraph_copy(*graphs: Graph | None) -> ox.Store:
     """An in-memory Oxigraph store holding the triples of rdflib graphs (None ones skipped)."""
     store = ox.Store()
+    store.extend(ox.Quad(s, p, o) for s, p, o in _oxigraph_triples(*graphs))
+    return store
+
+
+def _oxigraph_triples(*graphs: Graph | None) -> list[tuple[Any, Any, Any]]:
+    """The triples of rdflib graphs (None ones skipped) as pyoxigraph terms."""
     converted: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
 
     def convert(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -363,10 +418,12 @@ def _oxigraph_copy(*graphs: Graph | None) -> ox.Store:
             found = converted[term] = to_oxigraph(term)  # type: ignore[arg-type]
         return found
 
-    for graph in graphs:
-        if graph is not None:
-            store.extend(ox.Quad(convert(s), convert(p), convert(o)) for s, p, o in graph)  # type: ignore[arg-type]
-    return store
+    return [
+        (convert(s), convert(p), convert(o))
+        for graph in graphs
+        if graph is not None
+        for s, p, o in graph
+    ]
 
 
 def _union(graph: Graph) -> Graph:
@@ -431,7 +488,35 @@ def _fits(template: Literal, message: str) -> bool:
     return re.fullmatch("(?s)" + ".*".join(re.escape(part) for part in parts), message) is not None
 
 
-def _results(report: Graph, data: Graph, shapes: Graph) -> list[ValidationResult]:
+def _store_labels(store: ox.Store, nodes: set[Node]) -> dict[Node, str]:
+    """The label `_label` would pick for each node, read from a pyoxigraph store."""
+    found: dict[Node, list[tuple[int, Literal]]] = {}
+    named = [n for n in nodes if isinstance(n, URIRef)]
+    for start in range(0, len(named), 500):
+        values = " ".join(f"<{n}>" for n in named[start : start + 500])
+        props = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
+        query = (
+            f"SELECT ?n ?p ?l WHERE {{ VALUES ?n {{ {values} }} VALUES ?p {{ {props} }} "
+            "?n ?p ?l FILTER(isLiteral(?l)) }"
+        )
+        for row in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
+            rank = LABEL_PROPERTIES.index(URIRef(row["p"].value))
+            found.setdefault(to_rdflib(row["n"]), []).append((rank, to_rdflib(row["l"])))  # type: ignore[arg-type]
+    preference = {None: 0, "en": 1, "fr": 2}
+    labels = {}
+    for node, candidates in found.items():
+        first = min(rank for rank, _ in candidates)
+        best = min(
+            (label for rank, label in candidates if rank == first),
+            key=lambda o: (preference.get(o.language, 3), str(o)),
+        )
+        labels[node] = str(best)
+    return labels
+
+
+def _results(
+    report: Graph, label: Callable[[Node], str | None], shapes: Graph
+) -> list[ValidationResult]:
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
         severity = SEVERITY_NAMES.get(report.value(node, SH.resultSeverity), "Violation")  # type: ignore[arg-type]
@@ -441,7 +526,7 @@ def _results(report: Graph, data: Graph, shapes: Graph) -> list[ValidationResult
             ValidationResult(
                 severity=severity,
                 focus=focus,  # type: ignore[arg-type]
-                focus_label=_label(data, focus),
+                focus_label=label(focus),  # type: ignore[arg-type]
                 path=None if path is None else _path_text(report, path),
                 value=report.value(node, SH.value),  # type: ignore[arg-type]
                 message=_message(report, node),
@@ -568,6 +653,7 @@ def _result_lines(result: ValidationResult) -> list[str]:
 
 
 __all__ = [
+    "ENGINES",
     "SHAPES_FILE",
     "SHAPES_NS",
     "ValidationReport",
@@ -575,4 +661,5 @@ __all__ = [
     "load_shapes",
     "validate",
     "validate_files",
+    "validate_store",
 ]

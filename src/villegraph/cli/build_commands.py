@@ -83,8 +83,17 @@ def build_command(ctx: click.Context, out: Path | None, quiet: bool) -> None:
     show_default=True,
     help="How to print the SHACL report.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["store", "pyshacl"]),
+    default="store",
+    show_default=True,
+    help="store: the shapes as SPARQL on the Oxigraph store; pyshacl: the reference.",
+)
 @click.pass_context
-def validate_command(ctx: click.Context, paths: tuple[Path, ...], output_format: str) -> None:
+def validate_command(
+    ctx: click.Context, paths: tuple[Path, ...], output_format: str, engine: str
+) -> None:
     """Check data against the SHACL shapes; nothing is written.
 
     Without PATHS: the project's ontology, data and derived facts, as a build would see them.
@@ -95,11 +104,11 @@ def validate_command(ctx: click.Context, paths: tuple[Path, ...], output_format:
     if paths:
         from villegraph.validate import validate_files
 
-        report = validate_files(list(paths), project)
+        report = validate_files(list(paths), project, engine=engine)
     else:
         from villegraph.build import prepare
 
-        _, _, report = prepare(project)
+        _, _, report = prepare(project, engine=engine)
     if output_format == "turtle":
         click.echo(report.to_turtle(), nl=False)
     elif output_format == "json":

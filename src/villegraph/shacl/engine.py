@@ -1,0 +1,363 @@
+"""Evaluate the shapes on a pyoxigraph store: one SPARQL query per constraint over all focus
+nodes, answered by Oxigraph; only the failing nodes come back and become results."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from villegraph.namespaces import SH
+from villegraph.shacl import compile as sq
+from villegraph.shacl.model import (
+    COMPONENTS,
+    VALUE_PARAMETERS,
+    Shape,
+    ShapesGraph,
+    SparqlConstraint,
+)
+from villegraph.shacl.pyeval import conforms, less_or_equal
+from villegraph.shacl.written import WrittenForms
+from villegraph.terms import to_oxigraph, to_rdflib
+
+LISTED_FOCUS = 5_000
+"""Up to this many focus nodes, the constraint queries list them instead of finding them."""
+
+
+@dataclass(frozen=True)
+class RawResult:
+    """One validation result, in the terms pyshacl puts in its report."""
+
+    focus: Node
+    path: Node | None
+    value: Node | None
+    component: URIRef
+    shape: Shape
+    messages: tuple[Literal, ...]
+    source_constraint: Node | None = None
+
+
+class StoreEngine:
+    """Runs every targeted shape of `shapes` on `store` (its default graph as the union)."""
+
+    def __init__(self, store: ox.Store, shapes: ShapesGraph, written: WrittenForms | None = None):
+        self.store = store
+        self.shapes = shapes
+        self.written = written or WrittenForms()
+        self._instances: dict[tuple[Node, Node], bool] = {}
+
+    def run(self) -> Iterator[RawResult]:
+        for shape in self.shapes.targeted():
+            focus, prefixes = sq.focus_pattern(shape)
+            nodes = [row["this"] for row in self._select(prefixes, f"SELECT ?this WHERE {focus}")]
+            if not nodes:
+                continue
+            if len(nodes) <= LISTED_FOCUS and not any(type(n) is ox.BlankNode for n in nodes):
+                # Named once, the focus nodes are not searched for again by every constraint.
+                focus = "VALUES ?this { " + " ".join(str(n) for n in nodes) + " }"
+            yield from self._shape(shape, focus, prefixes)
+
+    def describe(self, node: Node) -> Iterator[tuple[Node, Node]]:
+        """The predicates and objects of a node, as written."""
+        subject = to_oxigraph(node)  # type: ignore[arg-type]
+        for quad in self.store.quads_for_pattern(subject, None, None):  # type: ignore[arg-type]
+            for written in self.written.written(subject, quad.predicate, quad.object):  # type: ignore[arg-type]
+                yield to_rdflib(quad.predicate), to_rdflib(written)
+
+    # --- queries ---------------------------------------------------------------------------
+
+    def _select(self, prefixes: dict[str, str], text: str) -> Iterator[ox.QuerySolution]:
+        answer = self.store.query(sq.prologue(prefixes) + text, use_default_graph_as_union=True)
+        assert isinstance(answer, ox.QuerySolutions)
+        return iter(answer)
+
+    # --- shapes ----------------------------------------------------------------------------
+
+    def _shape(self, shape: Shape, focus: str, prefixes: dict[str, str]) -> Iterator[RawResult]:
+        if shape.is_property:
+            yield from self._property(shape, focus, prefixes)
+            return
+        for parameter in [*VALUE_PARAMETERS, SH.hasValue]:
+            for rule in shape.params.get(parameter, []):
+                test = sq._one_test(self.shapes, shape, parameter, rule, "?this")
+                query = f"SELECT ?this WHERE {{ {focus} FILTER(!({test})) }}"
+                for row in self._select(prefixes, query):
+                    node = to_rdflib(row["this"])
+                    value = None if parameter == SH.hasValue else node
+                    yield self._core(shape, node, value, parameter)
+        for prop in shape.properties:
+            if not prop.deactivated:
+                yield from self._property(prop, focus, prefixes)
+        for constraint in shape.sparql:
+            yield from self._sparql(shape, constraint, focus, prefixes)
+
+    def _core(
+        self,
+        shape: Shape,
+        focus: Node,
+        value: Node | None,
+        parameter: URIRef,
+        component: URIRef | None = None,
+    ) -> RawResult:
+        component = component or COMPONENTS[parameter]
+        messages = tuple(shape.messages) or (Literal(_generic(component)),)
+        return RawResult(focus, shape.path, value, component, shape, messages)
+
+    def _retyped(self, shape: Shape) -> bool:
+        """Whether the shape reads predicates whose literals the store keeps in another form."""
+        if not self.written:
+            return False
+        touched = {p.value for p in self.written.predicates}
+        paths = [shape.path, *shape.params.get(SH.lessThanOrEquals, [])]
+        if isinstance(shape.path, URIRef) and all(isinstance(p, URIRef) for p in paths):
+            return any(str(p) in touched for p in paths)
+        text = sq.path_text(self.shapes, shape.path)  # type: ignore[arg-type]
+        if any(f"<{p}>" in text for p in touched):
+            raise shape.unsupported("a complex path through literals the store rewrites")
+        return False
+
+    def _property(self, shape: Shape, focus: str, prefixes: dict[str, str]) -> Iterator[RawResult]:
+        if self._retyped(shape):
+            yield from self._property_in_python(shape, focus, prefixes)
+        else:
+            yield from self._property_in_sparql(shape, focus, prefixes)
+        for constraint in shape.sparql:
+            yield from self._sparql(shape, constraint, focus, prefixes)
+
+    def _property_in_sparql(
+        self, shape: Shape, focus: str, prefixes: dict[str, str]
+    ) -> Iterator[RawResult]:
+        path = sq.path_text(self.shapes, shape.path)  # type: ignore[arg-type]
+        params = shape.params
+        for rule in params.get(SH.minCount, []):
+            limit = int(rule)  # type: ignore[call-overload]
+            if limit == 1:
+                query = f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} ?v }} }}"
+            elif limit > 1:
+                query = (
+                    f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v }} }} "
+                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {limit})"
+                )
+            else:
+                continue
+            for row in self._select(prefixes, query):
+                yield self._core(shape, to_rdflib(row["this"]), None, SH.minCount)
+        for rule in params.get(SH.maxCount, []):
+            query = (
+                f"SELECT ?this WHERE {{ {focus} ?this {path} ?v }} GROUP BY ?this "
+                f"HAVING (COUNT(DISTINCT ?v) > {int(rule)})"
+            )  # type: ignore[call-overload]
+            for row in self._select(prefixes, query):
+                yield self._core(shape, to_rdflib(row["this"]), None, SH.maxCount)
+        for parameter in VALUE_PARAMETERS:
+            for rule in params.get(parameter, []):
+                test = sq._one_test(self.shapes, shape, parameter, rule, "?v")
+                query = (
+                    f"SELECT DISTINCT ?this ?v WHERE {{ {focus} ?this {path} ?v "
+                    f"FILTER(!({test})) }}"
+                )
+                for row in self._select(prefixes, query):
+                    yield self._core(shape, to_rdflib(row["this"]), to_rdflib(row["v"]), parameter)
+        for rule in params.get(SH.hasValue, []):
+            query = (
+                f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS "
+                f"{{ ?this {path} {sq.term(rule)} }} }}"
+            )
+            for row in self._select(prefixes, query):
+                yield self._core(shape, to_rdflib(row["this"]), None, SH.hasValue)
+        if Literal(True) in params.get(SH.uniqueLang, []):
+            query = (
+                f"SELECT ?this ?lang WHERE {{ {focus} ?this {path} ?v "
+                f'FILTER(isLiteral(?v) && LANG(?v) != "") BIND(LCASE(LANG(?v)) AS ?lang) }} '
+                f"GROUP BY ?this ?lang HAVING (COUNT(DISTINCT ?v) > 1)"
+            )
+            for row in self._select(prefixes, query):
+                yield self._core(shape, to_rdflib(row["this"]), None, SH.uniqueLang)
+        qualified = shape.one(SH.qualifiedValueShape)
+        if qualified is not None:
+            test = sq.value_test(self.shapes, self.shapes.shape(qualified), "?v")
+            query = (
+                f"SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {focus} OPTIONAL "
+                f"{{ ?this {path} ?v FILTER({test}) }} }} GROUP BY ?this"
+            )
+            low, high = shape.one(SH.qualifiedMinCount), shape.one(SH.qualifiedMaxCount)
+            low_n = None if low is None else int(low)  # type: ignore[call-overload]
+            high_n = None if high is None else int(high)  # type: ignore[call-overload]
+            having = [
+                f"?n < {low_n}" if low_n is not None else "",
+                f"?n > {high_n}" if high_n is not None else "",
+            ]
+            condition = " || ".join(h for h in having if h) or "false"
+            query = f"SELECT * WHERE {{ {{ {query} }} FILTER({condition}) }}"
+            for row in self._select(prefixes, query):
+                yield from self._qualified(
+                    shape, to_rdflib(row["this"]), int(row["n"].value), low_n, high_n
+                )
+        for other in params.get(SH.lessThanOrEquals, []):
+            query = (
+                f"SELECT DISTINCT ?this ?v ?o WHERE {{ {focus} ?this {path} ?v . "
+                f"?this {sq.term(other)} ?o }}"
+            )
+            yield from self._less_or_equal(shape, self._select(prefixes, query))
+
+    def _qualified(
+        self, shape: Shape, focus: Node, count: int, low: int | None, high: int | None
+    ) -> Iterator[RawResult]:
+        if high is not None and count > high:
+            yield self._core(
+                shape, focus, None, SH.qualifiedValueShape, SH.QualifiedMaxCountConstraintComponent
+            )
+        if low is not None and count < low:
+            yield self._core(
+                shape, focus, None, SH.qualifiedValueShape, SH.QualifiedMinCountConstraintComponent
+            )
+
+    def _less_or_equal(self, shape: Shape, rows: Iterator[ox.QuerySolution]) -> Iterator[RawResult]:
+        failing: dict[tuple[Node, Node], None] = {}
+        for row in rows:
+            value, other = to_rdflib(row["v"]), to_rdflib(row["o"])
+            if not less_or_equal(value, other):
+                failing[(to_rdflib(row["this"]), value)] = None
+        for focus, value in failing:
+            yield self._core(shape, focus, value, SH.lessThanOrEquals)
+
+    # --- the same in Python, for predicates whose literals the store rewrote -----------------
+
+    def _values(
+        self, focus: str, prefixes: dict[str, str], predicate: Node
+    ) -> dict[Node, set[Node]]:
+        p = ox.NamedNode(str(predicate))
+        query = f"SELECT ?this ?v WHERE {{ {focus} OPTIONAL {{ ?this <{predicate}> ?v }} }}"
+        found: dict[Node, set[Node]] = {}
+        for row in self._select(prefixes, query):
+            subject, value = row["this"], row["v"]
+            values = found.setdefault(to_rdflib(subject), set())
+            if value is not None:
+                values.update(to_rdflib(w) for w in self.written.written(subject, p, value))  # type: ignore[arg-type]
+        return found
+
+    def _is_instance(self, node: Node, cls: Node) -> bool:
+        key = (node, cls)
+        if key not in self._instances:
+            query = f"ASK {{ ?n {sq.RDF_TYPE}/{sq.SUBCLASS}* {sq.term(cls)} }}"
+            answer = self.store.query(
+                query,
+                substitutions={ox.Variable("n"): to_oxigraph(node)},
+                use_default_graph_as_union=True,
+            )  # type: ignore[arg-type]
+            self._instances[key] = bool(answer)
+        return self._instances[key]
+
+    def _property_in_python(
+        self, shape: Shape, focus: str, prefixes: dict[str, str]
+    ) -> Iterator[RawResult]:
+        values = self._values(focus, prefixes, shape.path)  # type: ignore[arg-type]
+        params = shape.params
+        for node, found in values.items():
+            for rule in params.get(SH.minCount, []):
+                if len(found) < int(rule):  # type: ignore[call-overload]
+                    yield self._core(shape, node, None, SH.minCount)
+            for rule in params.get(SH.maxCount, []):
+                if len(found) > int(rule):  # type: ignore[call-overload]
+                    yield self._core(shape, node, None, SH.maxCount)
+            for parameter in VALUE_PARAMETERS:
+                for rule in params.get(parameter, []):
+                    for value in found:
+                        if not self._conforms_rule(shape, parameter, rule, value):
+                            yield self._core(shape, node, value, parameter)
+            for rule in params.get(SH.hasValue, []):
+                if rule not in found:
+                    yield self._core(shape, node, None, SH.hasValue)
+            if Literal(True) in params.get(SH.uniqueLang, []):
+                languages = [
+                    v.language.lower() for v in found if isinstance(v, Literal) and v.language
+                ]
+                for _language in sorted({x for x in languages if languages.count(x) > 1}):
+                    yield self._core(shape, node, None, SH.uniqueLang)
+            qualified = shape.one(SH.qualifiedValueShape)
+            if qualified is not None:
+                inner = self.shapes.shape(qualified)
+                count = sum(1 for v in found if conforms(self.shapes, inner, v, self._is_instance))
+                low, high = shape.one(SH.qualifiedMinCount), shape.one(SH.qualifiedMaxCount)
+                yield from self._qualified(
+                    shape,
+                    node,
+                    count,
+                    None if low is None else int(low),  # type: ignore[call-overload]
+                    None if high is None else int(high),
+                )  # type: ignore[call-overload]
+        for other in params.get(SH.lessThanOrEquals, []):
+            others = self._values(focus, prefixes, other)
+            for node, found in values.items():
+                for value in sorted(found, key=lambda n: n.n3()):
+                    if any(not less_or_equal(value, o) for o in others.get(node, ())):
+                        yield self._core(shape, node, value, SH.lessThanOrEquals)
+
+    def _conforms_rule(self, shape: Shape, parameter: URIRef, rule: Node, value: Node) -> bool:
+        probe = Shape(shape.node, shape.path, shape.severity, [], params={parameter: [rule]})
+        probe.params.update({k: v for k, v in shape.params.items() if k == SH.flags})
+        return conforms(self.shapes, probe, value, self._is_instance)
+
+    # --- SPARQL-based constraints ----------------------------------------------------------
+
+    def _sparql(
+        self, shape: Shape, constraint: SparqlConstraint, focus: str, prefixes: dict[str, str]
+    ) -> Iterator[RawResult]:
+        query, projects_this = sq.batched_select(self.shapes, shape, constraint, focus, prefixes)
+        answer = self.store.query(query, use_default_graph_as_union=True)
+        assert isinstance(answer, ox.QuerySolutions)
+        names = [v.value for v in answer.variables]
+        seen: set[tuple[object, ...]] = set()
+        for row in answer:
+            bound = {n: to_rdflib(row[n]) for n in names if row[n] is not None}
+            if "failure" in bound:
+                raise shape.unsupported("a SPARQL constraint reporting ?failure")
+            f = bound["this"]
+            t = bound.pop("this") if projects_this else (bound.pop("this") and None)
+            p, v = bound.pop("path", None), bound.pop("value", None)
+            if p is None and v is None and t is None:
+                continue
+            key = (f, t, p, v, tuple(sorted(bound.items())))
+            if key in seen:
+                continue
+            seen.add(key)
+            if v is None and not shape.is_property:
+                v = f
+            fills = {
+                **bound,
+                **({"this": t} if t is not None else {}),
+                **({"path": p} if p is not None else {}),
+                **({"value": v} if v is not None else {}),
+            }
+            messages = [
+                *constraint.messages,
+                *[m for m in shape.messages if m not in constraint.messages],
+            ]
+            texts = tuple(Literal(_fill(str(m), fills)) for m in messages)
+            yield RawResult(
+                t or f,
+                p if p is not None else shape.path,
+                v,
+                SH.SPARQLConstraintComponent,
+                shape,
+                texts,
+                constraint.node,
+            )
+
+
+def _fill(message: str, fills: dict[str, Node]) -> str:
+    for name, value in fills.items():
+        message = re.sub(f"{{[?$]{name}}}", str(value), message)
+    return message
+
+
+def _generic(component: URIRef) -> str:
+    name = str(component).rsplit("#", 1)[-1]
+    return f"Value does not conform to {name}"
+
+
+__all__ = ["RawResult", "StoreEngine"]

@@ -1,0 +1,168 @@
+"""The store engine (villegraph.shacl) gives pyshacl's report: every fixture, a generated
+network, the real build; and it refuses what it does not evaluate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+
+from villegraph.config import Settings
+from villegraph.errors import InputError
+from villegraph.shacl import UnsupportedShape, WrittenForms
+from villegraph.validate import ValidationReport, load_shapes, validate
+
+DATA = Path(__file__).resolve().parent / "data"
+MINIMAL = DATA / "valid" / "minimal.ttl"
+FIXTURES = sorted((DATA / "invalid").glob("*.ttl")) + sorted((DATA / "valid").glob("*.ttl"))
+KEYS = (SH.focusNode, SH.resultPath, SH.sourceConstraintComponent, SH.resultSeverity, SH.value,
+        SH.sourceShape)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def shapes(settings: Settings) -> Graph:
+    return load_shapes(settings)
+
+
+def _key(report: Graph, node: BNode | URIRef | Literal | None) -> str:
+    """A node's text; a blank node by its description (pyshacl and the engine name them apart)."""
+    if node is None:
+        return ""
+    if not isinstance(node, BNode):
+        return node.n3()
+    return "[" + "; ".join(sorted(f"{p.n3()} {_key(report, o)}"
+                                  for p, o in report.predicate_objects(node))) + "]"  # fmt: skip
+
+
+def results(report: ValidationReport) -> list[tuple[str, ...]]:
+    """Each result as its compared parts, messages included, sorted."""
+    graph = report.graph
+    rows = []
+    for node in graph.subjects(RDF.type, SH.ValidationResult):
+        parts = [_key(graph, graph.value(node, key)) for key in KEYS]
+        messages = sorted(m.n3() for m in graph.objects(node, SH.resultMessage))
+        rows.append((*parts, *messages))
+    return sorted(rows)
+
+
+def assert_same(data: Graph, shapes: Graph) -> ValidationReport:
+    reference = validate(data, shapes, engine="pyshacl")
+    ours = validate(data, shapes, engine="store")
+    assert results(ours) == results(reference)
+    assert ours.results == reference.results
+    assert ours.conforms == reference.conforms
+    return ours
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_every_fixture_gives_pyshacls_report(path: Path, shapes: Graph) -> None:
+    data = Graph().parse(MINIMAL)
+    data.parse(path)
+    report = assert_same(data, shapes)
+    assert bool(report.results) == (path.parent.name == "invalid")
+
+
+def test_a_generated_network_gives_pyshacls_report(tmp_path: Path, shapes: Graph) -> None:
+    from villegraph.synth import generate
+
+    root = Path(__file__).resolve().parents[1]
+    generate(tmp_path, people=200, seed=3, themes_path=root / "ontology" / "themes.ttl",
+             roles_path=root / "data" / "roles.ttl")  # fmt: skip
+    data = Graph()
+    for path in [root / "ontology" / "villegraph.ttl", root / "ontology" / "themes.ttl",
+                 *sorted(tmp_path.rglob("*.ttl"))]:  # fmt: skip
+        data.parse(path)
+    # Break a few things so that both engines have results to agree on.
+    person = next(data.subjects(RDF.type, URIRef("http://xmlns.com/foaf/0.1/Person")))
+    data.add((person, URIRef("http://xmlns.com/foaf/0.1/name"), Literal("Second name")))
+    passage = next(data.subjects(RDF.type, URIRef("https://w3id.org/villegraph/def#Passage")))
+    line = URIRef("https://w3id.org/villegraph/def#startLine")
+    data.set((passage, line, Literal("999999", datatype=URIRef(XSD_INTEGER))))
+    report = assert_same(data, shapes)
+    assert {r.path for r in report.violations} >= {"foaf:name", "vg:startLine"}
+
+
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
+
+def test_the_real_build_gives_pyshacls_report(settings: Settings) -> None:
+    from villegraph.build import prepare
+
+    _, _, ours = prepare(settings)
+    _, _, reference = prepare(settings, engine="pyshacl")
+    assert results(ours) == results(reference)
+    assert ours.results == reference.results
+    assert [r.severity for r in ours.results] == ["Warning", "Warning"]
+
+
+def test_literals_are_checked_as_written_not_as_stored(shapes: Graph) -> None:
+    """The store keeps "3"^^xsd:positiveInteger as an xsd:integer; the check must not."""
+    data = Graph().parse(MINIMAL)
+    passage = URIRef("https://example.org/vg/source/announcement/l1")
+    line = URIRef("https://w3id.org/villegraph/def#endLine")
+    data.set((passage, line, Literal("1", datatype=URIRef(XSD_INTEGER))))
+    report = assert_same(data, shapes)
+    assert [(r.path, r.value) for r in report.violations] == [
+        ("vg:endLine", Literal("1", datatype=URIRef(XSD_INTEGER)))
+    ]
+
+
+def test_written_forms_keep_only_what_the_store_changes() -> None:
+    s, p = ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p")
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    kept = ox.Literal("5", datatype=ox.NamedNode(xsd + "integer"))
+    retyped = ox.Literal("5", datatype=ox.NamedNode(xsd + "positiveInteger"))
+    forms = WrittenForms.from_triples([(s, p, kept), (s, p, ox.Literal("text")), (s, p, retyped)])
+    assert forms.predicates == {p}
+    assert forms.written(s, p, kept) == [retyped]
+    assert forms.written(s, p, ox.Literal("text")) == [ox.Literal("text")]
+
+
+SHAPE_HEAD = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:S a sh:NodeShape ; sh:targetNode ex:a ;
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "construct"),
+    [
+        ("sh:closed true .", "sh:closed"),
+        ("sh:property [ sh:path ex:p ; sh:minInclusive 1 ] .", "sh:minInclusive"),
+        ("sh:xone ( [ sh:datatype ex:t ] ) .", "sh:xone"),
+        ('sh:sparql [ sh:select "SELECT $this WHERE { { SELECT $this WHERE {} } }" ] .',
+         "sub-query"),
+        ('sh:sparql [ sh:select "SELECT $this WHERE { $this ?p ?o } LIMIT 1" ] .', "LIMIT"),
+    ],
+)  # fmt: skip
+def test_unsupported_constructs_name_the_shape(body: str, construct: str) -> None:
+    shapes = Graph().parse(data=SHAPE_HEAD + "    " + body, format="turtle")
+    data = Graph().parse(data="<http://example.org/a> <http://example.org/p> 1 .", format="turtle")
+    with pytest.raises(UnsupportedShape, match=construct) as error:
+        validate(data, shapes)
+    assert "http://example.org/" in str(error.value)
+    assert isinstance(error.value, InputError)
+
+
+def test_sparql_constraints_are_batched_with_path_substituted() -> None:
+    shapes = Graph().parse(
+        data=SHAPE_HEAD.replace("sh:targetNode ex:a", "sh:targetNode ex:a, ex:b").replace(
+            "ex:S a", "ex:S a"
+        )
+        + """    sh:property [ sh:path ex:p ; sh:sparql [ sh:message "{$this} has {?value}" ;
+              sh:select '''SELECT $this ?value ?shape WHERE { $this $PATH ?value .
+                         FILTER(?value > 1) }''' ] ] .""",
+        format="turtle",
+    )
+    data = Graph().parse(
+        data="@prefix ex: <http://example.org/> . ex:a ex:p 1, 2 . ex:b ex:p 3 .", format="turtle"
+    )
+    report = assert_same(data, shapes)
+    assert sorted(r.message for r in report.results) == [
+        "http://example.org/a has 2",
+        "http://example.org/b has 3",
+    ]
