@@ -28,7 +28,11 @@ from villegraph.errors import ConfigError
     type=click.Path(file_okay=False, path_type=Path),
     help="Build folder to serve (default dist/).",
 )
-@click.option("--timeout", type=float, help="Query deadline in seconds (default 10).")
+@click.option(
+    "--timeout",
+    type=float,
+    help="Query deadline in seconds (default 10); with --endpoint, of each whole request.",
+)
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),

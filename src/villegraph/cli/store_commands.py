@@ -40,7 +40,9 @@ from villegraph.errors import UsageError
     help="Triples per request.",
 )
 @click.option(
-    "--timeout", type=float, help="Seconds per request (default 10; env VILLEGRAPH_TIMEOUT)."
+    "--timeout",
+    type=float,
+    help="Total deadline of each HTTP request, in seconds (default 10; env VILLEGRAPH_TIMEOUT).",
 )
 @click.pass_context
 def push_command(
@@ -60,6 +62,8 @@ def push_command(
 
     Each named graph of dist/villegraph.nq is replaced (idempotent: run it twice, same store),
     through the Graph Store Protocol (--gsp) or SPARQL Update in chunks (--update-endpoint).
+    --timeout bounds each HTTP request as a whole (one chunk, one update, one count), not the
+    push.
 
     \b
       villegraph push --endpoint http://127.0.0.1:7878/query --gsp http://127.0.0.1:7878/store
