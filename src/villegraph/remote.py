@@ -102,10 +102,7 @@ class RemoteStore:
         SPARQL requests answer only the chosen scheme's challenge (Basic is also sent up front);
         Graph Store uploads (`any_scheme`) answer either, as `_PreemptiveAuth` found out.
         """
-        handlers: list[urllib.request.BaseHandler] = [
-            _DeadlineHTTPHandler(deadline),
-            _DeadlineHTTPSHandler(deadline),
-        ]
+        handlers: list[urllib.request.BaseHandler] = []
         if self.user is not None:
             passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             passwords.add_password(None, url, self.user, self.password or "")
@@ -113,7 +110,7 @@ class RemoteStore:
                 handlers.append(urllib.request.HTTPDigestAuthHandler(passwords))
             if any_scheme or self.auth == "basic":
                 handlers.append(urllib.request.HTTPBasicAuthHandler(passwords))
-        return urllib.request.build_opener(*handlers)
+        return _plain_opener(deadline, *handlers)
 
     def _exchange(
         self,
@@ -273,9 +270,8 @@ class RemoteStore:
         gsp = self.gsp_endpoint
         separator = "&" if "?" in gsp else "?"
         url = gsp + separator + urllib.parse.urlencode({"graph": graph})
-        auth = _PreemptiveAuth(
-            url, self.user, self.password, self.timeout, lambda d: self._opener(d, url)
-        )
+        # the challenge must reach _PreemptiveAuth, not be answered by an auth handler
+        auth = _PreemptiveAuth(url, self.user, self.password, self.timeout, _plain_opener)
         for index, chunk in enumerate(chunks or [[]]):
             body = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES) if chunk else b""
             request = urllib.request.Request(
@@ -394,6 +390,15 @@ def _drain(
     deadline = Deadline(timeout)
     with opener(deadline).open(request, timeout=deadline.left()) as response:
         response.read()
+
+
+def _plain_opener(
+    deadline: Deadline, *handlers: urllib.request.BaseHandler
+) -> urllib.request.OpenerDirector:
+    """A urllib opener whose HTTP(S) connections keep to `deadline`, plus `handlers`."""
+    return urllib.request.build_opener(
+        _DeadlineHTTPHandler(deadline), _DeadlineHTTPSHandler(deadline), *handlers
+    )
 
 
 def _basic(user: str, password: str | None) -> str:
