@@ -20,7 +20,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from fixtures_server import SAMPLE_TRIG, ServerThread, write_dist
+from fixtures_server import SAMPLE_TRIG, ServerThread, free_port, write_dist
 
 from villegraph.cli import main
 from villegraph.config import Settings
@@ -241,6 +241,17 @@ def test_push_ends_at_its_deadline(tmp_path: Path, how: str, mode: str) -> None:
     assert "no complete answer within the 2 s deadline" in _one_line(result.stderr)
     assert elapsed < UPPER_BOUND
     assert len(server.seen) == 1  # the first request failed; the push stopped there
+
+
+def test_serve_endpoint_ends_at_its_deadline_at_start() -> None:
+    with slow_endpoint("trickle") as server:
+        command = ["serve", "--endpoint", server.url, "--timeout", "2", "--port", str(free_port())]
+        start = time.monotonic()
+        result = CliRunner().invoke(main, command)
+        elapsed = time.monotonic() - start
+    assert result.exit_code == 3, result.output
+    assert "within the 2 s deadline" in _one_line(result.stderr)
+    assert elapsed < UPPER_BOUND
 
 
 def test_web_answers_504_past_the_deadline(tmp_path: Path) -> None:

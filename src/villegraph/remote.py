@@ -53,6 +53,11 @@ DEFAULT_CHUNK = 50_000
 USER_AGENT = f"villegraph/{__version__}"
 JSON_RESULTS = "application/sparql-results+json, application/json;q=0.9"
 ERROR_BODY_BYTES = 8192
+UNION_ADVICE = (
+    "make the default graph the union of the named graphs"
+    " (Oxigraph: `oxigraph serve --union-default-graph`;"
+    " Fuseki: `tdb2:unionDefaultGraph true`; Virtuoso does so by default)"
+)
 Auth = Literal["basic", "digest"]
 
 
@@ -62,8 +67,8 @@ class RemoteStore:
     `graph_prefix` limits `graphs()` and `triple_count()` to the named graphs villegraph wrote
     (a server also holds its own system graphs). Queries expect the default graph to be the union
     of the named graphs, as in the embedded store: Virtuoso does this by default, Oxigraph with
-    `--union-default-graph`, Fuseki with `tdb2:unionDefaultGraph true`. `timeout` is the total
-    deadline of each HTTP request.
+    `--union-default-graph`, Fuseki with `tdb2:unionDefaultGraph true`
+    (`default_graph_is_union` checks it). `timeout` is the total deadline of each HTTP request.
     """
 
     def __init__(
@@ -226,6 +231,36 @@ class RemoteStore:
     def graphs(self) -> Sequence[str]:
         return sorted(self.graph_counts())
 
+    def default_graph_is_union(self, sample: tuple[URIRef, URIRef] | None = None) -> bool | None:
+        """Whether a query without GRAPH sees the triples of the named graphs.
+
+        `sample` is the subject and predicate of a triple known to be in a named graph; without
+        it one is read from a named graph under `graph_prefix` (None when there is none: nothing
+        to tell). Then an ASK on the default graph looks for it. Two small requests at most, each
+        within the deadline.
+        """
+        if sample is None:
+            text = "SELECT ?s ?p WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s)) } LIMIT 1"
+            bindings: dict[str, Identifier] = {}
+            if self.graph_prefix:
+                text = (
+                    "SELECT ?s ?p WHERE { GRAPH ?g { ?s ?p ?o }"
+                    " FILTER(isIRI(?s) && STRSTARTS(STR(?g), ?prefix)) } LIMIT 1"
+                )
+                bindings["prefix"] = RdfLiteral(self.graph_prefix)
+            rows = self.select(text, bindings).rows
+            if not rows or not isinstance(rows[0][0], URIRef):
+                return None
+            subject, predicate = rows[0][0], rows[0][1]
+            assert isinstance(predicate, URIRef)
+            sample = (subject, predicate)
+        return self.ask("ASK { ?s ?p ?o }", {"s": sample[0], "p": sample[1]})
+
+    def check_default_graph(self) -> None:
+        """StoreError when the default graph leaves out the named graphs (queries find nothing)."""
+        if self.default_graph_is_union() is False:
+            raise StoreError(not_union_message(self.endpoint))
+
     def close(self) -> None:
         """Nothing to release: every request opens and closes its own connection."""
 
@@ -311,6 +346,14 @@ class RemoteStore:
             raise UsageError("no update endpoint configured")
         request = _form(self.update_endpoint, "update", update, "*/*")
         self._exchange(self.update_endpoint, request)
+
+
+def not_union_message(endpoint: str) -> str:
+    """One line: the endpoint's default graph leaves out the named graphs, and what to do."""
+    return (
+        f"{endpoint}: the default graph does not include the named graphs, so queries would"
+        f" answer nothing; {UNION_ADVICE}"
+    )
 
 
 class _PreemptiveAuth:
@@ -696,9 +739,11 @@ def _has_blank(chunk: Sequence[ox.Triple]) -> bool:
 
 __all__ = [
     "MAX_ROWS_HEADER",
+    "UNION_ADVICE",
     "Deadline",
     "RemoteStore",
     "chunk_triples",
     "json_to_term",
+    "not_union_message",
     "read_quads_by_graph",
 ]

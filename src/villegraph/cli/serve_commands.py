@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from villegraph.cli import endpoint_options
+from villegraph.cli import check_endpoint, endpoint_options
 from villegraph.cli import settings as current_settings
 from villegraph.errors import ConfigError
 
@@ -76,7 +76,9 @@ def serve(
     _check_can_listen(chosen.host, listen_port)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if chosen.endpoint:
-        app = create_app(chosen, open_store(chosen))
+        store = open_store(chosen)
+        check_endpoint(store)  # before listening: a store that would answer nothing is refused
+        app = create_app(chosen, store)
         serving = chosen.endpoint
     else:
         app = serve_embedded(chosen, workers=workers)
