@@ -101,11 +101,14 @@ class RemoteStore:
 
     # --- transport -------------------------------------------------------------------------
 
-    def _opener(self, deadline: Deadline, url: str, *, any_scheme: bool = False):
+    def _opener(
+        self, deadline: Deadline, url: str, *, any_scheme: bool = False
+    ) -> urllib.request.OpenerDirector:
         """A urllib opener whose connections keep to `deadline`, with this store's credentials.
 
         SPARQL requests answer only the chosen scheme's challenge (Basic is also sent up front);
-        Graph Store uploads (`any_scheme`) answer either, as `_PreemptiveAuth` found out.
+        Graph Store uploads (`any_scheme`), already signed by `_PreemptiveAuth` with the scheme
+        the server asked for, answer either.
         """
         handlers: list[urllib.request.BaseHandler] = []
         if self.user is not None:
@@ -249,10 +252,11 @@ class RemoteStore:
                 )
                 bindings["prefix"] = RdfLiteral(self.graph_prefix)
             rows = self.select(text, bindings).rows
-            if not rows or not isinstance(rows[0][0], URIRef):
+            if not rows:
                 return None
             subject, predicate = rows[0][0], rows[0][1]
-            assert isinstance(predicate, URIRef)
+            if not isinstance(subject, URIRef) or not isinstance(predicate, URIRef):
+                return None
             sample = (subject, predicate)
         return self.ask("ASK { ?s ?p ?o }", {"s": sample[0], "p": sample[1]})
 
