@@ -113,8 +113,10 @@ def oxigraph_server(
     *,
     timeout: float = START_TIMEOUT,
     query_timeout: float | None = None,
+    union_default_graph: bool = True,
 ) -> Iterator[StoreServer]:
-    """An Oxigraph server (union default graph, like the embedded store) on a free port."""
+    """An Oxigraph server on a free port; its default graph is the union of the named graphs,
+    like the embedded store, unless `union_default_graph` is False (Oxigraph's own default)."""
     with contextlib.ExitStack() as stack:
         if data_dir is None:
             data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="vg-oxi-")))
@@ -128,8 +130,9 @@ def oxigraph_server(
             str(data_dir / "db"),
             "--bind",
             f"127.0.0.1:{port}",
-            "--union-default-graph",
         ]
+        if union_default_graph:
+            command.append("--union-default-graph")
         if query_timeout is not None:
             command += ["--timeout-s", str(max(1, round(query_timeout)))]
         with log.open("wb") as out:

@@ -1,7 +1,7 @@
 """The Store interface every consumer of the built graph goes through.
 
 Two implementations stand behind it: the embedded on-disk Oxigraph store (the default) and a
-remote SPARQL 1.1 endpoint reached with SPARQLWrapper (`villegraph.remote`). Terms crossing this
+remote SPARQL 1.1 endpoint reached over HTTP (`villegraph.remote`). Terms crossing this
 interface are rdflib terms; bindings are applied by the store itself (pyoxigraph substitutions,
 or a trailing VALUES clause for a remote endpoint), never by string formatting.
 """

@@ -73,6 +73,18 @@ def endpoint_options(command: Any) -> Any:
     return command
 
 
+def check_endpoint(store: object) -> None:
+    """For a remote store: StoreError (exit 3) when its default graph leaves out the named graphs.
+
+    Every canned query reads the default graph, which must be the union of the named graphs;
+    otherwise each would answer nothing, silently. The check costs two small requests.
+    """
+    from villegraph.remote import RemoteStore
+
+    if isinstance(store, RemoteStore):
+        store.check_default_graph()
+
+
 def settings(ctx: click.Context) -> Settings:
     """The Settings the group read, for commands."""
     obj = ctx.find_object(Settings)
@@ -107,6 +119,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_STORE",
     "EXIT_USAGE",
+    "check_endpoint",
     "main",
     "settings",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from villegraph.cli import endpoint_options
+from villegraph.cli import check_endpoint, endpoint_options
 from villegraph.cli import settings as current_settings
 from villegraph.errors import QueryError, UsageError
 
@@ -68,7 +68,9 @@ def query_command(
           --endpoint http://127.0.0.1:8890/sparql-auth --user dba --password dba
 
     IRI values may be full IRIs, prefixed names (vgr:org/psl) or paths relative to the base IRI
-    (org/psl). Without --endpoint the query runs on the last build in dist/.
+    (org/psl). Without --endpoint the query runs on the last build in dist/. With it, each
+    request has a total deadline (VILLEGRAPH_TIMEOUT, default 10 s), and an endpoint whose
+    default graph leaves out the named graphs is refused (exit 3) rather than answering nothing.
     """
     from villegraph.namespaces import prefixes_for
     from villegraph.queries import Catalogue, run_canned
@@ -96,6 +98,7 @@ def query_command(
 
     store = open_store(config)
     try:
+        check_endpoint(store)
         result = run_canned(
             store, query, raw, timeout=config.timeout, max_rows=max_rows or config.max_rows
         )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from villegraph.cli import endpoint_options
+from villegraph.cli import check_endpoint, endpoint_options
 from villegraph.cli import settings as current_settings
 from villegraph.errors import ConfigError
 
@@ -28,7 +28,11 @@ from villegraph.errors import ConfigError
     type=click.Path(file_okay=False, path_type=Path),
     help="Build folder to serve (default dist/).",
 )
-@click.option("--timeout", type=float, help="Query deadline in seconds (default 10).")
+@click.option(
+    "--timeout",
+    type=float,
+    help="Query deadline in seconds (default 10); with --endpoint, of each whole request.",
+)
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),
@@ -73,7 +77,9 @@ def serve(
     _check_can_listen(chosen.host, listen_port)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if chosen.endpoint:
-        app = create_app(chosen, open_store(chosen))
+        store = open_store(chosen)
+        check_endpoint(store)  # before listening: a store that would answer nothing is refused
+        app = create_app(chosen, store)
         serving = chosen.endpoint
     else:
         app = serve_embedded(chosen, workers=workers)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from villegraph.cli import settings
 from villegraph.errors import UsageError
+
+if TYPE_CHECKING:  # the CLI imports RDF libraries only in the commands that use them
+    import pyoxigraph as ox
+    from rdflib import URIRef
 
 
 @click.command("push")
@@ -40,7 +45,9 @@ from villegraph.errors import UsageError
     help="Triples per request.",
 )
 @click.option(
-    "--timeout", type=float, help="Seconds per request (default 10; env VILLEGRAPH_TIMEOUT)."
+    "--timeout",
+    type=float,
+    help="Total deadline of each HTTP request, in seconds (default 10; env VILLEGRAPH_TIMEOUT).",
 )
 @click.pass_context
 def push_command(
@@ -60,13 +67,15 @@ def push_command(
 
     Each named graph of dist/villegraph.nq is replaced (idempotent: run it twice, same store),
     through the Graph Store Protocol (--gsp) or SPARQL Update in chunks (--update-endpoint).
+    --timeout bounds each HTTP request as a whole (one chunk, one update, one count), not the
+    push. A warning says so when the endpoint's default graph leaves out the named graphs.
 
     \b
       villegraph push --endpoint http://127.0.0.1:7878/query --gsp http://127.0.0.1:7878/store
       villegraph push --endpoint http://127.0.0.1:8890/sparql \\
           --gsp http://127.0.0.1:8890/sparql-graph-crud-auth --user dba --password dba
     """
-    from villegraph.remote import RemoteStore, read_quads_by_graph
+    from villegraph.remote import RemoteStore, not_union_message, read_quads_by_graph
 
     config = settings(ctx).with_(timeout=timeout)
     if bool(gsp) == bool(update_endpoint):
@@ -90,13 +99,29 @@ def push_command(
         update_endpoint=update_endpoint,
     )
     total = 0
+    sample: tuple[URIRef, URIRef] | None = None
     for name, triples in sorted(graphs.items()):
         count = store.replace_graph(name, triples, chunk_size=chunk_size)
         total += count
         click.echo(f"{name}\t{count} triples, verified")
+        sample = sample or _iri_sample(triples)
     if default:
         click.echo(f"skipped {len(default)} triples of the default graph", err=True)
     click.echo(f"pushed {len(graphs)} graph(s), {total} triples, to {endpoint}")
+    if sample is not None and store.default_graph_is_union(sample) is False:
+        # the data are in place; only the server's configuration stands between them and queries
+        click.echo(f"villegraph: warning: {not_union_message(endpoint)}", err=True)
+
+
+def _iri_sample(triples: list[ox.Triple]) -> tuple[URIRef, URIRef] | None:
+    """Subject and predicate of the first triple with an IRI subject, as rdflib terms."""
+    import pyoxigraph as ox
+    from rdflib import URIRef
+
+    for triple in triples:
+        if isinstance(triple.subject, ox.NamedNode):
+            return URIRef(triple.subject.value), URIRef(triple.predicate.value)
+    return None
 
 
 @click.command("generate")
