@@ -412,7 +412,10 @@ def _minted(term: object) -> bool:
 
 
 def test_minted_iris_follow_the_pattern(data: Graph) -> None:
-    pattern = re.compile(rf"{re.escape(BASE)}(?P<kind>[a-z]+)/{SLUG}(/l[0-9]+(-[0-9]+)?)?")
+    # passages add /l<n>[-<m>]; subject statements add /subject/<theme slug>
+    pattern = re.compile(
+        rf"{re.escape(BASE)}(?P<kind>[a-z]+)/{SLUG}(/l[0-9]+(-[0-9]+)?|/subject/{SLUG})?"
+    )
     minted = {t for triple in data for t in triple if _minted(t)}
     assert len(minted) > 50
     for iri in minted:
