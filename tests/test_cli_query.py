@@ -37,7 +37,7 @@ def test_list_shows_every_query_with_its_parameters(run, project_root: Path) -> 
     for query in Catalogue.load(project_root / "queries"):
         assert query.name in result.output
         assert query.title in result.output
-    assert "theme=IRI [lang=fr]" in result.output
+    assert "theme=IRI [context=false] [lang=fr]" in result.output
 
 
 def test_table_output(run) -> None:
