@@ -69,9 +69,10 @@ def test_rules_are_read_in_order_and_declared_in_the_ontology(settings: Settings
     ]
     assert [r.reads_derived for r in rules] == [False, False, False, True, True, True]
     # what each rule reads decides when it runs again (see villegraph.infer): the roll-ups
-    # read the attributions of talks, roles (and sessions) only, so everything runs once
+    # read the attributions of talks, roles (and sessions), the sub-organisation rule those of
+    # the member rule, which runs before it: everything runs once
     assert rules[3].reads == {RULES["talk"], RULES["role"]}
-    assert rules[4].reads == {RULES["talk"], RULES["role"]}
+    assert rules[4].reads == {RULES["member"]}
     assert rules[5].reads == {RULES["talk"], RULES["role"], RULES["session"]}
     assert all(r.title for r in rules)
     declared = ox.Store()
