@@ -105,12 +105,13 @@ def test_chambons_own_work_is_his_talk_plus_labelled_roll_ups(cli) -> None:
     assert result.returncode == 0, result.stderr
     bindings = json.loads(result.stdout)["results"]["bindings"]
     own = {
-        b["theme"]["value"].removeprefix(B + "theme/"): b["how"]["value"]
+        b["theme"]["value"].removeprefix(B + "theme/"): b.get("rolledUp", {}).get("value", "")
         for b in bindings
         if b["level"]["value"].endswith("#OwnWork")
     }
-    assert {t for t, how in own.items() if how == "travail propre"} == CHAMBON_TALK
-    assert {t for t, how in own.items() if how == "travail propre, agrégé"} == CHAMBON_ROLLED_UP
+    assert {b["how"]["value"] for b in bindings} == {"travail propre", "contexte de séance"}
+    assert {t for t, rolled in own.items() if not rolled} == CHAMBON_TALK
+    assert {t for t, rolled in own.items() if rolled == "thème plus général"} == CHAMBON_ROLLED_UP
     assert "artificial-intelligence" not in own
 
 
@@ -120,7 +121,8 @@ def test_autheman_has_only_the_theme_of_her_quoted_role(cli) -> None:
     own = {r["themeLabel"]: r for r in _csv(result.stdout) if r["level"].endswith("#OwnWork")}
     assert set(own) == {"transformation of administrations", "public administration"}
     assert own["transformation of administrations"]["how"] == "own work"
-    assert own["public administration"]["how"] == "own work, rolled up"
+    assert own["transformation of administrations"]["rolledUp"] == ""
+    assert own["public administration"]["rolledUp"] == "broader theme"
 
 
 def test_tisserand_and_chambon_share_no_own_work_theme(cli) -> None:
@@ -150,7 +152,7 @@ def test_an_organisation_answer_says_through_how_many_members(
     assert result.exit_code == 0, result.output
     rows = _csv(result.output)
     assert len(rows) == 10  # Tisserand's own work, not the 29 themes of her session
-    assert {r["how"] for r in rows} == {"own work, rolled up through 1 member(s)"}
+    assert {r["how"] for r in rows} == {"own work, through 1 member(s)"}
     assert "artificial intelligence" not in {r["themeLabel"] for r in rows}
 
 
