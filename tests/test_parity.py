@@ -194,3 +194,26 @@ def _csv_rows(text: str) -> Counter[tuple[str, ...]]:
         tuple(", ".join(sorted(cell.split(", "))) for cell in row)
         for row in csv.reader(io.StringIO(text))
     )
+
+
+@pytest.mark.parametrize("store_name", ["oxigraph", "virtuoso"])
+def test_labels_and_suggestions_are_the_same_on_every_store(
+    stores: dict[str, Store], store_name: str
+) -> None:
+    """A label stands for its resource, and an unknown one gets the same suggestions."""
+    from villegraph.errors import UnknownResource
+
+    query = CATALOGUE["who-works-on"]
+    for label in ("participation citoyenne", "Intelligence Artificielle", "donnees ouvertes"):
+        raw = {"theme": label, "context": "true"}
+        reference = run_canned(stores["embedded"], query, raw)
+        answer = run_canned(stores[store_name], query, raw)
+        assert len(reference) > 0, label
+        assert as_multiset(answer) == as_multiset(reference), label
+    messages = []
+    for name in ("embedded", store_name):
+        with pytest.raises(UnknownResource) as info:
+            run_canned(stores[name], query, {"theme": "theme/participation-citoyenne"})
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+    assert "theme/citizen-participation (participation citoyenne)" in messages[0]

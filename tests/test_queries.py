@@ -682,3 +682,21 @@ def test_queries_answer_on_a_build_with_another_base(tmp_path: Path, project_roo
     assert [(r["personLabel"], r["unit"]) for r in members] == [
         ("Carole-Anne Tisserand", base + "org/csi")
     ]
+
+
+def test_normalise_label_and_suggest() -> None:
+    from villegraph.queries import normalise_label, suggest
+
+    assert normalise_label("  Données-Ouvertes ») ") == "donnees ouvertes"
+    candidates = {
+        B + "theme/citizen-participation": ["citizen participation", "participation citoyenne"],
+        B + "theme/open-data": ["open data", "données ouvertes"],
+        B + "theme/democracy": ["démocratie", "democracy"],
+    }
+    # compared by the last path segment, shown with the closest label, in any input order
+    for order in (candidates, dict(reversed(list(candidates.items())))):
+        assert suggest("theme/participation-citoyenne", order) == [
+            (B + "theme/citizen-participation", "participation citoyenne")
+        ]
+    assert suggest("Democratie", candidates) == [(B + "theme/democracy", "démocratie")]
+    assert suggest("zzz", candidates) == []

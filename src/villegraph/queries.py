@@ -493,11 +493,11 @@ def suggest(given: str, candidates: Mapping[str, list[str]]) -> list[tuple[str, 
     needle = normalise_label(given.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1])
     scored: list[tuple[float, str, str]] = []
     for iri, labels in candidates.items():
-        names = [*labels, iri.rstrip("/").rsplit("/", 1)[-1]]
-        score, label = max((_closeness(needle, normalise_label(n)), n) for n in names)
-        if score >= _CUTOFF:
-            best = label if label in labels else (labels[0] if labels else label)
-            scored.append((score, iri, best))
+        slug = iri.rstrip("/").rsplit("/", 1)[-1]
+        ranked = sorted(((_closeness(needle, normalise_label(n)), n) for n in labels), reverse=True)
+        score = max([_closeness(needle, normalise_label(slug)), *(s for s, _ in ranked)])
+        if score >= _CUTOFF:  # shown with its closest label (ties: the last in code point order)
+            scored.append((score, iri, ranked[0][1] if ranked else slug))
     scored.sort(key=lambda s: (-s[0], s[1]))
     return [(iri, label) for _, iri, label in scored[:SUGGESTIONS]]
 
