@@ -68,13 +68,13 @@ def test_build_report_and_progress(pipeline_settings: Settings) -> None:
     report = build(pipeline_settings, progress=events.append)
     assert [e.stage for e in events] == list(STAGES)
     assert all(e.seconds >= 0 and e.detail for e in events)
-    assert events[0].detail == "78 triples from 5 files"
+    assert events[0].detail == "85 triples from 5 files"
     assert set(report.timings) == set(STAGES)
     assert report.out_dir == pipeline_settings.dist_dir
     assert report.conforms and report.violations == 0
     assert report.warnings == 1  # Bob has no rdfs:label (a warning shape)
     assert "Bob Test" in (report.out_dir / "shacl-report.txt").read_text(encoding="utf-8")
-    assert report.triples == 78 + report.derived + report.graphs[BASE + "graph/quality"]
+    assert report.triples == 85 + report.derived + report.graphs[BASE + "graph/quality"]
     assert report.graphs[BASE + "graph/people"] == 20
 
 

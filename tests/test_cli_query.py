@@ -37,14 +37,14 @@ def test_list_shows_every_query_with_its_parameters(run, project_root: Path) -> 
     for query in Catalogue.load(project_root / "queries"):
         assert query.name in result.output
         assert query.title in result.output
-    assert "theme=IRI [lang=fr]" in result.output
+    assert "theme=IRI [context=false] [lang=fr]" in result.output
 
 
 def test_table_output(run) -> None:
     result = run("speakers-of", "session=event/seance-5")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split()[:3] == ["session", "speaker", "speakerLabel"]
+    assert lines[0].split()[:3] == ["speakerLabel", "printedTitle", "organisationLabel"]
     assert lines[-1] == "(3 rows)"
     assert "vgr:person/deborah-autheman" in result.output
     assert "Déborah Autheman" in result.output and '"' not in result.output
@@ -71,7 +71,7 @@ def test_tsv_output(run) -> None:
     result = run("members-of", "organisation=org/psl", "--format", "tsv")
     assert result.exit_code == 0, result.output
     header, first = result.output.splitlines()[:2]
-    assert header.startswith("?organisation\t?person")
+    assert header.startswith("?personLabel\t?unitLabel\t?roleLabel\t?printedTitle\t?depth")
     assert f"<{B}org/csi>" in first and '"doctorante"@fr' in first
 
 

@@ -412,7 +412,10 @@ def _minted(term: object) -> bool:
 
 
 def test_minted_iris_follow_the_pattern(data: Graph) -> None:
-    pattern = re.compile(rf"{re.escape(BASE)}(?P<kind>[a-z]+)/{SLUG}(/l[0-9]+(-[0-9]+)?)?")
+    # passages add /l<n>[-<m>]; subject statements add /subject/<theme slug>
+    pattern = re.compile(
+        rf"{re.escape(BASE)}(?P<kind>[a-z]+)/{SLUG}(/l[0-9]+(-[0-9]+)?|/subject/{SLUG})?"
+    )
     minted = {t for triple in data for t in triple if _minted(t)}
     assert len(minted) > 50
     for iri in minted:
@@ -443,3 +446,32 @@ def test_events_have_an_english_title_too(data: Graph) -> None:
     for event in events:
         languages = sorted(t.language for t in data.objects(event, DCTERMS.title))
         assert languages == ["en", "fr"], event
+
+
+def test_every_subject_statement_quotes_its_passage_word_for_word(
+    data: Graph, source_lines: list[str]
+) -> None:
+    """Each vg:quote is a verbatim substring of the source file and of its passage's text."""
+    source = "\n".join(source_lines)
+    statements = set(data.subjects(RDF.type, VG.SubjectStatement))
+    assert len(statements) == 15  # 14 talk themes and one role (line 46)
+    for statement in statements:
+        quotes = list(data.objects(statement, VG.quote))
+        passages = list(data.objects(statement, PROV.wasDerivedFrom))
+        assert len(quotes) == 1 and len(passages) == 1, statement
+        quote = str(quotes[0])
+        assert quote in source, (statement, quote)
+        assert quote in str(data.value(passages[0], RDF.value)), (statement, quote)
+        owner = URIRef(str(statement).rsplit("/subject/", 1)[0])
+        assert (owner, VG.subjectStatement, statement) in data
+        theme = data.value(statement, VG.theme)
+        assert str(theme).rsplit("/", 1)[1] == str(statement).rsplit("/", 1)[1]
+        if (owner, RDF.type, VG.Talk) in data:
+            assert (owner, DCTERMS.subject, theme) in data, statement
+            assert passages[0] in set(data.objects(owner, PROV.wasDerivedFrom)), statement
+
+
+def test_every_theme_of_a_talk_has_a_subject_statement(data: Graph) -> None:
+    for talk in data.subjects(RDF.type, VG.Talk):
+        stated = {data.value(s, VG.theme) for s in data.objects(talk, VG.subjectStatement)}
+        assert stated == set(data.objects(talk, DCTERMS.subject)), talk

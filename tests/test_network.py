@@ -89,6 +89,16 @@ def test_person_theme_is_bipartite_and_weighted_by_evidence(small: N.ResearchNet
     }
     # alice: theme a from her talk and from session 1; b from her talk; bob: a (s1), c (s2)
     assert weights == {(ALICE, TA): 2, (ALICE, TB): 1, (BOB, TA): 1, (BOB, TC): 1}
+    levels = {
+        (u, v) if u in (ALICE, BOB) else (v, u): d["level"] for u, v, d in graph.edges(data=True)
+    }
+    # only her talk is Alice's own work; Bob only spoke in sessions
+    assert levels == {
+        (ALICE, TA): "own work",
+        (ALICE, TB): "own work",
+        (BOB, TA): "session context",
+        (BOB, TC): "session context",
+    }
 
 
 def test_person_person_counts_shared_themes_and_sessions(small: N.ResearchNetwork) -> None:

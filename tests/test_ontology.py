@@ -25,6 +25,7 @@ DECLARATION_TYPES = {
 }
 RULES = {
     "rule-person-talk-theme",
+    "rule-person-role-theme",
     "rule-person-session-theme",
     "rule-org-member-theme",
     "rule-org-suborg-theme",
@@ -129,7 +130,7 @@ def test_properties_have_kind_domain_and_range(ontology: Graph) -> None:
     properties = set(ontology.subjects(RDF.type, OWL.ObjectProperty)) | set(
         ontology.subjects(RDF.type, OWL.DatatypeProperty)
     )
-    assert len(properties) == 20
+    assert len(properties) == 29
     for prop in properties:
         assert ontology.value(prop, RDFS.domain) is not None, prop
         assert ontology.value(prop, RDFS.range) is not None, prop
@@ -139,7 +140,7 @@ def test_properties_have_kind_domain_and_range(ontology: Graph) -> None:
 
 def test_classes_specialise_reused_vocabularies(ontology: Graph) -> None:
     classes = [c for c in ontology.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)]
-    assert len(classes) == 12
+    assert len(classes) == 14
     for cls in classes:
         parent = ontology.value(cls, RDFS.subClassOf)
         assert parent is not None and not str(parent).startswith(VG_NS), cls
@@ -158,6 +159,9 @@ PARENTS = {
     VG.Passage: PROV.Entity,
     VG.ThemeAttribution: PROV.Entity,
     VG.DerivationRule: PROV.Plan,
+    VG.EvidenceLevel: SKOS.Concept,
+    VG.SubjectStatement: PROV.Entity,
+    VG.rolledUpFrom: PROV.wasDerivedFrom,
     VG.speaker: SCHEMA.performer,
     VG.presenter: SCHEMA.performer,
 }
@@ -176,6 +180,9 @@ def test_derivation_rules_and_status_individual(ontology: Graph) -> None:
     assert rules == RULES
     assert (VG.DateToBeAnnounced, RDF.type, SCHEMA.EventStatusType) in ontology
     assert (VG.DerivationRule, RDFS.subClassOf, PROV.Plan) in ontology
+    # each evidence level names the agent → theme relation its attributions state
+    assert (VG.OwnWork, VG.levelRelation, VG.worksOn) in ontology
+    assert (VG.SessionContext, VG.levelRelation, VG.sessionContextTheme) in ontology
 
 
 def test_partner_of_is_symmetric(ontology: Graph) -> None:

@@ -3,11 +3,12 @@ Oxigraph server and on Virtuoso, all holding the same build.
 
 Rows are compared as multisets (order and duplicates kept apart from ORDER BY ties). Literals
 are normalised where stores legitimately differ in form, not in value: numbers are compared by
-value (Virtuoso and Oxigraph canonicalise decimals, e.g. "1.50" → "1.5"), `xsd:string` equals a
+value (Virtuoso and Oxigraph canonicalise decimals, e.g. "1.50" → "1.5"; Virtuoso answers a
+bound boolean as 0 or 1), `xsd:string` equals a
 plain literal, a language tag is not compared (GROUP_CONCAT over tagged labels keeps their
 common tag on Oxigraph and drops it on Virtuoso; SPARQL 1.1 leaves this open — the text itself,
-which differs between languages, is compared), the parts of a ", "-separated text are compared
-in sorted order (SPARQL leaves the order of GROUP_CONCAT unspecified), and blank nodes are
+which differs between languages, is compared), the parts of a ", "- or " | "-separated text are
+compared in sorted order (SPARQL leaves the order of GROUP_CONCAT unspecified), and blank nodes are
 compared as "some blank node" (labels are store-local).
 """
 
@@ -60,12 +61,15 @@ def normalise(term: Identifier | None) -> object:
     if isinstance(term, BNode):
         return "_:blank"
     if isinstance(term, Literal):
+        if term.datatype == XSD.boolean:  # Virtuoso 7 answers a bound boolean as 0 or 1
+            return ("number", Decimal(1 if str(term) in ("true", "1") else 0))
         if term.datatype in NUMERIC:
             try:
                 return ("number", Decimal(str(term)).normalize())
             except InvalidOperation:
                 return ("number?", str(term))
-        text = ", ".join(sorted(str(term).split(", ")))  # GROUP_CONCAT order is unspecified
+        # GROUP_CONCAT order is unspecified: compare the parts (", " or " | " separated) sorted
+        text = ", ".join(sorted(re.split(r", | \| ", str(term))))
         if term.language or term.datatype in (None, XSD.string):
             return ("text", text)
         return ("literal", text, str(term.datatype))
@@ -190,3 +194,26 @@ def _csv_rows(text: str) -> Counter[tuple[str, ...]]:
         tuple(", ".join(sorted(cell.split(", "))) for cell in row)
         for row in csv.reader(io.StringIO(text))
     )
+
+
+@pytest.mark.parametrize("store_name", ["oxigraph", "virtuoso"])
+def test_labels_and_suggestions_are_the_same_on_every_store(
+    stores: dict[str, Store], store_name: str
+) -> None:
+    """A label stands for its resource, and an unknown one gets the same suggestions."""
+    from villegraph.errors import UnknownResource
+
+    query = CATALOGUE["who-works-on"]
+    for label in ("participation citoyenne", "Intelligence Artificielle", "donnees ouvertes"):
+        raw = {"theme": label, "context": "true"}
+        reference = run_canned(stores["embedded"], query, raw)
+        answer = run_canned(stores[store_name], query, raw)
+        assert len(reference) > 0, label
+        assert as_multiset(answer) == as_multiset(reference), label
+    messages = []
+    for name in ("embedded", store_name):
+        with pytest.raises(UnknownResource) as info:
+            run_canned(stores[name], query, {"theme": "theme/participation-citoyenne"})
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+    assert "theme/citizen-participation (participation citoyenne)" in messages[0]

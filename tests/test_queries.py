@@ -11,7 +11,7 @@ from rdflib.namespace import RDFS, XSD
 from rdflib.plugins.sparql import prepareQuery
 
 from villegraph.config import Settings
-from villegraph.errors import QueryError
+from villegraph.errors import QueryError, UnknownResource
 from villegraph.namespaces import DEFAULT_BASE_IRI, SCHEMA, VG
 from villegraph.queries import CannedQuery, Catalogue, bind_values, run_canned, term_to_sparql
 from villegraph.store import EmbeddedStore
@@ -27,7 +27,7 @@ EXAMPLES: dict[str, dict[str, str]] = {
     "members-of": {"organisation": "org/psl"},
     "programme": {},
     "speakers-of": {"session": "event/seance-5"},
-    "shared-themes": {"person": "person/jean-baptiste-chambon"},
+    "shared-themes": {"person": "person/jean-baptiste-chambon"},  # shares with Autheman
     "org-hierarchy": {},
     "places-studied": {},
     "provenance": {"resource": "person/carole-anne-tisserand"},
@@ -93,6 +93,9 @@ def test_unknown_query_names_close_matches(catalogue: Catalogue) -> None:
         ("#+ colour: blue\nSELECT ?x WHERE { ?x ?p ?o }", "q.rq:1: unknown header key"),
         ("#+ param: n (integer=ten) n\nSELECT ?n WHERE { ?n ?p ?o }", "default value"),
         ("#+ param: x (iri) a\n#+ param: x (iri) b\nSELECT ?x WHERE {?x ?p ?o}", "twice"),
+        ("#+ param: x (string a:B) a\nSELECT ?x WHERE { ?x ?p ?o }", "only an iri parameter"),
+        ("#+ param: x (iri nope:B) a\nSELECT ?x WHERE { ?x ?p ?o }", "unknown prefix"),
+        ("#+ param: x (boolean=maybe) a\nSELECT ?x WHERE { ?x ?p ?o }", "not a boolean"),
     ],
 )
 def test_malformed_headers_name_the_file(tmp_path: Path, header: str, message: str) -> None:
@@ -178,6 +181,27 @@ def test_date_parameters() -> None:
     for bad in ("16/02/23", "2023-02-30", "2023-2-16"):
         with pytest.raises(QueryError, match="parameter 'day'"):
             query.parse_params({"day": bad})
+
+
+def test_header_declares_classes_defaults_booleans_and_the_empty_note() -> None:
+    text = (
+        "#+ param: who (iri=person/x foaf:Person|org:Organization) someone\n"
+        "#+ param: flag (boolean=false) a flag\n"
+        "#+ empty: nothing here;\n#+ empty: try again\n"
+        "SELECT ?who ?flag WHERE { ?who ?p ?flag }"
+    )
+    query = CannedQuery.from_text("q", text)
+    who = query.param("who")
+    assert who is not None and who.default == "person/x"
+    assert who.classes == (
+        "http://xmlns.com/foaf/0.1/Person",
+        "http://www.w3.org/ns/org#Organization",
+    )
+    assert query.empty == "nothing here; try again"
+    for raw, value in (("TRUE", True), ("yes", True), ("1", True), ("no", False), ("0", False)):
+        assert query.parse_params({"flag": raw})["flag"] == Literal(value)
+    # a value that is no IRI is kept as a label, for run_canned to look up
+    assert query.parse_params({"who": "Jean Dupont"})["who"] == Literal("Jean Dupont")
 
 
 def test_run_canned_applies_bindings(mini: Catalogue, mini_store: EmbeddedStore) -> None:
@@ -295,13 +319,24 @@ def test_who_works_on_citizen_participation(catalogue, built_store) -> None:
     result = run_canned(
         built_store, catalogue["who-works-on"], {"theme": "vgr:theme/citizen-participation"}
     )
+    assert result.variables[:6] == [
+        "personLabel",
+        "levelLabel",
+        "viaThemeLabel",
+        "score",
+        "quote",
+        "evidenceLabel",
+    ]
     found = rows(result)
     assert {r["personLabel"] for r in found} == {"Carole-Anne Tisserand"}
+    assert {r["level"] for r in found} == {str(VG.OwnWork)}
     direct = [r for r in found if r["viaTheme"] == B + "theme/citizen-participation"]
     assert direct and direct[0]["evidence"] == B + "talk/tisserand-participation-smart-territoire"
     assert direct[0]["rule"] == str(VG._NS) + "rule-person-talk-theme"
     assert "participation citoyenne" in direct[0]["evidenceLabel"]
     assert direct[0]["viaThemeLabel"] == "participation citoyenne"
+    assert direct[0]["levelLabel"] == "travail propre"
+    assert direct[0]["quote"] == "Quelles reconfigurations de la participation citoyenne"
 
 
 def test_who_works_on_rolls_up_narrower_themes_and_speaks_english(catalogue, built_store) -> None:
@@ -309,21 +344,193 @@ def test_who_works_on_rolls_up_narrower_themes_and_speaks_english(catalogue, bui
         built_store, catalogue["who-works-on"], {"theme": "theme/democracy", "lang": "en"}
     )
     via = {r["viaTheme"].rsplit("/", 1)[1] for r in rows(result)}
-    assert {"citizen-participation", "co-construction"} <= via
+    assert {"citizen-participation", "co-construction", "democracy"} <= via
     labels = {r["viaThemeLabel"] for r in rows(result)}
     assert "citizen participation" in labels
+    assert {r["levelLabel"] for r in rows(result)} == {"own work"}
+
+
+def test_who_works_on_ai_is_nobody_unless_session_context_is_asked(catalogue, built_store) -> None:
+    query = catalogue["who-works-on"]
+    own = run_canned(built_store, query, {"theme": "theme/artificial-intelligence"})
+    assert len(own) == 0
+    assert own.notes and "context=true" in own.notes[0]
+    context = rows(
+        run_canned(
+            built_store,
+            query,
+            {"theme": "theme/artificial-intelligence", "context": "true", "lang": "en"},
+        )
+    )
+    assert {r["personLabel"] for r in context} == {
+        "Carole-Anne Tisserand",
+        "Jean-Baptiste Chambon",
+        "Déborah Autheman",
+    }
+    assert {(r["levelLabel"], r["evidence"]) for r in context} == {
+        ("session context", B + "event/seance-5")
+    }
+    # the quote is the session passage that names the theme (source line 38)
+    assert all("l'intelligence artificielle" in r["quote"] for r in context)
+
+
+def test_who_works_on_ranks_own_work_before_session_context(catalogue, built_store) -> None:
+    found = rows(
+        run_canned(
+            built_store, catalogue["who-works-on"], {"theme": "theme/data", "context": "yes"}
+        )
+    )
+    levels = [r["level"] for r in found]
+    assert levels == sorted(levels, key=lambda level: level != str(VG.OwnWork))
+    own = [r for r in found if r["level"] == str(VG.OwnWork)]
+    assert {r["personLabel"] for r in own} == {"Jean-Baptiste Chambon"}
+    assert [int(r["score"]) for r in own] == sorted((int(r["score"]) for r in own), reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("theme", "people"),
+    [
+        ("theme/open-data", {"Jean-Baptiste Chambon"}),
+        ("theme/citizen-participation", {"Carole-Anne Tisserand"}),
+        ("theme/administrative-transformation", {"Jean-Baptiste Chambon", "Déborah Autheman"}),
+    ],
+)
+def test_who_works_on_answers_the_source(catalogue, built_store, theme, people) -> None:
+    found = rows(run_canned(built_store, catalogue["who-works-on"], {"theme": theme}))
+    assert {r["personLabel"] for r in found} == people
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "participation citoyenne",
+        "Participation Citoyenne",
+        "citizen participation",
+        "participation",
+    ],
+)
+def test_a_label_stands_for_the_theme(catalogue, built_store, label: str) -> None:
+    found = rows(run_canned(built_store, catalogue["who-works-on"], {"theme": label}))
+    assert {r["theme"] for r in found} == {B + "theme/citizen-participation"}
+
+
+def test_labels_ignore_accents_and_take_acronyms_and_names(catalogue, built_store) -> None:
+    data = rows(run_canned(built_store, catalogue["who-works-on"], {"theme": "donnees ouvertes"}))
+    assert {r["theme"] for r in data} == {B + "theme/open-data"}
+    csi = rows(run_canned(built_store, catalogue["members-of"], {"organisation": "csi"}))
+    assert {r["organisation"] for r in csi} == {B + "org/csi"}
+    chambon = rows(
+        run_canned(built_store, catalogue["talks-of"], {"person": "Jean-Baptiste Chambon"})
+    )
+    assert [r["talk"] for r in chambon] == [B + "talk/chambon-donnees-bureaucraties-locales"]
+
+
+@pytest.mark.parametrize(
+    ("query", "params", "message"),
+    [
+        (
+            "who-works-on",
+            {"theme": "theme/participation-citoyenne"},
+            "parameter 'theme': no theme theme/participation-citoyenne; did you mean "
+            r"theme/citizen-participation \(participation citoyenne\)",
+        ),
+        (  # an existing resource of the wrong kind
+            "who-works-on",
+            {"theme": "person/jean-baptiste-chambon"},
+            "no theme person/jean-baptiste-chambon",
+        ),
+        (
+            "themes-of",
+            {"agent": "Chambon"},
+            r"no agent Chambon; did you mean "
+            r"person/jean-baptiste-chambon \(Jean-Baptiste Chambon\)",
+        ),
+        ("members-of", {"organisation": "org/nowhere"}, "no organisation org/nowhere"),
+    ],
+)
+def test_unknown_resources_are_errors_with_suggestions(
+    catalogue, built_store, query: str, params: dict[str, str], message: str
+) -> None:
+    with pytest.raises(UnknownResource, match=message):
+        run_canned(built_store, catalogue[query], params)
+
+
+def test_iri_parameters_declare_their_classes(catalogue: Catalogue) -> None:
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    assert catalogue["who-works-on"].param("theme").classes == (skos + "Concept",)
+    assert catalogue["themes-of"].param("agent").classes == (
+        "http://xmlns.com/foaf/0.1/Person",
+        "http://www.w3.org/ns/org#Organization",
+    )
+    cycle = catalogue["programme"].param("cycle")
+    assert cycle.default == "event/cycle-transition-numerique-villes"
+    assert cycle.classes == ("https://w3id.org/villegraph/def#WebinarSeries",)
+    assert catalogue["provenance"].param("resource").classes == ()
+    assert catalogue["who-works-on"].param("context").kind == "boolean"
 
 
 def test_themes_of_a_person_and_an_organisation(catalogue, built_store) -> None:
     person = rows(
-        run_canned(built_store, catalogue["themes-of"], {"agent": "person/carole-anne-tisserand"})
+        run_canned(
+            built_store,
+            catalogue["themes-of"],
+            {"agent": "person/carole-anne-tisserand", "lang": "en"},
+        )
     )
-    how = {r["theme"].rsplit("/", 1)[1]: r["how"] for r in person}
-    assert how["citizen-participation"] == "direct"
-    assert "rolled up" in how.values()
-    psl = rows(run_canned(built_store, catalogue["themes-of"], {"agent": "org/psl"}))
+    assert list(person[0])[:2] == ["themeLabel", "how"]  # labels first
+    how = {
+        (r["theme"].rsplit("/", 1)[1], r["level"].rsplit("#", 1)[1]): (r["how"], r["rolledUp"])
+        for r in person
+    }
+    assert how[("citizen-participation", "OwnWork")] == ("own work", "")
+    assert how[("smart-city", "OwnWork")] == ("own work", "broader theme")
+    # stated by her talk and rolled up from citizen participation: shown as stated
+    assert how[("democracy", "OwnWork")] == ("own work", "")
+    # session-derived themes are never "direct" and never own work
+    assert how[("artificial-intelligence", "SessionContext")] == ("session context", "")
+    assert ("artificial-intelligence", "OwnWork") not in how
+    psl = rows(run_canned(built_store, catalogue["themes-of"], {"agent": "org/psl", "lang": "en"}))
+    assert len(psl) == 10
     assert "citizen-participation" in {r["theme"].rsplit("/", 1)[1] for r in psl}
-    assert {r["how"] for r in psl} == {"rolled up"}
+    assert {r["how"] for r in psl} == {"own work, through 1 member(s)"}
+    assert {r["rolledUp"] for r in psl} == {"organisation – sub-organisation – theme"}
+    assert {(r["members"], r["talks"]) for r in psl} == {("1", "1")}
+
+
+def test_chambon_own_work_is_what_his_talk_states(catalogue, built_store, source_lines) -> None:
+    query = catalogue["themes-of"]
+    found = rows(run_canned(built_store, query, {"agent": "Jean-Baptiste Chambon"}))
+    own = [r for r in found if r["level"] == str(VG.OwnWork)]
+    stated = {r["theme"].rsplit("/", 1)[1] for r in own if not r["rolledUp"]}
+    assert stated == {
+        "data-as-resource",
+        "local-government",
+        "open-data",
+        "data-culture",
+        "information-systems",
+        "data-science",
+        "administrative-change",
+    }
+    rolled = {r["theme"].rsplit("/", 1)[1] for r in own if r["rolledUp"]}
+    assert rolled == {"data", "public-administration", "administrative-transformation"}
+    assert {r["how"] for r in own} == {"travail propre"}
+    assert {r["rolledUp"] for r in own} == {"", "thème plus général"}
+    source = "\n".join(source_lines)
+    for row in own:
+        for quote in row["quotes"].split(" | "):
+            assert quote in source
+
+
+def test_autheman_own_work_comes_from_her_quoted_role(catalogue, built_store) -> None:
+    found = rows(
+        run_canned(
+            built_store, catalogue["themes-of"], {"agent": "person/deborah-autheman", "lang": "en"}
+        )
+    )
+    own = {r["theme"].rsplit("/", 1)[1]: r for r in found if r["level"] == str(VG.OwnWork)}
+    assert set(own) == {"administrative-transformation", "public-administration"}
+    assert own["administrative-transformation"]["rules"] == "rule-person-role-theme"
+    assert "la transformation et la modernisation" in own["administrative-transformation"]["quotes"]
 
 
 def test_members_of_sciences_po_and_psl(catalogue, built_store) -> None:
@@ -380,13 +587,26 @@ def test_speakers_of_session_5(catalogue, built_store, source_lines) -> None:
 def test_shared_themes(catalogue, built_store) -> None:
     everyone = rows(run_canned(built_store, catalogue["shared-themes"], {}))
     pairs = {(r["personLabel"], r["otherLabel"]) for r in everyone}
-    assert ("Carole-Anne Tisserand", "Jean-Baptiste Chambon") in pairs
-    assert ("Jean-Baptiste Chambon", "Carole-Anne Tisserand") in pairs
+    # own work only: Tisserand and Chambon's talks share no theme (the session did)
+    assert ("Carole-Anne Tisserand", "Jean-Baptiste Chambon") not in pairs
+    assert ("Jean-Baptiste Chambon", "Carole-Anne Tisserand") not in pairs
+    assert pairs == {
+        ("Déborah Autheman", "Jean-Baptiste Chambon"),
+        ("Jean-Baptiste Chambon", "Déborah Autheman"),
+    }
     one = rows(
         run_canned(built_store, catalogue["shared-themes"], {"person": "person/deborah-autheman"})
     )
     assert {r["personLabel"] for r in one} == {"Déborah Autheman"}
     assert all(int(r["count"]) == len(r["themes"].split(", ")) for r in one)
+    assert set(one[0]["themes"].split(", ")) == {
+        "transformation des administrations",
+        "administrations publiques",
+    }
+    tisserand = run_canned(
+        built_store, catalogue["shared-themes"], {"person": "person/carole-anne-tisserand"}
+    )
+    assert len(tisserand) == 0 and tisserand.notes
     none = run_canned(built_store, catalogue["shared-themes"], {"min": "1000"})
     assert len(none) == 0
 
@@ -426,6 +646,17 @@ def test_search_and_talks_of(catalogue, built_store) -> None:
     assert "administrations locales" in talks[0]["themes"]
 
 
+def test_remote_stores_see_every_canned_query_as_a_select(catalogue: Catalogue) -> None:
+    """SPARQLWrapper guesses the query form from the text, comments included (a header line
+    saying "add …" once made it send who-works-on as an update, which endpoints refuse)."""
+    from SPARQLWrapper import SPARQLWrapper
+
+    wrapper = SPARQLWrapper("http://127.0.0.1:9/query")
+    for query in catalogue:
+        wrapper.setQuery(bind_values(query.text, query.parse_params(EXAMPLES[query.name])))
+        assert wrapper.queryType == "SELECT", query.name
+
+
 def test_queries_use_no_minted_iri_constants(catalogue: Catalogue) -> None:
     """Minted IRIs come in as parameters, so a rebased build answers the same queries."""
     for query in catalogue:
@@ -451,3 +682,21 @@ def test_queries_answer_on_a_build_with_another_base(tmp_path: Path, project_roo
     assert [(r["personLabel"], r["unit"]) for r in members] == [
         ("Carole-Anne Tisserand", base + "org/csi")
     ]
+
+
+def test_normalise_label_and_suggest() -> None:
+    from villegraph.queries import normalise_label, suggest
+
+    assert normalise_label("  Données-Ouvertes ») ") == "donnees ouvertes"
+    candidates = {
+        B + "theme/citizen-participation": ["citizen participation", "participation citoyenne"],
+        B + "theme/open-data": ["open data", "données ouvertes"],
+        B + "theme/democracy": ["démocratie", "democracy"],
+    }
+    # compared by the last path segment, shown with the closest label, in any input order
+    for order in (candidates, dict(reversed(list(candidates.items())))):
+        assert suggest("theme/participation-citoyenne", order) == [
+            (B + "theme/citizen-participation", "participation citoyenne")
+        ]
+    assert suggest("Democratie", candidates) == [(B + "theme/democracy", "démocratie")]
+    assert suggest("zzz", candidates) == []

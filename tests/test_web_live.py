@@ -53,7 +53,9 @@ def test_who_works_on_has_choices_and_csv(live_server: str) -> None:
     result = httpx.get(live_server + "/queries/who-works-on", params={"theme": themes[0]})
     assert result.status_code == 200
     csv = httpx.get(live_server + "/queries/who-works-on.csv", params={"theme": themes[0]})
-    assert csv.status_code == 200 and csv.text.splitlines()[0].startswith("theme,")
+    # label columns first
+    assert csv.status_code == 200
+    assert csv.text.splitlines()[0].startswith("personLabel,levelLabel,viaThemeLabel,")
 
 
 def test_language_switch_keeps_the_query_parameters(live_server: str) -> None:
@@ -64,7 +66,10 @@ def test_language_switch_keeps_the_query_parameters(live_server: str) -> None:
     target = html.unescape(switch.group(1))
     assert target.startswith("/queries/who-works-on?theme=https%3A%2F%2Fw3id.org%2F")
     english = httpx.get(live_server + target).text
-    assert "citizen participation" in english and "participation citoyenne" not in english
+    # theme labels switch language; the quotes stay the French words of the source
+    assert re.search(r">\s*citizen participation\s*<", english)
+    assert not re.search(r">\s*participation citoyenne\s*<", english)
+    assert "Quelles reconfigurations de la participation citoyenne" in english
 
 
 def test_every_kind_of_minted_iri_dereferences(

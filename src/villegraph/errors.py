@@ -6,6 +6,7 @@ VillegraphError                 exit 2 unless a subclass says otherwise
 │                               carries path, line, column
 ├── ConfigError                 a VILLEGRAPH_* setting with a bad value (2)
 ├── QueryError                  unknown canned query, missing/invalid parameter, bad SPARQL (2)
+│   └── UnknownResource         a parameter names no resource of its kind; carries suggestions
 ├── ValidationFailed            the data does not conform to the shapes (1)
 └── StoreError                  the store or a remote endpoint failed or refused (3)
     ├── QueryTimeout            a query ran past its deadline (3)
@@ -63,6 +64,15 @@ class QueryError(VillegraphError):
     """An unknown canned query, a missing or invalid parameter, or SPARQL that does not parse."""
 
 
+class UnknownResource(QueryError):
+    """A parameter names no resource of the declared kind (HTTP 404); with the closest ones."""
+
+    def __init__(self, message: str, suggestions: list[tuple[str, str]] | None = None) -> None:
+        self.suggestions = suggestions or []
+        """(IRI, label) of the closest resources, best first."""
+        super().__init__(message)
+
+
 class ValidationFailed(VillegraphError):
     """The data does not conform to the SHACL shapes."""
 
@@ -94,6 +104,7 @@ __all__ = [
     "QueryTimeout",
     "ResultTruncated",
     "StoreError",
+    "UnknownResource",
     "UsageError",
     "ValidationFailed",
     "VillegraphError",

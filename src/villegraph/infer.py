@@ -3,23 +3,32 @@
 Each rule is a file `ontology/rules/*.rq` with a header:
 
     #+ rule: vg:rule-person-talk-theme
-    #+ title: A person works on the themes of the talks they present
+    #+ title: A person works on the themes their own talks state (own work)
 
 The body binds `?rule` to the IRI named in the header (checked when the rules are read) and
 mints attribution IRIs with `IRI(CONCAT("derived/works-on/", MD5(...)))`: the engine runs each
 rule with the configured base IRI as the query's base, so the relative IRI resolves under it.
 
+The rules, not Python, decide each attribution's evidence level (`vg:OwnWork` from a talk or a
+quoted role, `vg:SessionContext` from a session's description), what it rolls up
+(`vg:rolledUpFrom`), its quote, score and, for organisations, member and talk counts; the
+relation each level states (`vg:worksOn`, `vg:sessionContextTheme`) is read from the ontology
+(`vg:levelRelation`).
+
 Rules run in file-name order, in passes, until a pass adds nothing. What a rule reads decides
 when it must run again (its WHERE clause is scanned):
-- no derived term (`vg:worksOn`, `vg:ThemeAttribution`, `vg:agent`, `vg:theme`, `vg:evidence`,
-  `vg:derivedBy`): the loaded data only, so it runs once;
+- no derived term (`vg:worksOn`, `vg:ThemeAttribution`, `vg:agent`, `vg:evidence`,
+  `vg:derivedBy`): the loaded data only, so it runs once (`vg:theme` alone does not count: subject
+  statements in the data use it too; a rule reading attributions names `vg:agent` or
+  `vg:derivedBy` as well);
 - `vg:derivedBy` with the IRIs of some rules, and neither `vg:worksOn` nor
   `vg:ThemeAttribution`: those rules' attributions, so it runs again only after they add some;
 - otherwise: anything derived, so it runs again after any rule (itself included) adds some.
 
 Results never cross into Python one by one: each CONSTRUCT result is serialised to N-Triples
 and loaded into the derived graph by Oxigraph, and the derived graph is read back once at the
-end. (Rules derive IRIs only, so the store's canonicalisation of literals does not apply.)
+end. (Rules derive IRIs, `xsd:integer` counts and strings copied from the data, all of which
+the store keeps as they are: its canonicalisation of literals does not apply.)
 """
 
 from __future__ import annotations
@@ -41,8 +50,8 @@ MAX_PASSES = 100
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*?)\s*$")
 _WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
 _DERIVED_TERMS = re.compile(
-    r"worksOn|ThemeAttribution|derivedBy|\bvg:(agent|theme|evidence)\b"
-    r"|villegraph/def#(agent|theme|evidence)\b"
+    r"worksOn|ThemeAttribution|derivedBy|\bvg:(agent|evidence)\b"
+    r"|villegraph/def#(agent|evidence)\b"
 )
 
 

@@ -33,6 +33,7 @@ class VG(DefinedNamespace):
     # derivation rules (vg:DerivationRule individuals); names with '-': use VG["rule-…"]
     _extras = (
         "rule-person-talk-theme",
+        "rule-person-role-theme",
         "rule-person-session-theme",
         "rule-org-member-theme",
         "rule-org-suborg-theme",
@@ -52,8 +53,12 @@ class VG(DefinedNamespace):
     Passage: URIRef
     ThemeAttribution: URIRef
     DerivationRule: URIRef
+    EvidenceLevel: URIRef
+    SubjectStatement: URIRef
     # individuals
     DateToBeAnnounced: URIRef
+    OwnWork: URIRef
+    SessionContext: URIRef
     # properties
     printedTitle: URIRef
     attestedOn: URIRef
@@ -75,6 +80,15 @@ class VG(DefinedNamespace):
     theme: URIRef
     evidence: URIRef
     derivedBy: URIRef
+    sessionContextTheme: URIRef
+    evidenceLevel: URIRef
+    levelRelation: URIRef
+    rolledUpFrom: URIRef
+    quote: URIRef
+    score: URIRef
+    memberCount: URIRef
+    talkCount: URIRef
+    subjectStatement: URIRef
 
 
 SCHEMA = Namespace("https://schema.org/")

@@ -32,7 +32,8 @@ Projections (`PROJECTIONS`):
 - `full`: every node and edge above, undirected.
 - `person-theme`: bipartite; a person is linked to a theme when they present a talk or speak in a
   session whose `dcterms:subject` is that theme (the evidence of derivation rules 10 and 20);
-  `weight` = number of such talks and sessions.
+  `weight` = number of such talks and sessions; `level` = "own work" when one of them is a talk of
+  theirs, else "session context" (the evidence levels of the derived attributions).
 - `person-person`: two people are linked when they share a theme (as above) or a session (speaker
   of it, or presenter of a talk in it); `weight` = shared themes + shared sessions.
 - `org-hierarchy`: organisations and `org:subOrganizationOf`, directed child → parent.
@@ -85,6 +86,7 @@ from villegraph.network.projections import (
     person_person,
     person_sessions,
     person_theme,
+    person_theme_levels,
     person_themes,
     project,
     theme_view,
@@ -121,6 +123,7 @@ __all__ = [
     "person_person",
     "person_sessions",
     "person_theme",
+    "person_theme_levels",
     "person_themes",
     "project",
     "relation_label",

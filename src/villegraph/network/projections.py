@@ -11,6 +11,11 @@ import networkx as nx
 from villegraph.errors import UsageError
 from villegraph.network.model import PROJECTIONS, NodeInfo, ResearchNetwork
 
+OWN_WORK = "own work"
+"""Level of a person–theme edge when a talk of theirs states the theme."""
+SESSION_CONTEXT = "session context"
+"""Level of a person–theme edge when only a session they speak in has the theme."""
+
 # -- projections --------------------------------------------------------------------------------
 
 
@@ -78,6 +83,24 @@ def person_themes(network: ResearchNetwork) -> dict[str, Counter[str]]:
     return out
 
 
+def person_theme_levels(network: ResearchNetwork) -> dict[tuple[str, str], str]:
+    """(person, theme) → "own work" when a talk of theirs states it, else "session context".
+
+    The same split as the derivation rules' evidence levels (vg:OwnWork, vg:SessionContext).
+    """
+    subjects: dict[str, list[str]] = defaultdict(list)
+    for link in network.links:
+        if link.relation == "subject":
+            subjects[link.source].append(link.target)
+    levels: dict[tuple[str, str], str] = {}
+    for event, person in _person_events(network):
+        own = network.nodes[event].kind == "talk"
+        for theme in subjects.get(event, ()):
+            if own or (person, theme) not in levels:
+                levels[person, theme] = OWN_WORK if own else SESSION_CONTEXT
+    return levels
+
+
 def person_sessions(network: ResearchNetwork) -> dict[str, set[str]]:
     """Person → sessions they speak in or present a talk in."""
     part_of = {link.source: link.target for link in network.links if link.relation == "part-of"}
@@ -108,12 +131,15 @@ def person_theme(network: ResearchNetwork) -> nx.Graph:
     for iri in network.of_kind("person"):
         _add_node(graph, network.nodes[iri])
         graph.nodes[iri]["bipartite"] = 0
+    levels = person_theme_levels(network)
     for person, themes in sorted(person_themes(network).items()):
         for theme, count in sorted(themes.items()):
             if theme not in graph:
                 _add_node(graph, network.nodes[theme])
                 graph.nodes[theme]["bipartite"] = 1
-            graph.add_edge(person, theme, relation="works-on", weight=count)
+            graph.add_edge(
+                person, theme, relation="works-on", weight=count, level=levels[person, theme]
+            )
     return graph
 
 

@@ -11,7 +11,7 @@ from rdflib import Literal, URIRef
 from starlette.requests import Request
 from starlette.responses import Response
 
-from villegraph.errors import QueryError, QueryTimeout, StoreError
+from villegraph.errors import QueryError, QueryTimeout, StoreError, UnknownResource
 from villegraph.lexer import fingerprint
 from villegraph.store import SelectResult, Store
 from villegraph.web.admission import Busy, admitted, client_of
@@ -207,14 +207,17 @@ async def canned(request: Request) -> Response:
             result = await anyio.to_thread.run_sync(
                 _run_canned, state.store, query, raw, state.settings
             )
-        except QueryError as bad:
-            context["error"], status = str(bad), 400
+        except QueryError as bad:  # a parameter naming no resource is a 404, with suggestions
+            context["error"] = str(bad)
+            status = 404 if isinstance(bad, UnknownResource) else 400
         except QueryTimeout as late:
             context["error"], status = str(late), 504
         else:
             context["variables"] = result.variables
             context["table"] = _cells(result, Linker(state.settings.base_iri))
             context["truncated"] = result.truncated
+            if not result.rows and result.notes:  # an empty answer says why (`#+ empty:`)
+                context["error"] = " ".join(result.notes)
             context["links"] = [
                 (label, f"/queries/{name}.{fmt}?" + urlencode(raw))
                 for label, fmt in (("CSV", "csv"), ("JSON", "json"))
@@ -251,7 +254,8 @@ async def canned_download(request: Request) -> Response:
     try:
         found = await anyio.to_thread.run_sync(_run_canned, state.store, query, raw, state.settings)
     except QueryError as bad:
-        return Response(f"{bad}\n", 400, media_type="text/plain")
+        status = 404 if isinstance(bad, UnknownResource) else 400
+        return Response(f"{bad}\n", status, media_type="text/plain")
     except QueryTimeout as late:
         return Response(f"{late}\n", 504, media_type="text/plain")
     rows = ([None if t is None else to_oxigraph(t) for t in row] for row in found.rows)
