@@ -87,7 +87,7 @@ def _assert_clean(root: Path) -> None:
 def _assert_queryable(root: Path) -> None:
     result = _cli(root, "query", "programme", "--format", "csv")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("cycle,position,session,")
+    assert result.stdout.startswith("position,title,printedDate,")
     assert "event/seance-5" in result.stdout
 
 
