@@ -27,7 +27,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from villegraph.config import Settings
 from villegraph.errors import StoreError
 from villegraph.store import Store, build_id_of, load_build, remove_old_stores
-from villegraph.web import browse, dumps, graph, pages, programme, querypages, search
+from villegraph.web import (
+    browse,
+    dumps,
+    failures,
+    graph,
+    pages,
+    programme,
+    querypages,
+    search,
+)
 from villegraph.web.admission import AdmissionControl, Lane, limits_for
 from villegraph.web.engine import PooledStore
 from villegraph.web.i18n import LanguageCookie
@@ -125,7 +134,10 @@ def create_app(settings: Settings, store: Store, *, lifespan=None) -> Starlette:
             ),
             Middleware(AdmissionControl, lanes=lanes),
         ],
-        exception_handlers={HTTPException: _http_error},
+        exception_handlers={
+            HTTPException: _http_error,
+            **{kind: failures.exception_handler for kind in failures.HANDLED},
+        },
         lifespan=lifespan,
     )
     app.state.settings = settings

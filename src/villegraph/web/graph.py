@@ -16,14 +16,15 @@ from dataclasses import dataclass
 
 import anyio.to_thread
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from villegraph import network, viz
 from villegraph.config import Settings
-from villegraph.errors import StoreError, UsageError
+from villegraph.errors import UsageError
 from villegraph.namespaces import DEFAULT_BASE_IRI
 from villegraph.store import Store
+from villegraph.web.failures import HANDLED, NotFound, plain
 from villegraph.web.i18n import chosen_language
 
 MAX_DEPTH = 4
@@ -83,7 +84,7 @@ def _int(raw: str, name: str, low: int, high: int) -> int:
     return value
 
 
-class NotInNetwork(UsageError):
+class NotInNetwork(NotFound):
     """The theme or focus IRI is not a node of the projection."""
 
 
@@ -149,17 +150,15 @@ async def graph_page(request: Request) -> Response:
     try:
         wanted = parse_request(params, request.app.state.settings.base_iri)
     except UsageError as error:
-        return PlainTextResponse(f"{error}\n", status_code=400)
+        return plain(error)
     store: Store = request.app.state.store
     settings: Settings = request.app.state.settings
     try:
         html = await anyio.to_thread.run_sync(
             cached_render, store, settings, wanted, request.url.path
         )
-    except NotInNetwork as error:
-        return PlainTextResponse(f"{error}\n", status_code=404)
-    except StoreError as error:
-        return PlainTextResponse(f"the store failed: {error}\n", status_code=503)
+    except HANDLED as error:  # NotInNetwork is a 404 (web/failures.py)
+        return plain(error)
     return HTMLResponse(
         html,
         headers={

@@ -11,10 +11,11 @@ from rdflib import Literal, URIRef
 from starlette.requests import Request
 from starlette.responses import Response
 
-from villegraph.errors import QueryError, QueryTimeout, StoreError, UnknownResource
+from villegraph.errors import QueryError
 from villegraph.lexer import fingerprint
 from villegraph.store import SelectResult, Store
-from villegraph.web.admission import Busy, admitted, client_of
+from villegraph.web.admission import admitted, client_of
+from villegraph.web.failures import HANDLED, message_of, plain, status_of
 from villegraph.web.pages import (
     Linker,
     Term,
@@ -23,7 +24,7 @@ from villegraph.web.pages import (
     not_found,
     render,
 )
-from villegraph.web.safety import UnsafeRequest, check_query
+from villegraph.web.safety import check_query
 
 EXAMPLE = """PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 SELECT ?person ?name WHERE {
@@ -83,14 +84,8 @@ async def query_page(request: Request) -> Response:
                 answer = await anyio.to_thread.run_sync(
                     _run_select, state.open_store, query, limited
                 )
-        except Busy as busy:
-            context["error"], status = str(busy), busy.status
-        except (UnsafeRequest, QueryError) as refused:
-            context["error"], status = str(refused), 400
-        except QueryTimeout as late:
-            context["error"], status = str(late), 504
-        except StoreError as failed:
-            context["error"], status = f"store unavailable: {failed}", 503
+        except HANDLED as refused:  # one mapping of errors to statuses (web/failures.py)
+            context["error"], status = message_of(refused), status_of(refused)
         else:
             if isinstance(answer, SelectResult):
                 context["variables"] = answer.variables
@@ -207,11 +202,8 @@ async def canned(request: Request) -> Response:
             result = await anyio.to_thread.run_sync(
                 _run_canned, state.store, query, raw, state.settings
             )
-        except QueryError as bad:  # a parameter naming no resource is a 404, with suggestions
-            context["error"] = str(bad)
-            status = 404 if isinstance(bad, UnknownResource) else 400
-        except QueryTimeout as late:
-            context["error"], status = str(late), 504
+        except HANDLED as refused:  # a parameter naming no resource is a 404, with suggestions
+            context["error"], status = message_of(refused), status_of(refused)
         else:
             context["variables"] = result.variables
             context["table"] = _cells(result, Linker(state.settings.base_iri))
@@ -253,11 +245,8 @@ async def canned_download(request: Request) -> Response:
     raw = {p.name: request.query_params.get(p.name, "") for p in getattr(query, "params", [])}
     try:
         found = await anyio.to_thread.run_sync(_run_canned, state.store, query, raw, state.settings)
-    except QueryError as bad:
-        status = 404 if isinstance(bad, UnknownResource) else 400
-        return Response(f"{bad}\n", status, media_type="text/plain")
-    except QueryTimeout as late:
-        return Response(f"{late}\n", 504, media_type="text/plain")
+    except HANDLED as refused:
+        return plain(refused)
     rows = ([None if t is None else to_oxigraph(t) for t in row] for row in found.rows)
     out = results.select(
         found.variables,

@@ -20,16 +20,17 @@ from rdflib.namespace import RDF, VOID
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from villegraph.errors import QueryError, QueryTimeout, StoreError
+from villegraph.errors import QueryTimeout
 from villegraph.formats import JSONLD, NTRIPLES, RDFXML, TURTLE, negotiate
 from villegraph.lexer import fingerprint
 from villegraph.namespaces import prefixes_for
 from villegraph.store import Store
 from villegraph.terms import to_oxigraph
 from villegraph.web import results
-from villegraph.web.admission import Busy, admitted, client_of
-from villegraph.web.engine import PooledStore, WorkerFailed
-from villegraph.web.safety import UnsafeRequest, check_query
+from villegraph.web.admission import admitted, client_of
+from villegraph.web.engine import PooledStore
+from villegraph.web.failures import HANDLED, WebError, plain
+from villegraph.web.safety import check_query
 
 LOG = logging.getLogger("villegraph.web")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -42,13 +43,8 @@ DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 
 
-class ProtocolError(Exception):
+class ProtocolError(WebError):
     """A request the protocol refuses, with the status and message to answer."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @dataclass
@@ -336,21 +332,8 @@ async def sparql_endpoint(request: Request) -> Response:
                 if grant.reserve:
                     return busy_reserve(limited.timeout)
                 raise
-    except Busy as busy:
-        return error(busy.status, str(busy), {"Retry-After": str(busy.retry_after)})
-    except ProtocolError as refused:
-        return error(refused.status, refused.message)
-    except UnsafeRequest as refused:
-        return error(400, str(refused))
-    except QueryError as bad:
-        return error(400, str(bad))
-    except QueryTimeout as late:
-        return error(504, f"{late}: simplify the query or add a LIMIT")
-    except WorkerFailed:
-        LOG.exception("query failed in a worker")
-        return error(500, "internal error while running the query (logged)")
-    except StoreError as failed:
-        return error(503, f"store unavailable: {failed}")
+    except HANDLED as refused:  # one mapping of errors to statuses (web/failures.py)
+        return plain(refused)
     if answer["status"] == "not_acceptable":
         offered = {"select": results.SELECT_TYPES, "ask": results.ASK_TYPES}.get(
             answer["kind"], results.GRAPH_TYPES
