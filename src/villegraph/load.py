@@ -107,7 +107,10 @@ def project_files(settings: Settings) -> list[tuple[Path, str]]:
         if not path.is_file():
             raise InputError("file not found", _display(path, settings))
     if not data_dir.is_dir():
-        raise InputError("data folder not found", _display(data_dir, settings))
+        raise InputError(
+            "data folder not found (`villegraph init DIR` creates a project)",
+            _display(data_dir, settings),
+        )
     for path in _data_entries(data_dir, settings):
         relative = path.relative_to(data_dir)
         if path.is_file() and guess_format(path) is not None:
