@@ -6,7 +6,8 @@ canonicalises literals (`"5"^^xsd:positiveInteger` is stored as `"5"^^xsd:intege
 and of the graph given to SHACL) and an in-memory Oxigraph store over them (for SPARQL: the
 derivation rules). Files are written with the default base IRI; when the
 configured base differs, every IRI under the default base (except the ontology namespace) is
-rewritten while reading.
+rewritten while reading. Blank nodes get labels made from their content
+(`villegraph.bnodes`), so that every build of the same files writes the same dumps.
 
 Limits: a literal longer than `Settings.max_literal_bytes` (1 MB by default; bytes of its lexical
 form as written) is an InputError naming the file and line. For Turtle, TriG, N-Triples and
@@ -29,6 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from villegraph.bnodes import stable_blank_nodes
 from villegraph.config import Settings
 from villegraph.errors import InputError
 from villegraph.formats import NQUADS, NTRIPLES, TRIG, TURTLE, RdfFormat, guess_format
@@ -204,6 +206,7 @@ def load_file(
         path, dataset.base_iri, display=display, max_literal_bytes=max_literal_bytes
     )
     dataset.files[iri] = path
+    triples = stable_blank_nodes(triples, iri)
     return dataset.add(ox.Quad(s, p, o, graph) for s, p, o in triples)
 
 
