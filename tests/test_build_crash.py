@@ -26,6 +26,7 @@ DUMPS = {
     "villegraph.ttl",
     "villegraph.nt",
     "villegraph.jsonld",
+    "context.jsonld",
     "villegraph.trig",
     "villegraph.nq",
     "void.ttl",

@@ -19,6 +19,7 @@ LAYERS: dict[str, int] = {
     "terms": 0,
     "bnodes": 1,
     "load": 1,
+    "jsonld": 1,
     "infer": 1,
     "validate": 1,
     "dump": 1,

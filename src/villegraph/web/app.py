@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from villegraph.config import Settings
 from villegraph.errors import StoreError
 from villegraph.store import Store, build_id_of, load_build, remove_old_stores
-from villegraph.web import browse, dumps, graph, pages, programme, querypages, search
+from villegraph.web import browse, context, dumps, graph, pages, programme, querypages, search
 from villegraph.web.admission import AdmissionControl, Lane, limits_for
 from villegraph.web.engine import PooledStore
 from villegraph.web.i18n import LanguageCookie
@@ -80,6 +80,7 @@ def routes() -> list[BaseRoute]:
         Route("/dumps/", dumps.dump_index, name="dumps"),
         Route("/dumps/{name}", dumps.dump_file),
         Route("/.well-known/void", dumps.well_known_void, name="void"),
+        Route("/context.jsonld", context.jsonld_context, name="jsonld-context"),
         Route("/def", browse.ontology, name="ontology"),
         Route("/themes", browse.themes, name="themes"),
         Route("/people", browse.listing, name="people"),
