@@ -35,4 +35,4 @@ system-deps:
 	bash .ci/system-deps
 
 clean:
-	rm -rf $(VENV) dist .dist.* .pytest_cache
+	rm -rf $(VENV) dist .dist.* .pytest_cache build

@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from villegraph.resources import QUERIES_DIR
+
 ROOT = Path(__file__).resolve().parents[1]
 QUERY = ("programme",)
 """A canned query with default parameters (queries/programme.rq)."""
@@ -54,7 +56,7 @@ def main() -> None:
         env = {**os.environ, "VILLEGRAPH_DIST_DIR": str(Path(work) / "dist")}
         rows.append(measure("villegraph --help", [*command, "--help"], env, options.runs))
         rows.append(measure("villegraph build", [*command, "build"], env, options.runs))
-        if (ROOT / "queries" / f"{QUERY[0]}.rq").is_file():
+        if (QUERIES_DIR / f"{QUERY[0]}.rq").is_file():
             rows.append(
                 measure(
                     f"villegraph query {' '.join(QUERY)}",

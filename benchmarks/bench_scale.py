@@ -35,6 +35,7 @@ from villegraph.config import Settings  # noqa: E402
 from villegraph.errors import VillegraphError  # noqa: E402
 from villegraph.queries import CannedQuery, Catalogue, bind_values  # noqa: E402
 from villegraph.remote import RemoteStore, read_quads_by_graph  # noqa: E402
+from villegraph.resources import ONTOLOGY_DIR, QUERIES_DIR  # noqa: E402
 from villegraph.store import EmbeddedStore, Store, load_build  # noqa: E402
 from villegraph.synth import generate, people_for_triples  # noqa: E402
 
@@ -99,7 +100,7 @@ def worker_dump_unvalidated(data_dir: str, dist_dir: str) -> None:
 
     settings = Settings(root=ROOT, data_dir=Path(data_dir), dist_dir=Path(dist_dir))
     dataset = load_dataset(settings)
-    infer(dataset, load_rules(ROOT / "ontology" / "rules"))
+    infer(dataset, load_rules(ONTOLOGY_DIR / "rules"))
     Path(dist_dir).mkdir(parents=True, exist_ok=True)
     write_dumps(dataset, Path(dist_dir))
     print(json.dumps({"done": True, "triples": len(dataset.triples())}), flush=True)
@@ -258,7 +259,7 @@ def bench_scale(target: int, args: argparse.Namespace, work: Path) -> dict[str, 
             data,
             people=people_for_triples(target),
             seed=args.seed,
-            themes_path=ROOT / "ontology" / "themes.ttl",
+            themes_path=ONTOLOGY_DIR / "themes.ttl",
             roles_path=ROOT / "data" / "roles.ttl",
         )
     )
@@ -288,7 +289,7 @@ def bench_scale(target: int, args: argparse.Namespace, work: Path) -> dict[str, 
     result["stages"]["embedded: load (memory)"] = seconds
     graphs = read_quads_by_graph(str(dist / "villegraph.nq"))
 
-    catalogue = Catalogue.load(ROOT / "queries")
+    catalogue = Catalogue.load(QUERIES_DIR)
     texts: dict[str, str | None] = {}
     for query in catalogue:
         raw = pick_params(embedded, query)

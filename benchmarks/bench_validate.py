@@ -28,6 +28,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
 from villegraph.config import Settings
+from villegraph.resources import ONTOLOGY_DIR
 from villegraph.validate import load_shapes, validate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def source_graph() -> Graph:
     """Ontology, thesaurus and data files parsed with rdflib into one graph."""
     graph = Graph()
-    for path in sorted((ROOT / "ontology").glob("*.ttl")):
+    for path in sorted(ONTOLOGY_DIR.glob("*.ttl")):
         if path.name != "shapes.ttl":
             graph.parse(path)
     for path in sorted((ROOT / "data").glob("*.ttl")):
@@ -52,7 +53,7 @@ def built_graph(settings: Settings) -> tuple[Graph, Any] | None:
     except ImportError:
         return None
     dataset = load_dataset(settings)
-    infer(dataset, load_rules(Path(settings.ontology_dir or ROOT / "ontology") / "rules"))
+    infer(dataset, load_rules(Path(settings.ontology_dir or ONTOLOGY_DIR) / "rules"))
     return to_rdflib_graph(dataset), dataset.store
 
 
@@ -65,7 +66,7 @@ def synthetic_settings(triples: int, work: Path) -> Settings:
         out,
         people=people_for_triples(triples),
         seed=1,
-        themes_path=ROOT / "ontology" / "themes.ttl",
+        themes_path=ONTOLOGY_DIR / "themes.ttl",
         roles_path=ROOT / "data" / "roles.ttl",
     )
     return Settings(root=ROOT, data_dir=out)
@@ -162,7 +163,7 @@ def synthetic_engines(settings: Settings, size: int) -> None:
         return len(store)
 
     dataset = load_dataset(settings)
-    infer(dataset, load_rules(ROOT / "ontology" / "rules"))
+    infer(dataset, load_rules(ONTOLOGY_DIR / "rules"))
     built = len(dataset.quads)
     rows = [
         ("plain pyoxigraph Store().bulk_load of the files", bulk_load),

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from villegraph.config import Settings
+from villegraph.resources import ONTOLOGY_DIR
 from villegraph.store import EmbeddedStore
 
 PIPELINE_DATA = Path(__file__).resolve().parent / "data" / "pipeline"
@@ -37,7 +38,7 @@ def pipeline_project(tmp_path: Path) -> Path:
 
     root = tmp_path / "project"
     shutil.copytree(PIPELINE_DATA / "project", root)
-    rules = Path(__file__).resolve().parents[1] / "ontology" / "rules"
+    rules = ONTOLOGY_DIR / "rules"
     shutil.copytree(rules, root / "ontology" / "rules")
     return root
 

@@ -19,6 +19,7 @@ EXPECTED_FILES = {
     "villegraph.ttl",
     "villegraph.nt",
     "villegraph.jsonld",
+    "context.jsonld",
     "villegraph.trig",
     "villegraph.nq",
     "void.ttl",

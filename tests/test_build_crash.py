@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from villegraph.publish import CRASH_ENV, build_lock
+from villegraph.resources import ONTOLOGY_DIR, QUERIES_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTRA = (
@@ -25,6 +26,7 @@ DUMPS = {
     "villegraph.ttl",
     "villegraph.nt",
     "villegraph.jsonld",
+    "context.jsonld",
     "villegraph.trig",
     "villegraph.nq",
     "void.ttl",
@@ -37,8 +39,9 @@ DUMPS = {
 def project(tmp_path: Path) -> Path:
     """A private copy of the real project (ontology, data, queries); dist/ goes inside it."""
     root = tmp_path / "project"
-    for name in ("ontology", "data", "queries"):
-        shutil.copytree(ROOT / name, root / name)
+    copies = {"ontology": ONTOLOGY_DIR, "data": ROOT / "data", "queries": QUERIES_DIR}
+    for name, folder in copies.items():
+        shutil.copytree(folder, root / name)
     return root
 
 

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from villegraph.cli import main
 from villegraph.queries import Catalogue
+from villegraph.resources import QUERIES_DIR
 
 B = "https://w3id.org/villegraph/"
 
@@ -34,7 +35,7 @@ def run(built_dist: Path, project_root: Path):
 def test_list_shows_every_query_with_its_parameters(run, project_root: Path) -> None:
     result = run("--list")
     assert result.exit_code == 0, result.output
-    for query in Catalogue.load(project_root / "queries"):
+    for query in Catalogue.load(QUERIES_DIR):
         assert query.name in result.output
         assert query.title in result.output
     assert "theme=IRI [context=false] [lang=fr]" in result.output

@@ -11,6 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from villegraph.namespaces import DEFAULT_BASE_IRI, SCHEMA, VG
+from villegraph.resources import ONTOLOGY_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = DEFAULT_BASE_IRI
@@ -64,7 +65,7 @@ def everything(data: Graph) -> Graph:
     graph = Graph()
     for triple in data:
         graph.add(triple)
-    graph.parse(ROOT / "ontology" / "themes.ttl", format="turtle")
+    graph.parse(ONTOLOGY_DIR / "themes.ttl", format="turtle")
     return graph
 
 

@@ -147,8 +147,8 @@ def test_missing_inputs_are_input_errors(pipeline_settings: Settings, tmp_path: 
     (pipeline_settings.root / "ontology" / "themes.ttl").unlink()
     with pytest.raises(InputError, match=r"^ontology/themes.ttl: file not found$"):
         load_dataset(pipeline_settings)
-    empty = Settings(root=tmp_path / "nowhere")
-    with pytest.raises(InputError, match="file not found"):
+    empty = Settings(root=tmp_path / "nowhere")  # the packaged ontology, no data
+    with pytest.raises(InputError, match=r"data folder not found .*villegraph init"):
         load_dataset(empty)
 
 

@@ -11,6 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, RDF, RDFS, SKOS, XSD
 
 from villegraph.namespaces import DEFAULT_BASE_IRI, ONTOLOGY_IRI, PROV, SCHEMA, VG
+from villegraph.resources import ONTOLOGY_DIR, QUERIES_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = URIRef(ONTOLOGY_IRI)
@@ -42,12 +43,12 @@ def _parse(*paths: Path) -> Graph:
 
 @pytest.fixture(scope="module")
 def ontology() -> Graph:
-    return _parse(ROOT / "ontology" / "villegraph.ttl")
+    return _parse(ONTOLOGY_DIR / "villegraph.ttl")
 
 
 @pytest.fixture(scope="module")
 def themes() -> Graph:
-    return _parse(ROOT / "ontology" / "themes.ttl")
+    return _parse(ONTOLOGY_DIR / "themes.ttl")
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +58,8 @@ def roles() -> Graph:
 
 def _model_files() -> list[Path]:
     """Every Turtle file whose vg: terms must be declared (shapes only if present)."""
-    files = [*sorted((ROOT / "data").glob("*.ttl")), ROOT / "ontology" / "themes.ttl"]
-    shapes = ROOT / "ontology" / "shapes.ttl"
+    files = [*sorted((ROOT / "data").glob("*.ttl")), ONTOLOGY_DIR / "themes.ttl"]
+    shapes = ONTOLOGY_DIR / "shapes.ttl"
     return [*files, shapes] if shapes.exists() else files
 
 
@@ -105,7 +106,7 @@ def test_every_used_term_is_declared(path: Path, ontology: Graph) -> None:
 
 
 def test_rules_and_queries_use_only_declared_terms(ontology: Graph) -> None:
-    files = [*(ROOT / "ontology" / "rules").glob("*.rq"), *(ROOT / "queries").glob("*.rq")]
+    files = [*(ONTOLOGY_DIR / "rules").glob("*.rq"), *QUERIES_DIR.glob("*.rq")]
     used = {
         URIRef(VG_NS + name)
         for path in files

@@ -12,6 +12,7 @@ from rdflib.namespace import RDF, SH
 
 from villegraph.config import Settings
 from villegraph.errors import InputError
+from villegraph.resources import ONTOLOGY_DIR
 from villegraph.shacl import UnsupportedShape, WrittenForms
 from villegraph.validate import ValidationReport, load_shapes, validate
 
@@ -69,10 +70,10 @@ def test_a_generated_network_gives_pyshacls_report(tmp_path: Path, shapes: Graph
     from villegraph.synth import generate
 
     root = Path(__file__).resolve().parents[1]
-    generate(tmp_path, people=200, seed=3, themes_path=root / "ontology" / "themes.ttl",
+    generate(tmp_path, people=200, seed=3, themes_path=ONTOLOGY_DIR / "themes.ttl",
              roles_path=root / "data" / "roles.ttl")  # fmt: skip
     data = Graph()
-    for path in [root / "ontology" / "villegraph.ttl", root / "ontology" / "themes.ttl",
+    for path in [ONTOLOGY_DIR / "villegraph.ttl", ONTOLOGY_DIR / "themes.ttl",
                  *sorted(tmp_path.rglob("*.ttl"))]:  # fmt: skip
         data.parse(path)
     # Break a few things so that both engines have results to agree on.

@@ -15,6 +15,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, SH
 
 from villegraph.config import Settings
+from villegraph.resources import ONTOLOGY_DIR
 from villegraph.validate import SHAPES_NS, ValidationReport, load_shapes, validate
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -130,7 +131,7 @@ def test_shapes_use_no_javascript_and_no_imports(shapes: Graph) -> None:
 
 def _real_report(project_root: Path, shapes: Graph) -> ValidationReport:
     data = Graph()
-    for path in sorted((project_root / "ontology").glob("*.ttl")):
+    for path in sorted(ONTOLOGY_DIR.glob("*.ttl")):
         if path.name != "shapes.ttl":
             data.parse(path)
     for path in sorted((project_root / "data").glob("*.ttl")):

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from villegraph.cli import main
 from villegraph.config import Settings
 from villegraph.errors import UsageError
+from villegraph.resources import ONTOLOGY_DIR
 from villegraph.synth import generate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +27,7 @@ def _generate(out: Path, people: int, seed: int = 1):
         out,
         people=people,
         seed=seed,
-        themes_path=ROOT / "ontology" / "themes.ttl",
+        themes_path=ONTOLOGY_DIR / "themes.ttl",
         roles_path=ROOT / "data" / "roles.ttl",
     )
 

@@ -33,6 +33,7 @@ from villegraph.dump import (
     file_record,
     serialisation_prefixes,
     source_documents,
+    write_context,
     write_dumps,
     write_json,
     write_rdf,
@@ -42,6 +43,7 @@ from villegraph.dump import (
 from villegraph.errors import InputError, ValidationFailed
 from villegraph.formats import TURTLE
 from villegraph.infer import InferenceReport, infer, load_rules
+from villegraph.jsonld import CONTEXT_NAME
 from villegraph.load import LoadedDataset, graph_iri, load_dataset, to_rdflib_graph
 from villegraph.publish import build_lock, clean, crash_point, publishing, recover
 from villegraph.quality import quality_quads
@@ -269,6 +271,7 @@ def _write(
                 endpoint=settings.endpoint,
             ),
         )
+        files[CONTEXT_NAME] = write_context(tmp, dataset.base_iri)
         path = tmp / "shacl-report.ttl"
         write_rdf(
             path, [q.triple for q in quality], TURTLE, serialisation_prefixes(dataset.base_iri)

@@ -10,16 +10,27 @@ from typing import Any
 
 from villegraph.errors import ConfigError
 from villegraph.namespaces import DEFAULT_BASE_IRI
+from villegraph.resources import CHECKOUT, ONTOLOGY_DIR, QUERIES_DIR, is_checkout
 
 ENV_PREFIX = "VILLEGRAPH_"
 
 
 def _default_root() -> Path:
-    """The project folder: the checkout this package lives in, else the working directory."""
-    checkout = Path(__file__).resolve().parents[2]
-    if (checkout / "ontology").is_dir() and (checkout / "data").is_dir():
-        return checkout
-    return Path.cwd()
+    """The project folder when neither `--root` nor `VILLEGRAPH_ROOT` names one: the working
+    directory if it holds `data/`, else the development checkout this package runs from (if it
+    does), else the working directory (where a build then reports the missing `data/`)."""
+    here = Path.cwd()
+    if (here / "data").is_dir():
+        return here
+    if is_checkout(CHECKOUT) and (CHECKOUT / "data").is_dir():
+        return CHECKOUT
+    return here
+
+
+def _own_or_packaged(root: Path, name: str, packaged: Path) -> Path:
+    """The project's own folder `name` if it has one, else the packaged one."""
+    own = root / name
+    return own if own.is_dir() else packaged
 
 
 def absolute(path: Path | str) -> Path:
@@ -33,7 +44,10 @@ def absolute(path: Path | str) -> Path:
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything configurable; paths are absolute once resolved."""
+    """Everything configurable; paths are absolute once resolved.
+
+    The ontology and queries folders are the project's own (`ontology/`, `queries/` of its
+    root) when it has them, else the ones shipped in the package (`villegraph.resources`)."""
 
     root: Path = field(default_factory=_default_root)
     ontology_dir: Path | None = None
@@ -70,9 +84,9 @@ class Settings:
         root = Path(self.root).resolve()
         object.__setattr__(self, "root", root)
         defaults = {
-            "ontology_dir": root / "ontology",
+            "ontology_dir": _own_or_packaged(root, "ontology", ONTOLOGY_DIR),
             "data_dir": root / "data",
-            "queries_dir": root / "queries",
+            "queries_dir": _own_or_packaged(root, "queries", QUERIES_DIR),
             "dist_dir": root / "dist",
             "store_dir": root / "store",
         }

@@ -1,8 +1,10 @@
 """Serialise the built dataset: RDF dumps, the VoID/DCAT description and file records.
 
-Every RDF dump is written by pyoxigraph's serialisers from the quads exactly as loaded. Turtle,
-N-Triples and JSON-LD hold the union of all named graphs (JSON-LD as a flat array of node
-objects, full IRIs, no named graphs); TriG and N-Quads keep every named graph. The `vgr:` prefix
+Every RDF dump but JSON-LD is written by pyoxigraph's serialisers from the quads exactly as
+loaded. Turtle, N-Triples and JSON-LD hold the union of all named graphs; TriG and N-Quads keep
+every named graph. JSON-LD is compacted under the published context (`villegraph.jsonld`): one
+node object per subject in `@graph`, short keys, language maps for labels; the context itself is
+written beside the dumps as `context.jsonld`. The `vgr:` prefix
 is left out of the prefix map on purpose: the serialiser would have to escape the `/` of every
 local name (`vgr:person\\/ada`), so minted resources are written as full IRIs.
 """
@@ -19,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from villegraph.formats import JSONLD, NQUADS, NTRIPLES, TRIG, TURTLE, RdfFormat
+from villegraph.jsonld import CONTEXT_NAME, compact_bytes, context_bytes
 from villegraph.load import LoadedDataset, group_by_subject
 from villegraph.namespaces import prefixes_for
 
@@ -89,7 +92,10 @@ def write_dumps(
     for name, rdf_format in DUMPS.items():
         path = out_dir / name
         items: Sequence[ox.Triple] | Sequence[ox.Quad] = quads if name in KEEPS_GRAPHS else triples
-        write_rdf(path, items, rdf_format, prefixes)
+        if rdf_format is JSONLD:
+            path.write_bytes(compact_bytes(triples, dataset.base_iri))
+        else:
+            write_rdf(path, items, rdf_format, prefixes)
         records[name] = file_record(path, rdf_format.media_type)
     return records
 
@@ -226,6 +232,13 @@ def write_void(path: Path, info: VoidInput) -> FileRecord:
     return file_record(path, TURTLE.media_type)
 
 
+def write_context(out_dir: Path, base_iri: str) -> FileRecord:
+    """Write the JSON-LD context the JSON-LD dump refers to (`context.jsonld`)."""
+    path = out_dir / CONTEXT_NAME
+    path.write_bytes(context_bytes(base_iri))
+    return file_record(path, JSONLD.media_type)
+
+
 def write_text(path: Path, text: str, media_type: str) -> FileRecord:
     """Write a UTF-8 text file and return its record."""
     path.write_text(text, encoding="utf-8")
@@ -247,6 +260,7 @@ __all__ = [
     "serialisation_prefixes",
     "source_documents",
     "void_triples",
+    "write_context",
     "write_dumps",
     "write_json",
     "write_rdf",

@@ -6,7 +6,8 @@ canonicalises literals (`"5"^^xsd:positiveInteger` is stored as `"5"^^xsd:intege
 and of the graph given to SHACL) and an in-memory Oxigraph store over them (for SPARQL: the
 derivation rules). Files are written with the default base IRI; when the
 configured base differs, every IRI under the default base (except the ontology namespace) is
-rewritten while reading.
+rewritten while reading. Blank nodes get labels made from their content
+(`villegraph.bnodes`), so that every build of the same files writes the same dumps.
 
 Limits: a literal longer than `Settings.max_literal_bytes` (1 MB by default; bytes of its lexical
 form as written) is an InputError naming the file and line. For Turtle, TriG, N-Triples and
@@ -29,6 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from villegraph.bnodes import stable_blank_nodes
 from villegraph.config import Settings
 from villegraph.errors import InputError
 from villegraph.formats import NQUADS, NTRIPLES, TRIG, TURTLE, RdfFormat, guess_format
@@ -107,7 +109,10 @@ def project_files(settings: Settings) -> list[tuple[Path, str]]:
         if not path.is_file():
             raise InputError("file not found", _display(path, settings))
     if not data_dir.is_dir():
-        raise InputError("data folder not found", _display(data_dir, settings))
+        raise InputError(
+            "data folder not found (`villegraph init DIR` creates a project)",
+            _display(data_dir, settings),
+        )
     for path in _data_entries(data_dir, settings):
         relative = path.relative_to(data_dir)
         if path.is_file() and guess_format(path) is not None:
@@ -201,6 +206,7 @@ def load_file(
         path, dataset.base_iri, display=display, max_literal_bytes=max_literal_bytes
     )
     dataset.files[iri] = path
+    triples = stable_blank_nodes(triples, iri)
     return dataset.add(ox.Quad(s, p, o, graph) for s, p, o in triples)
 
 

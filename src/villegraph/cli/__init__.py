@@ -43,7 +43,8 @@ class VillegraphGroup(click.Group):
 @click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Project folder holding ontology/, data/ and queries/ (env VILLEGRAPH_ROOT).",
+    help="Project folder holding data/ and, optionally, its own ontology/ and queries/ "
+    "(env VILLEGRAPH_ROOT; default: the working directory if it has data/).",
 )
 @click.option("--base-iri", help="Base IRI of minted resources (env VILLEGRAPH_BASE_IRI).")
 @click.pass_context
@@ -95,12 +96,14 @@ def _register() -> None:
     from villegraph.cli import (
         build_commands,
         network_commands,
+        project_commands,
         query_commands,
         serve_commands,
         store_commands,
     )
 
     for module in (
+        project_commands,
         build_commands,
         query_commands,
         serve_commands,

@@ -29,6 +29,7 @@ from villegraph.errors import StoreError
 from villegraph.store import Store, build_id_of, load_build, remove_old_stores
 from villegraph.web import (
     browse,
+    context,
     dumps,
     failures,
     graph,
@@ -89,6 +90,7 @@ def routes() -> list[BaseRoute]:
         Route("/dumps/", dumps.dump_index, name="dumps"),
         Route("/dumps/{name}", dumps.dump_file),
         Route("/.well-known/void", dumps.well_known_void, name="void"),
+        Route("/context.jsonld", context.jsonld_context, name="jsonld-context"),
         Route("/def", browse.ontology, name="ontology"),
         Route("/themes", browse.themes, name="themes"),
         Route("/people", browse.listing, name="people"),

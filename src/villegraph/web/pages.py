@@ -3,7 +3,8 @@
 Pattern (303, for slash IRIs): `GET /{kind}/{slug}` answers `303 See Other` to the document
 `/{kind}/{slug}.html`, `.ttl`, `.nt` or `.jsonld` chosen by `Accept` (`Vary: Accept`; 406 when
 none fits); the documents answer 200 directly. Ontology terms (`vg:` hash IRIs) are described on
-`/def`. Every page reads the graph through the `Store` interface only, so it works on a remote
+`/def`. JSON-LD documents are compacted under the published context (`/context.jsonld`).
+Every page reads the graph through the `Store` interface only, so it works on a remote
 endpoint too; every value from the data reaches the page through autoescaped templates.
 """
 
@@ -19,15 +20,18 @@ from urllib.parse import urlencode
 
 import anyio.to_thread
 import jinja2
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Identifier
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from villegraph.formats import JSONLD, NTRIPLES, TURTLE, negotiate
+from villegraph.jsonld import compact_bytes
 from villegraph.namespaces import ONTOLOGY_IRI, prefixes_for
 from villegraph.network import kind_of
 from villegraph.store import Store
+from villegraph.terms import to_oxigraph
 from villegraph.web.doubts import doubts
 from villegraph.web.i18n import LANGUAGES, chosen_language, message, translator
 from villegraph.web.sparql import FORMAT_BY_TYPE
@@ -308,6 +312,14 @@ def document_graph(store: Store, iri: str, base_iri: str) -> Graph:
     return graph
 
 
+def compact_document(graph: Graph, base_iri: str) -> bytes:
+    """The JSON-LD document of `graph` under the published context, triples in sorted order."""
+    triples = sorted(graph, key=lambda triple: tuple(term.n3() for term in triple))
+    return compact_bytes(
+        (ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples), base_iri
+    )
+
+
 def not_found(request: Request, what: str) -> Response:
     """The 404 page (HTML for browsers, one line of text otherwise)."""
     if negotiate(request.headers.get("accept"), ["text/html", "text/plain"]) == "text/html":
@@ -360,7 +372,10 @@ async def resource(request: Request) -> Response:
     validators = {"ETag": etag} if etag else {}
     if media_type != "text/html":
         graph = await anyio.to_thread.run_sync(document_graph, store, iri, settings.base_iri)
-        body = graph.serialize(format=FORMAT_BY_TYPE[media_type].rdflib, encoding="utf-8")
+        if media_type == JSONLD.media_type:
+            body = compact_document(graph, settings.base_iri)
+        else:
+            body = graph.serialize(format=FORMAT_BY_TYPE[media_type].rdflib, encoding="utf-8")
         return Response(body, media_type=media_type, headers=validators)
     found = await anyio.to_thread.run_sync(describe, store, iri, linker, language)
     if found is None:
