@@ -246,8 +246,8 @@ def describe(store: Store, iri: str, linker: Linker, language: str) -> Descripti
     rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
     label_props = {str(x) for x in LABEL_PATH.replace("<", "").replace(">", "").split("|")}
     for p, o, labels in _grouped(out_rows, language, linker):
-        if str(p) in label_props and isinstance(o, Literal):
-            found.labels.append(o)
+        if str(p) in label_props and isinstance(o, Literal) and o not in found.labels:
+            found.labels.append(o)  # a name given as label and title shows once
         if str(p) == rdf_type:
             found.types.append(_term(o, labels, linker, language))
         else:
