@@ -11,9 +11,15 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 
 import httpx
 import pytest
+
+from villegraph.config import Settings
+from villegraph.store import EmbeddedStore
+from villegraph.web.pages import Linker
+from villegraph.web.profiles import _read_date, profile_of
 
 B = "https://w3id.org/villegraph/"
 CHAMBON = "/person/jean-baptiste-chambon"
@@ -295,3 +301,36 @@ def test_the_facts_stay_below_the_answer(web_server: str, live_server: str) -> N
     assert "<h3>Properties</h3>" in page and "All the facts" in page
     plain = get(web_server, "/talk/t1", "fr")
     assert '<details class="facts" open>' in plain, "a page without answers shows its facts"
+
+
+# --- the module on its own ----------------------------------------------------------------------
+
+
+def test_without_canned_queries_a_page_keeps_its_facts(
+    settings: Settings, built_store: EmbeddedStore, tmp_path: Path
+) -> None:
+    linker = Linker(settings.base_iri)
+    types = {"http://xmlns.com/foaf/0.1/Person"}
+    iri = B + "person/jean-baptiste-chambon"
+    found = profile_of(built_store, settings, linker, iri, types, "en")
+    assert found is not None and found.kind == "person" and len(found.own_work) == 10
+    missing = settings.with_(queries_dir=tmp_path / "none")
+    assert profile_of(built_store, missing, linker, iri, types, "en") is None
+    assert profile_of(built_store, settings, linker, B + "place/x", {"x"}, "en") is None
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "shown"),
+    [
+        (
+            "2023-02-16T09:00:00+01:00",
+            "2023-02-16T10:30:00+01:00",
+            "2023-02-16, 09:00–10:30 (+01:00)",
+        ),
+        ("2022-06-28", None, "2022-06-28"),
+        ("2023-02-16T09:00:00Z", None, "2023-02-16, 09:00 (Z)"),
+        (None, None, None),
+    ],
+)
+def test_the_date_as_read(start: str | None, end: str | None, shown: str | None) -> None:
+    assert _read_date(start, end) == shown

@@ -16,6 +16,7 @@ the request's store (the site lane's workers). Templates autoescape every value.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,12 +25,13 @@ from typing import Any
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
-from villegraph.errors import QueryError
+from villegraph.errors import QueryError, QueryTimeout
 from villegraph.namespaces import ONTOLOGY_IRI
 from villegraph.queries import Catalogue, bind_values, normalise_label
 from villegraph.store import Store
 from villegraph.web.pages import Linker, Term, pick_label
 
+LOG = logging.getLogger("villegraph.web")
 VG = ONTOLOGY_IRI + "#"
 OWN_WORK = VG + "OwnWork"
 SESSION_CONTEXT = VG + "SessionContext"
@@ -742,14 +744,15 @@ def profile_of(
     """The answer part of the page of `iri` (blocking: run in a thread), or None.
 
     None when the resource is of no kind with a profile, or when the canned queries cannot be
-    read (the page then shows its facts only).
+    read or a query runs past its deadline: the page then shows its facts only.
     """
     run = Runner(store, settings, linker, language)
     for class_iri, make in PROFILES:
         if class_iri in types:
             try:
                 return make(run, URIRef(iri))
-            except QueryError:
+            except (QueryError, QueryTimeout) as failed:
+                LOG.warning("no answer part for %s: %s", iri, failed)
                 return None
     return None
 
