@@ -266,6 +266,19 @@ def test_the_doubtful_session_keeps_its_doubts_and_dates(live_server: str) -> No
     assert 'class="printed-date">' in page and "2022-11-27" in page
 
 
+def test_a_talk_shows_its_presenter_session_and_quoted_themes(
+    live_server: str, source_lines: list[str]
+) -> None:
+    page = get(live_server, "/talk/tisserand-participation-smart-territoire", "fr")
+    profile = page.split('<section class="profile talk">')[1].split("</section>")[0]
+    assert 'href="/person/carole-anne-tisserand"' in profile
+    assert 'href="/event/seance-5"' in profile and "(16/02/23)" in profile
+    assert 'href="/programme/smart-region-ile-de-france"' in profile
+    themes = items(page, "data-theme")
+    assert len(themes) == 7 and all(len(i.quotes) == 1 for i in themes)
+    assert all(i.quotes[0] in "\n".join(source_lines) for i in themes)
+
+
 def test_an_institution_lists_members_below_it_and_their_themes(live_server: str) -> None:
     page = get(live_server, "/org/psl", "en")
     members = items(page, "data-person")
@@ -299,7 +312,7 @@ def test_the_facts_stay_below_the_answer(web_server: str, live_server: str) -> N
     page = get(live_server, CHAMBON, "en")
     assert page.index('id="own-work"') < page.index('<details class="facts">')
     assert "<h3>Properties</h3>" in page and "All the facts" in page
-    plain = get(web_server, "/talk/t1", "fr")
+    plain = get(web_server, "/membership/evil-lab", "fr")
     assert '<details class="facts" open>' in plain, "a page without answers shows its facts"
 
 

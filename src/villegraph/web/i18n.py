@@ -170,6 +170,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The themes the session's general description states: session context for its "
         "speakers, not their own work.",
     ),
+    # profiles: talk
+    "in_session": ("dans la séance", "in the session"),
+    "studies": ("Terrain", "Studies"),
+    "talk_themes": ("Thèmes de la communication", "Themes of the talk"),
+    "talk_themes_intro": (
+        "Les thèmes qu'énoncent son titre ou son résumé, avec les mots de la source : le travail "
+        "propre de qui la présente.",
+        "The themes its title or abstract states, in the source's words: the own work of whoever "
+        "gives it.",
+    ),
     # profiles: organisation
     "part_of": ("Fait partie de", "Part of"),
     "sub_organisations": ("Sous-organisations", "Sub-organisations"),

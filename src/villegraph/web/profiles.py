@@ -5,7 +5,8 @@ chain, talks with their session and date, themes by evidence level with the sour
 co-speakers), a theme as who works on it (people ranked by their own work, organisations through
 their members, narrower themes, then session context, labelled as such), a session as its dates,
 speakers and talks, an organisation as its members, its place among organisations and the themes
-of its members' own work.
+of its members' own work, a talk as who gives it, where, what it studies and the themes its title
+or abstract states, in the source's words.
 
 Everything comes from the canned queries (`queries/*.rq`: themes-of, talks-of, who-works-on,
 speakers-of, members-of), run with their parameters bound by `bind_values`, and from a few small
@@ -189,6 +190,32 @@ Q_SUBJECTS = (
 )
 """The themes a resource's description states (`dcterms:subject`)."""
 
+Q_TALK = (
+    PREFIXES
+    + f"""SELECT ?presenter ?presenterLabel ?session ?sessionLabel ?printed ?start ?theme
+  ?themeLabel ?quote ?studied ?studiedLabel WHERE {{
+  {{
+    ?talk vg:presenter ?presenter .
+    {_label("presenter", "presenterLabel", "foaf:name|rdfs:label")}
+  }}
+  UNION {{
+    ?talk schema:superEvent ?session .
+    OPTIONAL {{ ?session vg:printedDate ?printed }}
+    OPTIONAL {{ ?session schema:startDate ?start }}
+    {_label("session", "sessionLabel", "dcterms:title|rdfs:label")}
+  }}
+  UNION {{
+    ?talk dcterms:subject ?theme .
+    OPTIONAL {{
+      ?talk vg:subjectStatement ?statement . ?statement vg:theme ?theme ; vg:quote ?quote
+    }}
+    {_label("theme", "themeLabel", "skos:prefLabel")}
+  }}
+  UNION {{ ?talk vg:studies ?studied . {_label("studied", "studiedLabel", NAMES)} }}
+}} LIMIT 1000"""
+)
+"""A talk's presenters, session, themes with the words that state them, and what it studies."""
+
 Q_ORG_RELATIVES = (
     PREFIXES
     + f"""SELECT ?relation ?other ?otherLabel WHERE {{
@@ -314,6 +341,10 @@ class Profile:
     super_organisations: list[Term] = field(default_factory=list)
     partners: list[Term] = field(default_factory=list)
     member_themes: list[ThemeEntry] = field(default_factory=list)
+    presenters: list[Term] = field(default_factory=list)
+    session_entries: list[SessionEntry] = field(default_factory=list)
+    talk_themes: list[ThemeEntry] = field(default_factory=list)
+    studies: list[Term] = field(default_factory=list)
 
 
 # --- running the queries ----------------------------------------------------------------------
@@ -698,6 +729,46 @@ def _text(value: Identifier | None) -> str | None:
     return str(value) if value is not None else None
 
 
+# --- talk ---------------------------------------------------------------------------------------
+
+
+def talk_profile(run: Runner, talk: URIRef) -> Profile:
+    profile = Profile("talk")
+    sessions: dict[str, SessionEntry] = {}
+    themes: dict[str, ThemeEntry] = {}
+    for row in run.small(Q_TALK, talk=talk):
+        if "presenter" in row:
+            profile.presenters.append(_required(run.term(row["presenter"])))
+        if "session" in row:
+            iri = str(row["session"])
+            sessions.setdefault(
+                iri,
+                SessionEntry(
+                    _required(run.term(row["session"])),
+                    _text(row.get("printed")),
+                    _day(row.get("start")),
+                ),
+            )
+        if "theme" in row:
+            entry = themes.setdefault(
+                str(row["theme"]), ThemeEntry(_required(run.term(row["theme"])))
+            )
+            if "quote" in row and str(row["quote"]) not in entry.quotes:
+                entry.quotes.append(str(row["quote"]))
+        if "studied" in row:
+            profile.studies.append(_required(run.term(row["studied"])))
+    profile.presenters = _sorted(profile.presenters)
+    profile.studies = _sorted(profile.studies)
+    profile.session_entries = list(sessions.values())
+    profile.talk_themes = sorted(themes.values(), key=lambda e: _key(e.theme.text))
+    return profile
+
+
+def _required(term: Term | None) -> Term:
+    assert term is not None
+    return term
+
+
 # --- organisation -------------------------------------------------------------------------------
 
 
@@ -735,6 +806,7 @@ PROFILES = (
     (CONCEPT, theme_profile),
     (SESSION, session_profile),
     (ORGANISATION, organisation_profile),
+    (TALK, talk_profile),
 )
 
 
