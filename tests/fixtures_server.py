@@ -62,7 +62,11 @@ g:themes {
 g:people {
   person:ada-test a foaf:Person, schema:Person ; foaf:name "Ada Test" ; rdfs:label "Ada Test" ;
     prov:wasDerivedFrom passage:l10 .
-  person:evil a foaf:Person ; foaf:name "<script>alert('x')</script> Evil & Co" .
+  person:evil a foaf:Person ; foaf:name "<script>alert('x')</script> Evil & Co" ;
+    org:hasMembership <https://w3id.org/villegraph/membership/evil-lab> .
+  <https://w3id.org/villegraph/membership/evil-lab> a org:Membership ;
+    org:member person:evil ; org:organization vgorg:lab ;
+    vg:printedTitle "<b>chef</b> & <i>co</i>"@fr .
   vgorg:lab a org:Organization ; rdfs:label "Laboratoire d'essai"@fr, "Test lab"@en .
   talk:t1 a vg:Talk ; dcterms:title "Une communication"@fr ; vg:presenter person:ada-test ;
     dcterms:subject theme:participation ; prov:wasDerivedFrom passage:l12 .
@@ -76,6 +80,11 @@ g:derived {
   person:ada-test vg:worksOn theme:participation .
   derived:abc a vg:ThemeAttribution ; vg:agent person:ada-test ;
     vg:theme theme:participation ; vg:evidence talk:t1 .
+  person:evil vg:worksOn theme:participation .
+  derived:evil a vg:ThemeAttribution ; vg:agent person:evil ; vg:theme theme:participation ;
+    vg:evidence <https://w3id.org/villegraph/membership/evil-lab> ;
+    vg:evidenceLevel vg:OwnWork ; vg:derivedBy vg:rule-person-role-theme ;
+    vg:quote "<script>alert('quote')</script> & co" ; vg:score 1 .
 }
 """
 

@@ -88,6 +88,115 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "La validation de la construction signale :",
         "The build's validation reports:",
     ),
+    "all_facts": ("Toutes les données", "All the facts"),
+    "level": ("Niveau", "Level"),
+    # profiles: person
+    "affiliations": ("Rattachements", "Affiliations"),
+    "gives_no_talk": (
+        "Ne présente aucune communication titrée.",
+        "Gives no titled talk.",
+    ),
+    "speaks_in": ("Intervient dans", "Speaks in"),
+    "own_work": ("Travail propre", "Own work"),
+    "own_work_intro": (
+        "Les thèmes qu'énoncent ses propres communications ou son rôle tel que la source le "
+        "décrit, avec les mots de la source ; les thèmes plus généraux sont agrégés depuis eux.",
+        "The themes their own talks or their role as the source describes it state, in the "
+        "source's words; broader themes are rolled up from them.",
+    ),
+    "no_own_work": (
+        "Aucune communication ni aucun rôle cité n'énonce de thème de son travail.",
+        "No talk and no quoted role states a theme of their work.",
+    ),
+    "rolled_up": ("agrégé", "rolled up"),
+    "via": ("via", "via"),
+    "evidence_talk": ("communication", "talk"),
+    "evidence_role": ("rôle", "role"),
+    "evidence_session": ("séance", "session"),
+    "session_context": ("Contexte de séance", "Session context"),
+    "session_context_label": ("contexte de séance", "session context"),
+    "session_context_intro": (
+        "Les thèmes de la description d'une séance où la personne intervient : le contexte de "
+        "son intervention, pas des thèmes de son propre travail.",
+        "The themes of the description of a session they speak in: the context of their talk, "
+        "not themes of their own work.",
+    ),
+    "session_context_not_repeated": (
+        "Les thèmes déjà listés comme travail propre ne sont pas répétés.",
+        "Themes already listed as own work are not repeated.",
+    ),
+    "co_speakers": ("Co-intervenants", "Co-speakers"),
+    # profiles: theme
+    "works_on_it": ("Qui y travaille", "Who works on it"),
+    "works_on_it_intro": (
+        "Les personnes dont le travail propre (une communication, un rôle cité) énonce ce thème "
+        "ou un thème plus spécifique, classées par score : le nombre de communications et de "
+        "rôles qui l'énoncent.",
+        "The people whose own work (a talk, a quoted role) states this theme or a narrower one, "
+        "ranked by score: the number of talks and roles that state it.",
+    ),
+    "nobody_own_work": (
+        "Personne : aucune communication ni aucun rôle cité n'énonce ce thème ni un thème plus "
+        "spécifique.",
+        "Nobody: no talk and no quoted role states this theme or a narrower one.",
+    ),
+    "score": ("score", "score"),
+    "organisations_through_members": (
+        "Organisations, par le travail de leurs membres",
+        "Organisations, through their members' work",
+    ),
+    "through": ("par", "through"),
+    "members_word": ("membre(s)", "member(s)"),
+    "talks_word": ("communication(s)", "talk(s)"),
+    "through_units": ("y compris par ses sous-organisations", "including through its units"),
+    "related_themes": ("Thèmes voisins", "Related themes"),
+    "broader_themes": ("Plus généraux", "Broader"),
+    "narrower_themes": ("Plus spécifiques", "Narrower"),
+    "context_people_intro": (
+        "Les personnes intervenues dans une séance dont la description a ce thème : c'est le "
+        "contexte de leur intervention, pas leur propre travail.",
+        "The people who spoke in a session whose description has this theme: the context of "
+        "their talk, not their own work.",
+    ),
+    # profiles: session
+    "when": ("Quand", "When"),
+    "cycle": ("Cycle", "Series"),
+    "no_titled_talk": ("sans communication titrée", "no titled talk"),
+    "given_by": ("présentée par", "given by"),
+    "session_themes": ("Thèmes de la séance", "Themes of the session"),
+    "session_themes_intro": (
+        "Les thèmes qu'énonce la description générale de la séance : un contexte de séance "
+        "pour ses intervenants, pas leur propre travail.",
+        "The themes the session's general description states: session context for its "
+        "speakers, not their own work.",
+    ),
+    # profiles: talk
+    "in_session": ("dans la séance", "in the session"),
+    "studies": ("Terrain", "Studies"),
+    "talk_themes": ("Thèmes de la communication", "Themes of the talk"),
+    "talk_themes_intro": (
+        "Les thèmes qu'énoncent son titre ou son résumé, avec les mots de la source : le travail "
+        "propre de qui la présente.",
+        "The themes its title or abstract states, in the source's words: the own work of whoever "
+        "gives it.",
+    ),
+    # profiles: organisation
+    "part_of": ("Fait partie de", "Part of"),
+    "sub_organisations": ("Sous-organisations", "Sub-organisations"),
+    "partners": ("Partenaires", "Partners"),
+    "members": ("Membres", "Members"),
+    "no_members": (
+        "Aucun membre dans le graphe, ni directement ni par une sous-organisation.",
+        "No member in the graph, directly or through a sub-organisation.",
+    ),
+    "in_unit": ("à", "at"),
+    "member_themes": ("Thèmes du travail de ses membres", "Themes of its members' work"),
+    "member_themes_intro": (
+        "Les thèmes du travail propre de ses membres, directs ou dans ses sous-organisations, "
+        "avec le nombre de membres et de communications derrière chacun.",
+        "The themes of its members' own work, direct or in its sub-organisations, with the "
+        "number of members and talks behind each.",
+    ),
     # programme
     "programme_title": ("Programme du cycle", "Programme of the cycle"),
     "programme_intro": (

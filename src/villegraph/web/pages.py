@@ -174,9 +174,10 @@ Q_PLABEL = """SELECT ?s ?p ?label WHERE {
   { SELECT DISTINCT ?s ?p WHERE { { ?s ?p ?o } UNION { ?o ?p ?s } } }
   ?p <http://www.w3.org/2000/01/rdf-schema#label> ?label }"""
 Q_EVIDENCE = f"""PREFIX vg: <{ONTOLOGY_IRI}#>
-SELECT ?s ?theme ?evidence ?rule ?tlabel ?elabel WHERE {{
+SELECT ?s ?theme ?evidence ?rule ?tlabel ?elabel ?level ?llabel WHERE {{
   ?a vg:agent ?s ; vg:theme ?theme ; vg:evidence ?evidence .
   OPTIONAL {{ ?a vg:derivedBy ?rule }}
+  OPTIONAL {{ ?a vg:evidenceLevel ?level OPTIONAL {{ ?level {LABEL_PATH} ?llabel }} }}
   OPTIONAL {{ ?theme {LABEL_PATH} ?tlabel }}
   OPTIONAL {{ ?evidence {LABEL_PATH} ?elabel }}
 }} LIMIT 1000"""
@@ -249,8 +250,8 @@ def describe(store: Store, iri: str, linker: Linker, language: str) -> Descripti
     rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
     label_props = {str(x) for x in LABEL_PATH.replace("<", "").replace(">", "").split("|")}
     for p, o, labels in _grouped(out_rows, language, linker):
-        if str(p) in label_props and isinstance(o, Literal):
-            found.labels.append(o)
+        if str(p) in label_props and isinstance(o, Literal) and o not in found.labels:
+            found.labels.append(o)  # a name given as label and title shows once
         if str(p) == rdf_type:
             found.types.append(_term(o, labels, linker, language))
         else:
@@ -264,22 +265,29 @@ def describe(store: Store, iri: str, linker: Linker, language: str) -> Descripti
     found.in_network = kind_of({t.iri for t in found.types if t.iri}) is not None
     found.printed_date = next((o.text for p, o in found.outgoing if p.iri == PRINTED_DATE), None)
     found.doubts = doubts(store, language, iri).get(iri, [])
-    facts: dict[tuple, tuple[list[Literal], list[Literal]]] = {}
+    facts: dict[tuple, tuple[list[Literal], list[Literal], list[Literal]]] = {}
     for row in store.select(Q_EVIDENCE, subject).dicts():
-        key = (row["theme"], row["evidence"], row.get("rule"))
-        theme_labels, evidence_labels = facts.setdefault(key, ([], []))
-        for name, bucket in (("tlabel", theme_labels), ("elabel", evidence_labels)):
+        key = (row["theme"], row["evidence"], row.get("rule"), row.get("level"))
+        buckets = facts.setdefault(key, ([], [], []))
+        for name, bucket in zip(("tlabel", "elabel", "llabel"), buckets, strict=True):
             if isinstance(row.get(name), Literal) and row[name] not in bucket:
                 bucket.append(row[name])
-    for (theme, evidence, rule), (theme_labels, evidence_labels) in facts.items():
+    for (theme, evidence, rule, level), (tlabels, elabels, llabels) in facts.items():
         found.evidence.append(
             {
-                "theme": _term(theme, theme_labels, linker, language),
-                "evidence": _term(evidence, evidence_labels, linker, language),
+                "theme": _term(theme, tlabels, linker, language),
+                "evidence": _term(evidence, elabels, linker, language),
                 "rule": _term(rule, [], linker, language) if rule is not None else None,
+                "level": _term(level, llabels, linker, language) if level is not None else None,
             }
         )
-    found.evidence.sort(key=lambda e: (e["theme"].text, e["evidence"].text))
+    found.evidence.sort(
+        key=lambda e: (
+            (e["level"].iri or "") if e["level"] else "",
+            e["theme"].text,
+            e["evidence"].text,
+        )
+    )
     for row in store.select(Q_PASSAGES, subject).dicts():
         found.passages.append(
             {
@@ -380,9 +388,17 @@ async def resource(request: Request) -> Response:
     found = await anyio.to_thread.run_sync(describe, store, iri, linker, language)
     if found is None:
         return not_found(request, iri)
+    # Imported here: the profiles module builds on this module's Linker and Term.
+    from villegraph.web.profiles import profile_of
+
+    types = {t.iri for t in found.types if t.iri}
+    profile = await anyio.to_thread.run_sync(
+        profile_of, store, settings, linker, iri, types, language
+    )
     page = render(
         "resource.html",
         r=found,
+        profile=profile,
         lang=language,
         path=f"/{kind}/{slug}",
         documents=[(s, s.lstrip(".")) for s in DOCUMENT_SUFFIXES if s != ".html"],
