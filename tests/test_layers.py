@@ -17,6 +17,7 @@ LAYERS: dict[str, int] = {
     "formats": 0,
     "terms": 0,
     "load": 1,
+    "records": 1,
     "infer": 1,
     "validate": 1,
     "dump": 1,
