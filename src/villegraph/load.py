@@ -216,8 +216,8 @@ def load_curation(
         raise InputError(
             f"two files map to the graph {iri}: {dataset.files[iri]} and this one", display
         )
-    curation = read_curation(path, display)
-    if curation.is_draft and not include_drafts:
+    curation = read_curation(path, display, include_drafts=include_drafts)
+    if curation is None:
         return []
     assert settings.data_dir is not None
     made = make_triples(curation, dataset.base_iri, settings.root, settings.data_dir)

@@ -37,12 +37,17 @@ class CurationFile:
         return self.status == DRAFT
 
 
-def read_curation(path: Path, shown: Path | str | None = None) -> CurationFile:
-    """Read and schema-check one curation file (InputError `file:line: field: message`)."""
+def read_curation(
+    path: Path, shown: Path | str | None = None, *, include_drafts: bool = True
+) -> CurationFile | None:
+    """Read and schema-check one curation file (InputError `file:line: field: message`).
+    A draft is None without `include_drafts`, checked no further than its `status: draft`."""
     shown = shown if shown is not None else path
     document = read_yaml(path, shown)
     if not isinstance(document.data, dict):
         raise InputError("a curation file is a mapping (status:, source:, people:, …)", shown, 1)
+    if document.data.get("status") == DRAFT and not include_drafts:
+        return None
     check_schema(document, shown)
     return CurationFile(path, shown, document)
 

@@ -90,9 +90,18 @@ class SourceText:
             if match is None or match.score < MIN_SIMILARITY:
                 continue
             if best is None or match.score > best[0]:
-                span = paragraph.text[match.dest_start : match.dest_end]
-                best = (match.score, span, paragraph.line_of[match.dest_start])
+                start, end = _words(paragraph.text, match.dest_start, match.dest_end)
+                best = (match.score, paragraph.text[start:end], paragraph.line_of[start])
         return None if best is None else (best[1], best[2])
+
+
+def _words(text: str, start: int, end: int) -> tuple[int, int]:
+    """`start` and `end` moved out to the nearest word boundaries."""
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return start, end
 
 
 def _paragraph(lines: list[str], first: int) -> _Paragraph:
