@@ -57,14 +57,20 @@ def _locate(error: ValidationError, document: YamlDocument) -> tuple[int | None,
     if error.validator == "enum":
         options = [str(option) for option in error.validator_value]
         hint = did_you_mean(near(str(error.instance), options, limit=1))
-        message = f"{error.instance!r} is not one of {', '.join(options)}{hint}"
+        message = f"{_shown(error.instance)} is not one of {', '.join(options)}{hint}"
         return document.line(path), path, message
     custom = error.schema.get("x-message") if isinstance(error.schema, dict) else None
     if custom:
-        return document.line(path), path, f"{error.instance!r}: {custom}"
+        return document.line(path), path, f"{_shown(error.instance)}: {custom}"
     if error.validator == "type":
         return document.line(path), path, f"expected {error.validator_value}"
     return document.line(path), path, error.message
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    """The value as written in a message, cut to `limit` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 __all__ = ["check_schema", "curation_schema"]
