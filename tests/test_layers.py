@@ -20,6 +20,7 @@ LAYERS: dict[str, int] = {
     "bnodes": 1,
     "load": 1,
     "jsonld": 1,
+    "records": 1,
     "infer": 1,
     "validate": 1,
     "dump": 1,

@@ -141,7 +141,7 @@ def test_properties_have_kind_domain_and_range(ontology: Graph) -> None:
 
 def test_classes_specialise_reused_vocabularies(ontology: Graph) -> None:
     classes = [c for c in ontology.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)]
-    assert len(classes) == 14
+    assert len(classes) == 15
     for cls in classes:
         parent = ontology.value(cls, RDFS.subClassOf)
         assert parent is not None and not str(parent).startswith(VG_NS), cls

@@ -129,20 +129,24 @@ class _Stages:
 
 
 def prepare(
-    settings: Settings, stages: _Stages | None = None, *, engine: str = "store"
+    settings: Settings,
+    stages: _Stages | None = None,
+    *,
+    engine: str = "store",
+    include_drafts: bool = False,
 ) -> tuple[LoadedDataset, InferenceReport, Any]:
-    """Load, infer and validate (with the SHACL `engine`, store or pyshacl), without writing
-    anything; returns the dataset and reports."""
+    """Load (curation drafts too with `include_drafts`), infer and validate (with the SHACL
+    `engine`, store or pyshacl), without writing anything; returns the dataset and reports."""
     with _no_cyclic_gc():
-        return _prepare(settings, stages or _Stages(None), engine)
+        return _prepare(settings, stages or _Stages(None), engine, include_drafts)
 
 
 def _prepare(
-    settings: Settings, stages: _Stages, engine: str = "store"
+    settings: Settings, stages: _Stages, engine: str = "store", include_drafts: bool = False
 ) -> tuple[LoadedDataset, InferenceReport, Any]:
     detail: list[str] = []
     with stages.stage("load", detail):
-        dataset = load_dataset(settings)
+        dataset = load_dataset(settings, include_drafts=include_drafts)
         detail.append(f"{len(dataset.quads)} triples from {len(dataset.files)} files")
     detail = []
     with stages.stage("infer", detail):
@@ -185,15 +189,20 @@ def validate_graph(data: Graph, dataset: LoadedDataset, settings: Settings) -> A
 
 
 def build(
-    settings: Settings, out_dir: Path | None = None, *, progress: Progress | None = None
+    settings: Settings,
+    out_dir: Path | None = None,
+    *,
+    progress: Progress | None = None,
+    include_drafts: bool = False,
 ) -> BuildReport:
     """Run the whole pipeline and write the dist folder atomically; see the module docstring.
+    Curation drafts are left out unless `include_drafts` (their graphs are typed vg:Unreviewed).
 
     Raises ValidationFailed (nothing written) when the data has any sh:Violation.
     """
     with _no_cyclic_gc():
         target = absolute(out_dir or settings.dist_dir or "dist")
-        return _build(settings, target, progress)
+        return _build(settings, target, progress, include_drafts)
 
 
 @contextmanager
@@ -210,7 +219,9 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _build(settings: Settings, target: Path, progress: Progress | None) -> BuildReport:
+def _build(
+    settings: Settings, target: Path, progress: Progress | None, include_drafts: bool = False
+) -> BuildReport:
     with ExitStack() as held:
         with _writing(target):
             held.enter_context(build_lock(target))
@@ -219,7 +230,7 @@ def _build(settings: Settings, target: Path, progress: Progress | None) -> Build
             recover(target)
             clean(target)
         stages = _Stages(progress)
-        dataset, inference, report = prepare(settings, stages)
+        dataset, inference, report = prepare(settings, stages, include_drafts=include_drafts)
         if not report.conforms:
             raise ValidationFailed(
                 f"the data does not conform to the shapes: {len(report.violations)} violation(s)",

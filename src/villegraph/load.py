@@ -15,6 +15,12 @@ N-Quads files larger than the limit, a scan of the file's string tokens (memory-
 parsing) finds it before anything is parsed; other formats are checked after parsing. An entry of
 `data/` that cannot be read (a dangling or looping symbolic link, a folder or file without
 permission) is an InputError too, never skipped.
+
+Curation files (`data/**/*.yaml`, see `villegraph.records` and docs/curation.md) are read beside
+the RDF files: each becomes a named graph named like a Turtle file's (`data/curated/seed.yaml` →
+`{base}graph/curated-seed`). A draft (`status: draft`) is left out unless `include_drafts`; then
+its graph is typed `vg:Unreviewed`. A curation file may refer to resources of any other file;
+those references are resolved once every file is loaded (InputError `file:line: field: …`).
 """
 
 from __future__ import annotations
@@ -35,6 +41,14 @@ from villegraph.config import Settings
 from villegraph.errors import InputError
 from villegraph.formats import NQUADS, NTRIPLES, TRIG, TURTLE, RdfFormat, guess_format
 from villegraph.namespaces import DEFAULT_BASE_IRI, ONTOLOGY_IRI
+from villegraph.records import (
+    YAML_SUFFIXES,
+    Reference,
+    make_triples,
+    mark_unreviewed,
+    read_curation,
+    unknown_reference,
+)
 from villegraph.terms import to_rdflib
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -115,7 +129,8 @@ def project_files(settings: Settings) -> list[tuple[Path, str]]:
         )
     for path in _data_entries(data_dir, settings):
         relative = path.relative_to(data_dir)
-        if path.is_file() and guess_format(path) is not None:
+        readable = guess_format(path) is not None or path.suffix in YAML_SUFFIXES
+        if path.is_file() and readable:
             name = "-".join(relative.with_suffix("").parts)
             if name in RESERVED_GRAPHS:
                 raise InputError(
@@ -172,18 +187,75 @@ def _reason(error: OSError) -> str:
     return error.strerror or re.sub(r" \(os error \d+\)$", "", str(error))
 
 
-def load_dataset(settings: Settings) -> LoadedDataset:
-    """Ontology, themes and every data file of the project, one named graph per file."""
+def load_dataset(settings: Settings, *, include_drafts: bool = False) -> LoadedDataset:
+    """Ontology, themes and every data file of the project, one named graph per file; curation
+    files marked `status: draft` only with `include_drafts`."""
     dataset = LoadedDataset(settings.base_iri)
+    references: list[tuple[Reference, Path]] = []
     for path, name in project_files(settings):
+        display = _display(path, settings)
+        if path.suffix in YAML_SUFFIXES:
+            found = load_curation(dataset, path, name, settings, include_drafts=include_drafts)
+            references += [(reference, display) for reference in found]
+            continue
         load_file(
-            dataset,
-            path,
-            name,
-            display=_display(path, settings),
-            max_literal_bytes=settings.max_literal_bytes,
+            dataset, path, name, display=display, max_literal_bytes=settings.max_literal_bytes
         )
+    _resolve(references, dataset)
     return dataset
+
+
+def load_curation(
+    dataset: LoadedDataset,
+    path: Path,
+    name: str,
+    settings: Settings,
+    *,
+    include_drafts: bool = False,
+) -> list[Reference]:
+    """Make one curation file into the graph `{base}graph/<name>` (nothing for a draft left
+    out); returns its references to resources of other files, for `_resolve`."""
+    display = _display(path, settings)
+    iri = graph_iri(dataset.base_iri, name)
+    if iri in dataset.files:
+        raise InputError(
+            f"two files map to the graph {iri}: {dataset.files[iri]} and this one", display
+        )
+    curation = read_curation(path, display, include_drafts=include_drafts)
+    if curation is None:
+        return []
+    assert settings.data_dir is not None
+    made = make_triples(curation, dataset.base_iri, settings.root, settings.data_dir)
+    triples = [ox.Triple(s, p, o) for s, p, o in made.triples]
+    if curation.is_draft:
+        triples.append(mark_unreviewed(iri))
+    for triple in triples:
+        value = triple.object
+        if isinstance(value, ox.Literal) and len(value.value.encode()) > settings.max_literal_bytes:
+            raise _too_long(len(value.value.encode()), settings.max_literal_bytes, display, None)
+    graph = ox.NamedNode(iri)
+    dataset.files[iri] = path
+    dataset.add(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+    return made.references
+
+
+def _resolve(references: list[tuple[Reference, Path]], dataset: LoadedDataset) -> None:
+    """Raise for the first reference (in file order) to a resource no file describes."""
+    if not references:
+        return
+    subjects = {
+        quad.subject.value for quad in dataset.quads if isinstance(quad.subject, ox.NamedNode)
+    }
+    for reference, display in references:
+        if reference.iri in subjects:
+            continue
+        prefix = f"{dataset.base_iri}{reference.kind}/"
+        candidates = [
+            iri[len(prefix) :]
+            for iri in subjects
+            if iri.startswith(prefix) and "/" not in iri[len(prefix) :]
+        ]
+        raise unknown_reference(reference, candidates, display)
 
 
 def load_file(
@@ -474,6 +546,7 @@ __all__ = [
     "graph_iri",
     "group_by_subject",
     "literal_is_valid",
+    "load_curation",
     "load_dataset",
     "load_file",
     "parse_file",

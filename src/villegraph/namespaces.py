@@ -55,6 +55,7 @@ class VG(DefinedNamespace):
     DerivationRule: URIRef
     EvidenceLevel: URIRef
     SubjectStatement: URIRef
+    Unreviewed: URIRef
     # individuals
     DateToBeAnnounced: URIRef
     OwnWork: URIRef

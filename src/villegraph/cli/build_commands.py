@@ -42,22 +42,33 @@ def _warning_lines(report: Any) -> list[str]:
     help="Output folder (default: dist/ of the project, env VILLEGRAPH_DIST_DIR).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No per-stage progress, even on a terminal.")
+@click.option(
+    "--include-drafts",
+    is_flag=True,
+    help="Also read curation files marked status: draft (their graphs are typed vg:Unreviewed).",
+)
 @click.pass_context
-def build_command(ctx: click.Context, out: Path | None, quiet: bool) -> None:
+def build_command(ctx: click.Context, out: Path | None, quiet: bool, include_drafts: bool) -> None:
     """Load, derive, validate and write every dump into dist/, atomically.
 
     dist is a link to the folder of the last complete build, flipped in one step: killed at any
     point, a build leaves the previous build in place (the next one removes its leftovers).
     Exit status: 0 built (warnings allowed), 1 the data has SHACL violations (nothing written),
     2 unreadable input (a file, link or folder of data/ that cannot be read, a literal over
-    VILLEGRAPH_MAX_LITERAL_BYTES) or an output folder that cannot be written.
+    VILLEGRAPH_MAX_LITERAL_BYTES, a curation file with a problem: `file.yaml:LINE: field: …`)
+    or an output folder that cannot be written.
     """
     from villegraph.build import build
 
     start = time.perf_counter()
     show = sys.stderr.isatty() and not quiet
     try:
-        report = build(settings(ctx), out, progress=_show_progress if show else None)
+        report = build(
+            settings(ctx),
+            out,
+            progress=_show_progress if show else None,
+            include_drafts=include_drafts,
+        )
     except ValidationFailed as error:
         if error.report is not None:
             click.echo(error.report.to_text(), err=True, nl=False)  # type: ignore[attr-defined]
@@ -90,9 +101,18 @@ def build_command(ctx: click.Context, out: Path | None, quiet: bool) -> None:
     show_default=True,
     help="store: the shapes as SPARQL on the Oxigraph store; pyshacl: the reference.",
 )
+@click.option(
+    "--include-drafts",
+    is_flag=True,
+    help="Also read curation files marked status: draft (without PATHS).",
+)
 @click.pass_context
 def validate_command(
-    ctx: click.Context, paths: tuple[Path, ...], output_format: str, engine: str
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    output_format: str,
+    engine: str,
+    include_drafts: bool,
 ) -> None:
     """Check data against the SHACL shapes; nothing is written.
 
@@ -108,7 +128,7 @@ def validate_command(
     else:
         from villegraph.build import prepare
 
-        _, _, report = prepare(project, engine=engine)
+        _, _, report = prepare(project, engine=engine, include_drafts=include_drafts)
     if output_format == "turtle":
         click.echo(report.to_turtle(), nl=False)
     elif output_format == "json":

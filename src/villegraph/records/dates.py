@@ -1,0 +1,89 @@
+"""Dates: the curator's ISO values as XSD literals, and dates as a source prints them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+_FRENCH_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("janvier", "janv"),
+            ("fevrier", "fevr", "fev"),
+            ("mars",),
+            ("avril", "avr"),
+            ("mai",),
+            ("juin",),
+            ("juillet", "juil"),
+            ("aout",),
+            ("septembre", "sept"),
+            ("octobre", "oct"),
+            ("novembre", "nov"),
+            ("decembre", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_NUMERIC = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})")
+_WORDS = re.compile(r"(?:[a-z]+\.? )?(\d{1,2})(?:er)? ([a-z]+)\.? (\d{4})")
+PRINTED_FORMS = "dd/mm/yy, dd/mm/yyyy or 16 février 2023"
+
+
+def iso_literal(value: str) -> tuple[str, str]:
+    """The lexical form and XSD datatype of an ISO value: YYYY (gYear), YYYY-MM (gYearMonth),
+    YYYY-MM-DD (date) or a date and time with an offset (dateTime, seconds always written).
+    Raises ValueError saying why the value is not one."""
+    if re.fullmatch(r"\d{4}", value):
+        return value, XSD + "gYear"
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        if not 1 <= int(value[5:]) <= 12:
+            raise ValueError(f"{value!r} is not a month (YYYY-MM)")
+        return value, XSD + "gYearMonth"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            date.fromisoformat(value)
+        except ValueError as error:
+            raise ValueError(f"{value!r} is not a date: {error}") from None
+        return value, XSD + "date"
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise ValueError(f"{value!r} is not a date and time: {error}") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"{value!r} has no UTC offset (write e.g. +01:00)")
+    return moment.isoformat(), XSD + "dateTime"
+
+
+def day_of(value: str) -> date | None:
+    """The calendar day of an ISO date or date-time value, if it names one."""
+    if len(value) < 10:
+        return None
+    return date.fromisoformat(value[:10])
+
+
+def parse_printed(printed: str) -> date | None:
+    """The day a printed date names (27/11/22, 27/11/2022, jeudi 16 février 2023), else None.
+    Two-digit years are of the 2000s."""
+    plain = unicodedata.normalize("NFKD", printed.casefold())
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).strip(" *")
+    numeric = _NUMERIC.fullmatch(plain)
+    if numeric:
+        day, month, year = (int(part) for part in numeric.groups())
+        year += 2000 if year < 100 else 0
+    else:
+        words = _WORDS.fullmatch(plain)
+        if words is None or words[2] not in _FRENCH_MONTHS:
+            return None
+        day, month, year = int(words[1]), _FRENCH_MONTHS[words[2]], int(words[3])
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+__all__ = ["PRINTED_FORMS", "XSD", "day_of", "iso_literal", "parse_printed"]
