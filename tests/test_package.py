@@ -31,6 +31,7 @@ SHIPPED = (
     "villegraph/resources/ontology/shapes.ttl",
     "villegraph/resources/ontology/rules/10-person-talk-theme.rq",
     "villegraph/resources/context.jsonld",
+    "villegraph/records/schema.json",
     "villegraph/resources/queries/programme.rq",
     "villegraph/resources/example/data/people.ttl",
     "villegraph/resources/example/data/sources/000_f80f05703dc6102a.txt",
