@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from villegraph.errors import ConfigError
 from villegraph.namespaces import DEFAULT_BASE_IRI
@@ -42,6 +42,11 @@ def absolute(path: Path | str) -> Path:
     return plain.parent.resolve() / plain.name
 
 
+FROM_ROOT = cast(Path, None)
+"""Default of the folder settings: found from the root by `Settings.__post_init__`, so that
+every folder of a constructed Settings is a Path."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable; paths are absolute once resolved.
@@ -50,11 +55,11 @@ class Settings:
     root) when it has them, else the ones shipped in the package (`villegraph.resources`)."""
 
     root: Path = field(default_factory=_default_root)
-    ontology_dir: Path | None = None
-    data_dir: Path | None = None
-    queries_dir: Path | None = None
-    dist_dir: Path | None = None
-    store_dir: Path | None = None
+    ontology_dir: Path = FROM_ROOT
+    data_dir: Path = FROM_ROOT
+    queries_dir: Path = FROM_ROOT
+    dist_dir: Path = FROM_ROOT
+    store_dir: Path = FROM_ROOT
     base_iri: str = DEFAULT_BASE_IRI
     host: str = "127.0.0.1"
     port: int = 8000

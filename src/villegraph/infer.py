@@ -171,6 +171,8 @@ def run_rule(store: ox.Store, rule: Rule, base_iri: str) -> bytes:
 def _count(store: ox.Store, graph: ox.NamedNode) -> int:
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
     solutions = store.query(query, substitutions={ox.Variable("g"): graph})
+    if not isinstance(solutions, ox.QuerySolutions):  # pragma: no cover - a SELECT
+        raise TypeError("a SELECT query answered something else")
     solution = next(iter(solutions), None)  # no row at all when the graph is empty
     return 0 if solution is None else int(solution["n"].value)  # type: ignore[union-attr]
 

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -107,7 +108,7 @@ class LoadedDataset:
 
 def group_by_subject(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     """Distinct triples, grouped by subject in first-seen order."""
-    by_subject: dict[Term, dict[ox.Triple, None]] = {}
+    by_subject: dict[Any, dict[ox.Triple, None]] = {}
     for triple in triples:
         by_subject.setdefault(triple.subject, {})[triple] = None
     return [t for group in by_subject.values() for t in group]
@@ -279,7 +280,7 @@ def load_file(
     )
     dataset.files[iri] = path
     triples = stable_blank_nodes(triples, iri)
-    return dataset.add(ox.Quad(s, p, o, graph) for s, p, o in triples)
+    return dataset.add(ox.Quad(s, p, o, graph) for s, p, o in triples)  # type: ignore[arg-type]
 
 
 def parse_file(
@@ -531,8 +532,8 @@ def to_rdflib_graph(dataset: LoadedDataset, graphs: Iterable[str] | None = None)
     return graph
 
 
-def _cached(cache: dict[Term, object]) -> Callable[[Term], object]:
-    def convert(term: Term) -> object:
+def _cached(cache: dict[Any, object]) -> Callable[[Any], object]:
+    def convert(term: Any) -> object:
         value = cache.get(term)
         if value is None:
             value = cache[term] = to_rdflib(term)

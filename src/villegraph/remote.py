@@ -132,7 +132,8 @@ class RemoteStore:
         seconds = timeout if timeout is not None else self.timeout
         deadline = Deadline(seconds)
         if sparql and self.user is not None and self.auth == "basic":
-            request.add_unredirected_header("Authorization", _basic(self.user, self.password))
+            basic = _basic(self.user or "", self.password or "")
+            request.add_unredirected_header("Authorization", basic)
         opener = self._opener(deadline, url, any_scheme=not sparql)
 
         def call() -> tuple[Message, bytes]:
@@ -319,7 +320,7 @@ class RemoteStore:
                 method="PUT" if index == 0 else "POST",
                 headers={"Content-Type": "application/n-triples", "User-Agent": USER_AGENT},
             )
-            _guard(gsp, self.timeout, lambda r=request: auth.sign(r), sparql=False)
+            _guard(gsp, self.timeout, functools.partial(auth.sign, request), sparql=False)
             self._exchange(url, request, sparql=False)
             if on_chunk:
                 on_chunk(index + 1, len(chunks))
@@ -335,7 +336,7 @@ class RemoteStore:
         target = term_to_sparql(URIRef(graph))
         self.update(f"DROP SILENT GRAPH {target}")
         for index, chunk in enumerate(chunks):
-            data = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+            data = (ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
             if _has_blank(chunk):
                 # INSERT DATA may not hold blank nodes on some stores (Virtuoso): a template does.
                 self.update(f"INSERT {{ GRAPH {target} {{\n{data}}} }} WHERE {{}}")
@@ -425,7 +426,8 @@ class _PreemptiveAuth:
             if value:
                 request.add_unredirected_header("Authorization", "Digest " + value)
         elif self.scheme == "basic":
-            request.add_unredirected_header("Authorization", _basic(self.user, self.password))
+            basic = _basic(self.user or "", self.password or "")
+            request.add_unredirected_header("Authorization", basic)
 
 
 def _drain(

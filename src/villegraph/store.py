@@ -15,7 +15,7 @@ import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from rdflib import Graph
 from rdflib.term import Identifier
@@ -131,7 +131,7 @@ class EmbeddedStore:
         from villegraph.errors import QueryError
         from villegraph.terms import to_oxigraph
 
-        substitutions = (
+        substitutions: dict[ox.Variable, Any] | None = (
             {ox.Variable(name): to_oxigraph(term) for name, term in bindings.items()}
             if bindings
             else None
@@ -164,7 +164,7 @@ class EmbeddedStore:
             if max_rows is not None and len(rows) >= max_rows:
                 truncated = True
                 break
-            row = []
+            row: list[Identifier | None] = []
             for term in solution:
                 if term is None:
                     row.append(None)

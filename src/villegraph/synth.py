@@ -307,7 +307,7 @@ def _roles_with_source(roles_path: Path, source: _Source) -> bytes:
         node = ox.NamedNode(subject)
         triples.append(ox.Triple(node, derived, ox.NamedNode(DEFAULT_BASE_IRI + passage)))
         triples.append(ox.Triple(node, document, ox.NamedNode(DEFAULT_BASE_IRI + source.iri)))
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE) or b""
 
 
 def _working_days(rng: random.Random, start: dt.date, count: int) -> list[dt.date]:
@@ -396,8 +396,8 @@ def _organisations(plan: _Plan) -> _Organisations:
     labs: list[tuple[str, str, list[str]]] = []
     for index in range(max(3, plan.people // 8)):
         name = f"Laboratoire synthétique {index + 1}"
-        parents = rng.sample(institutions, 2 if rng.random() < 0.2 else 1)
-        labs.append((f"org/{_slug(name)}", name, [p[0] for p in parents]))
+        chosen = rng.sample(institutions, 2 if rng.random() < 0.2 else 1)
+        labs.append((f"org/{_slug(name)}", name, [p[0] for p in chosen]))
     children: dict[str, list[str]] = {}
     for lab_iri, _, parents in labs:
         for parent in parents:

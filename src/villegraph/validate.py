@@ -362,7 +362,7 @@ class _OxigraphSparqlView(Graph):
             return super().query(
                 query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
             )
-        substitutions = {
+        substitutions: dict[ox.Variable, Any] = {
             ox.Variable(name): to_oxigraph(term) for name, term in (initBindings or {}).items()
         }
         try:
@@ -397,7 +397,7 @@ def _as_rdflib_result(answer: object) -> Result:
         rows.append(row)
     select = Result("SELECT")
     select.vars = variables
-    select.bindings = rows
+    select.bindings = rows  # type: ignore[assignment]
     return select
 
 
@@ -519,7 +519,8 @@ def _results(
 ) -> list[ValidationResult]:
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
-        severity = SEVERITY_NAMES.get(report.value(node, SH.resultSeverity), "Violation")  # type: ignore[arg-type]
+        found = report.value(node, SH.resultSeverity)
+        severity = SEVERITY_NAMES.get(URIRef(str(found)), "Violation") if found else "Violation"
         focus = report.value(node, SH.focusNode)
         path = report.value(node, SH.resultPath)
         results.append(

@@ -131,4 +131,4 @@ def metrics_trig(analysis: Analysis, base_iri: str) -> bytes:
         for s, p, o in sorted(graph)
     ]
     prefixes = {"vg": VG, "xsd": "http://www.w3.org/2001/XMLSchema#", "skos": SKOS}
-    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""

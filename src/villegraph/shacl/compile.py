@@ -58,7 +58,8 @@ def path_text(shapes: ShapesGraph, path: Node) -> str:
 
 def focus_pattern(shape: Shape) -> tuple[str, dict[str, str]]:
     """A group pattern binding `?this` to each focus node of `shape` once, and its prefixes."""
-    parts, prefixes = [], {}
+    parts: list[str] = []
+    prefixes: dict[str, str] = {}
     for target in shape.targets:
         parts.append(_target_pattern(target))
         for prefix, namespace in target.prefixes:
@@ -108,7 +109,7 @@ def _one_test(
     if parameter == SH["class"]:
         return f"EXISTS {{ {var} {RDF_TYPE}/{SUBCLASS}* {term(value)} }}"
     if parameter == SH.nodeKind:
-        return _NODE_KIND_TESTS[value].format(v=var)
+        return _NODE_KIND_TESTS[URIRef(str(value))].format(v=var)
     if parameter == SH.pattern:
         flags = shape.one(SH.flags)
         kept = "".join(f for f in "im" if flags is not None and f in str(flags).lower())

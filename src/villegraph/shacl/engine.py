@@ -4,8 +4,9 @@ nodes, answered by Oxigraph; only the failing nodes come back and become results
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
@@ -149,8 +150,8 @@ class StoreEngine:
         for rule in params.get(SH.maxCount, []):
             query = (
                 f"SELECT ?this WHERE {{ {focus} ?this {path} ?v }} GROUP BY ?this "
-                f"HAVING (COUNT(DISTINCT ?v) > {int(rule)})"
-            )  # type: ignore[call-overload]
+                f"HAVING (COUNT(DISTINCT ?v) > {int(str(rule))})"
+            )
             for row in self._select(prefixes, query):
                 yield self._core(shape, to_rdflib(row["this"]), None, SH.maxCount)
         for parameter in VALUE_PARAMETERS:
@@ -217,7 +218,7 @@ class StoreEngine:
             )
 
     def _less_or_equal(self, shape: Shape, rows: Iterator[ox.QuerySolution]) -> Iterator[RawResult]:
-        failing: dict[tuple[Node, Node], None] = {}
+        failing: dict[tuple[Any, Any], None] = {}
         for row in rows:
             value, other = to_rdflib(row["v"]), to_rdflib(row["o"])
             if not less_or_equal(value, other):
@@ -246,9 +247,9 @@ class StoreEngine:
             query = f"ASK {{ ?n {sq.RDF_TYPE}/{sq.SUBCLASS}* {sq.term(cls)} }}"
             answer = self.store.query(
                 query,
-                substitutions={ox.Variable("n"): to_oxigraph(node)},
+                substitutions={ox.Variable("n"): to_oxigraph(node)},  # type: ignore[arg-type]
                 use_default_graph_as_union=True,
-            )  # type: ignore[arg-type]
+            )
             self._instances[key] = bool(answer)
         return self._instances[key]
 
@@ -287,9 +288,9 @@ class StoreEngine:
                     shape,
                     node,
                     count,
-                    None if low is None else int(low),  # type: ignore[call-overload]
-                    None if high is None else int(high),
-                )  # type: ignore[call-overload]
+                    None if low is None else int(str(low)),
+                    None if high is None else int(str(high)),
+                )
         for other in params.get(SH.lessThanOrEquals, []):
             others = self._values(focus, prefixes, other)
             for node, found in values.items():
@@ -349,7 +350,7 @@ class StoreEngine:
             )
 
 
-def _fill(message: str, fills: dict[str, Node]) -> str:
+def _fill(message: str, fills: Mapping[str, Node]) -> str:
     for name, value in fills.items():
         message = re.sub(f"{{[?$]{name}}}", str(value), message)
     return message

@@ -187,7 +187,7 @@ class ShapesGraph:
             if prop in COMPONENTS and prop != SH.sparql:
                 shape.params.setdefault(prop, []).append(value)  # type: ignore[arg-type]
             elif prop not in _IGNORED:
-                raise shape.unsupported(f"sh:{prop[len(str(SH)) :]}")
+                raise shape.unsupported(f"sh:{str(prop)[len(str(SH)) :]}")
         self._check(shape)
         shape.targets = self._targets(shape)
         shape.properties = [

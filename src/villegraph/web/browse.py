@@ -146,8 +146,9 @@ def _ontology(store: Store) -> list[OntologyTerm]:
         kind = "class" if str(row["kind"]).endswith("Class") else "property"
         term = terms.setdefault(iri, OntologyTerm(iri, iri.rpartition("#")[2], kind))
         for key, bucket in (("label", term.labels), ("definition", term.definitions)):
-            if key in row and row[key] not in bucket:
-                bucket.append(row[key])
+            found = row.get(key)
+            if isinstance(found, Literal) and found not in bucket:
+                bucket.append(found)
         if "parent" in row:
             term.parents.add(str(row["parent"]))
     return sorted(terms.values(), key=lambda t: (t.kind, t.anchor.lower()))
@@ -224,8 +225,9 @@ def _theme_tree(store: Store, base_iri: str, language: str) -> list[ThemeNode]:
     for row in store.select(Q_THEMES, scheme).dicts():
         theme = str(row["t"])
         labels[theme]
-        if isinstance(row.get("label"), Literal) and row["label"] not in labels[theme]:
-            labels[theme].append(row["label"])
+        label = row.get("label")
+        if isinstance(label, Literal) and label not in labels[theme]:
+            labels[theme].append(label)
         if "broader" in row:
             broader[theme].add(str(row["broader"]))
     direct: dict[str, dict[str, dict[str, list]]] = defaultdict(lambda: defaultdict(dict))
@@ -260,7 +262,8 @@ def _theme_tree(store: Store, base_iri: str, language: str) -> list[ThemeNode]:
                 ("talk", child.talks),
             ):
                 for member in bucket:
-                    rolled[kind].setdefault(member.iri, [Literal(member.text)])
+                    if member.iri is not None:
+                        rolled[kind].setdefault(member.iri, [Literal(member.text)])
         node.people = sorted((term(i, f) for i, f in rolled["person"].items()), key=_text)
         node.organisations = sorted(
             (term(i, f) for i, f in rolled["organisation"].items()), key=_text

@@ -109,8 +109,9 @@ def programme(store: Store, base_iri: str, language: str) -> list[Cycle]:
     linker = Linker(base_iri)
     cycle_labels: dict[str, list[Literal]] = defaultdict(list)
     for row in store.select(Q_CYCLES).dicts():
-        if isinstance(row.get("label"), Literal):
-            cycle_labels[str(row["cycle"])].append(row["label"])
+        label = row.get("label")
+        if isinstance(label, Literal):
+            cycle_labels[str(row["cycle"])].append(label)
         cycle_labels.setdefault(str(row["cycle"]), [])
     sessions: dict[tuple[str, str], Session] = {}
     titles: dict[str, list[Literal]] = defaultdict(list)
@@ -129,8 +130,9 @@ def programme(store: Store, base_iri: str, language: str) -> list[Cycle]:
             session.number = str(row["number"])
         if "status" in row and str(row["status"]) == TO_BE_ANNOUNCED:
             session.to_be_announced = True
-        if isinstance(row.get("title"), Literal) and row["title"] not in titles[iri]:
-            titles[iri].append(row["title"])
+        title = row.get("title")
+        if isinstance(title, Literal) and title not in titles[iri]:
+            titles[iri].append(title)
         if "language" in row:
             sources[iri].add(str(row["language"]))
     speakers = _linked(store.select(Q_PEOPLE).dicts(), linker, language)

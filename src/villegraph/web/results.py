@@ -226,12 +226,16 @@ def graph(
     rdf_format = BY_MEDIA_TYPE.get(media_type, NTRIPLES)
     if media_type == "application/json":
         rdf_format = JSONLD
-    options = {"prefixes": prefixes} if prefixes and rdf_format is TURTLE else {}
-    body = ox.serialize(kept, format=rdf_format.oxigraph, **options)
+    chosen_prefixes = prefixes if prefixes and rdf_format is TURTLE else None
+
+    def serialise(items: list[ox.Triple]) -> bytes:
+        return ox.serialize(items, format=rdf_format.oxigraph, prefixes=chosen_prefixes) or b""
+
+    body = serialise(kept)
     while len(body) > max_bytes and kept:
         truncated = True
         kept = kept[: len(kept) * max_bytes // len(body)]
-        body = ox.serialize(kept, format=rdf_format.oxigraph, **options)
+        body = serialise(kept)
     return Serialized(body, media_type, len(kept), truncated)
 
 

@@ -42,9 +42,9 @@ def _protocol(store: ox.Store, request: dict[str, Any]) -> dict[str, Any]:
     if media_type is None:
         return {"status": "not_acceptable", "kind": kind}
     caps = {"max_rows": request["max_rows"], "max_bytes": request["max_bytes"]}
-    if kind == "ask":
+    if isinstance(answer, ox.QueryBoolean):
         out = results.boolean(bool(answer), media_type)
-    elif kind == "select":
+    elif isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
         rows = ([s[v] for v in variables] for s in answer)
         out = results.select(variables, rows, media_type, **caps)
@@ -69,7 +69,7 @@ def _terms(store: ox.Store, request: dict[str, Any]) -> dict[str, Any]:
         return {"status": "ok", "kind": "ask", "value": bool(answer)}
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         truncated = False
         limit = request.get("max_rows")
         for solution in answer:
