@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
@@ -262,3 +263,25 @@ def test_accepted_queries_never_connect(body: str, listener: Listener) -> None:
     before = listener.connections
     _run_on_oxigraph(text)
     assert listener.connections == before, text
+
+
+def test_one_header_reader_for_queries_and_rules(tmp_path: Path) -> None:
+    """Canned queries and derivation rules read their `#+` lines with the same function."""
+    from villegraph.errors import InputError
+    from villegraph.infer import load_rules
+    from villegraph.lexer import HeaderError, header
+    from villegraph.queries import CannedQuery
+
+    text = "#+ Title: T\n# plain comment\n\n#+ param: x (iri) the x\nSELECT ?x {}\n#+ late: no"
+    assert [(h.number, h.key, h.value) for h in header(text)] == [
+        (1, "title", "T"),
+        (4, "param", "x (iri) the x"),
+    ]
+    with pytest.raises(HeaderError) as bad:
+        header("#+ title T\nSELECT * {}")
+    assert bad.value.line == 1
+    with pytest.raises(QueryError, match=r"q\.rq:2: header line needs 'key: value'$"):
+        CannedQuery.from_text("q", "#+ title: T\n#+ oops\nSELECT * {}", path=tmp_path / "q.rq")
+    (tmp_path / "10-x.rq").write_text("#+ rule: vg:rule-x\n#+ broken\nCONSTRUCT {} WHERE {}\n")
+    with pytest.raises(InputError, match=r"10-x\.rq:2: header line needs"):
+        load_rules(tmp_path)

@@ -39,6 +39,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from villegraph import lexer
 from villegraph.errors import InputError
 from villegraph.load import LoadedDataset, graph_iri
 from villegraph.namespaces import PREFIXES
@@ -47,7 +48,6 @@ DERIVED_GRAPH = "derived"
 MAX_PASSES = 100
 """A safety bound: rules that keep minting new IRIs would otherwise never stop."""
 
-_HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*?)\s*$")
 _WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
 _DERIVED_TERMS = re.compile(
     r"worksOn|ThemeAttribution|derivedBy|\bvg:(agent|evidence)\b"
@@ -101,10 +101,12 @@ def load_rules(rules_dir: Path) -> list[Rule]:
     for path in sorted(rules_dir.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         header: dict[str, str] = {}
-        for line in text.splitlines():
-            match = _HEADER.match(line)
-            if match:
-                header.setdefault(match[1].lower(), match[2])
+        try:
+            lines = lexer.header(text)
+        except lexer.HeaderError as bad:
+            raise InputError(bad.message, path, bad.line) from None
+        for line in lines:
+            header.setdefault(line.key, line.value)
         if "rule" not in header:
             raise InputError("a rule needs a '#+ rule: <IRI>' header line", path, 1)
         try:

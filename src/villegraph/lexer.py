@@ -141,6 +141,47 @@ def unescape_codepoints(text: str) -> str:
     return _CODEPOINT.sub(replace, text)
 
 
+class HeaderError(QueryError):
+    """A malformed `#+` header line; `line` is its number."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(f"{line}: {message}")
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderLine:
+    """One `#+ key: value` line of a query file's header (`key` lower-cased)."""
+
+    number: int
+    key: str
+    value: str
+
+
+def header(text: str) -> list[HeaderLine]:
+    """The `#+ key: value` lines of the comment block that opens `text` (canned queries and
+    derivation rules share this header form, after grlc's decorators).
+
+    The block ends at the first line that is neither blank nor a comment; plain `#` comments
+    in it are skipped. QueryError naming the line when a `#+` line has no `key: value`.
+    """
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            break
+        if not stripped.startswith("#+"):
+            continue
+        key, sep, value = stripped[2:].partition(":")
+        if not sep or not key.strip():
+            raise HeaderError(number, "header line needs 'key: value'")
+        found.append(HeaderLine(number, key.strip().lower(), value.strip()))
+    return found
+
+
 def fingerprint(text: str) -> str:
     """A digest of the query's tokens: the same for texts that differ only in spacing and
     comments (and the case of keywords)."""
@@ -162,8 +203,11 @@ def nesting_depth(toks: list[Token]) -> int:
 
 __all__ = [
     "OPERAND_KINDS",
+    "HeaderError",
+    "HeaderLine",
     "Token",
     "fingerprint",
+    "header",
     "nesting_depth",
     "tokens",
     "unescape_codepoints",

@@ -223,18 +223,11 @@ class CannedQuery:
         """Read the `#+` header of a query text; QueryError naming file:line when malformed."""
         where = str(path) if path is not None else name
         title, descriptions, params, empty = "", [], [], []
-        for number, line in enumerate(text.splitlines(), start=1):
-            stripped = line.strip()
-            if not stripped:
-                continue
-            if not stripped.startswith("#"):
-                break
-            if not stripped.startswith("#+"):
-                continue
-            key, sep, value = stripped[2:].partition(":")
-            key, value = key.strip().lower(), value.strip()
-            if not sep:
-                raise QueryError(f"{where}:{number}: header line needs 'key: value'")
+        try:
+            lines = lexer.header(text)
+        except lexer.HeaderError as bad:
+            raise QueryError(f"{where}:{bad}") from None
+        for number, key, value in ((h.number, h.key, h.value) for h in lines):
             if key == "title":
                 title = value
             elif key == "description":
