@@ -12,10 +12,11 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterator, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from rdflib import Graph
 from rdflib.term import Identifier
@@ -93,8 +94,43 @@ class Store(Protocol):
         ...
 
 
+T = TypeVar("T")
+
+
+def _within(timeout: float | None, call: Callable[..., T], *args: Any) -> T:
+    """`call(*args)`, or QueryTimeout once `timeout` seconds have passed.
+
+    pyoxigraph cannot stop a running query, but it releases the GIL while it evaluates: the
+    call runs in a daemon thread that is left to finish in the background past the deadline
+    (the CLI exits at once; the server runs queries in worker processes it can kill instead).
+    """
+    if timeout is None:
+        return call(*args)
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, call(*args)))
+        except BaseException as error:  # handed to the caller's thread below
+            outcome.append((False, error))
+
+    worker = threading.Thread(target=run, daemon=True, name="villegraph-embedded-query")
+    worker.start()
+    worker.join(timeout)
+    if not outcome:
+        from villegraph.errors import QueryTimeout
+
+        raise QueryTimeout(f"query ran past its {timeout:g} s deadline")
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value  # type: ignore[no-any-return]
+
+
 class EmbeddedStore:
-    """The built graph in an Oxigraph store, on disk (`path`) or in memory (`path=None`)."""
+    """The built graph in an Oxigraph store, on disk (`path`) or in memory (`path=None`).
+
+    Queries honour their `timeout` (QueryTimeout past it), as the `Store` interface promises."""
 
     def __init__(self, path: str | None = None, *, read_only: bool = False) -> None:
         import pyoxigraph as ox
@@ -151,6 +187,9 @@ class EmbeddedStore:
         timeout: float | None = None,
         max_rows: int | None = None,
     ) -> SelectResult:
+        return _within(timeout, self._select, query, bindings, max_rows)
+
+    def _select(self, query: str, bindings: Bindings | None, max_rows: int | None) -> SelectResult:
         from villegraph.terms import to_rdflib
 
         solutions = self._run(query, bindings)
@@ -179,11 +218,14 @@ class EmbeddedStore:
     def ask(
         self, query: str, bindings: Bindings | None = None, *, timeout: float | None = None
     ) -> bool:
-        return bool(self._run(query, bindings))
+        return _within(timeout, lambda: bool(self._run(query, bindings)))
 
     def construct(
         self, query: str, bindings: Bindings | None = None, *, timeout: float | None = None
     ) -> Graph:
+        return _within(timeout, self._construct, query, bindings)
+
+    def _construct(self, query: str, bindings: Bindings | None) -> Graph:
         from villegraph.terms import to_rdflib
 
         graph = Graph()
