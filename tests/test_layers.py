@@ -26,6 +26,7 @@ LAYERS: dict[str, int] = {
     "dump": 1,
     "queries": 1,
     "results": 1,
+    "writers": 1,
     "store": 1,
     "remote": 1,
     "quality": 1,

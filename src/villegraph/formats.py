@@ -49,6 +49,14 @@ BY_MEDIA_TYPE = {f.media_type: f for f in RDF_FORMATS} | {
 }
 
 
+SPARQL_JSON = "application/sparql-results+json"
+SPARQL_XML = "application/sparql-results+xml"
+CSV = "text/csv"
+TSV = "text/tab-separated-values"
+RESULT_MEDIA_TYPES = {"json": SPARQL_JSON, "xml": SPARQL_XML, "csv": CSV, "tsv": TSV}
+"""The SPARQL 1.1 query results formats, by short name."""
+
+
 def guess_format(path: Path | str) -> RdfFormat | None:
     """The RDF format of a file by its suffix, or None if the suffix is not an RDF one."""
     return BY_SUFFIX.get(Path(path).suffix.lower())

@@ -43,6 +43,7 @@ from rdflib.term import Identifier
 
 from villegraph import __version__
 from villegraph.errors import QueryError, QueryTimeout, ResultTruncated, StoreError, UsageError
+from villegraph.formats import BY_MEDIA_TYPE, JSONLD, NTRIPLES, SPARQL_JSON
 from villegraph.store import Bindings, SelectResult
 
 MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
@@ -51,7 +52,7 @@ PARTIAL_STATE_HEADER = "X-SQL-State"
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 DEFAULT_CHUNK = 50_000
 USER_AGENT = f"villegraph/{__version__}"
-JSON_RESULTS = "application/sparql-results+json, application/json;q=0.9"
+JSON_RESULTS = f"{SPARQL_JSON}, application/json;q=0.9"
 ERROR_BODY_BYTES = 8192
 UNION_ADVICE = (
     "make the default graph the union of the named graphs"
@@ -194,15 +195,12 @@ class RemoteStore:
     def construct(
         self, query: str, bindings: Bindings | None = None, *, timeout: float | None = None
     ) -> Graph:
-        headers, body = self._send(query, bindings, timeout, "application/n-triples")
+        headers, body = self._send(query, bindings, timeout, NTRIPLES.media_type)
         media = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        rdflib_format = {
-            "application/n-triples": "nt",
-            "text/plain": "nt",
-            "text/turtle": "turtle",
-            "application/rdf+xml": "xml",
-            "application/ld+json": "json-ld",
-        }.get(media)
+        known = BY_MEDIA_TYPE.get(media)
+        rdflib_format = known.rdflib if known is not None and not known.quads else None
+        if known is JSONLD:
+            rdflib_format = JSONLD.rdflib
         if rdflib_format is None:
             raise StoreError(f"{self.endpoint}: CONSTRUCT answered with {media or 'no type'}")
         graph = Graph()

@@ -8,18 +8,16 @@ Pure functions over a `SelectResult` (rdflib terms); nothing here prints.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from villegraph.errors import UsageError
+from villegraph.formats import CSV, SPARQL_JSON, TSV
 from villegraph.terms import escape_string
 
 if TYPE_CHECKING:
@@ -27,9 +25,9 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "csv", "tsv", "json")
 MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-    "json": "application/sparql-results+json",
+    "csv": CSV + "; charset=utf-8",
+    "tsv": TSV + "; charset=utf-8",
+    "json": SPARQL_JSON,
     "table": "text/plain; charset=utf-8",
 }
 _LOCAL_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_\-./]*\Z")
@@ -89,30 +87,24 @@ def _cell(text: str, max_width: int | None) -> str:
     return text
 
 
+def _written(result: SelectResult, media_type: str) -> str:
+    """The rows through the one SPARQL results writer (`villegraph.writers`), without caps."""
+    from villegraph.terms import to_oxigraph
+    from villegraph.writers import select
+
+    rows = ([None if t is None else to_oxigraph(t) for t in row] for row in result.rows)
+    out = select(result.variables, rows, media_type, max_rows=len(result.rows), max_bytes=2**62)
+    return out.body.decode("utf-8")
+
+
 def to_csv(result: SelectResult) -> str:
     """SPARQL 1.1 CSV: header of variable names, plain values, CRLF line ends."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow([_csv_value(term) for term in row])
-    return buffer.getvalue()
-
-
-def _csv_value(term: Identifier | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
+    return _written(result, CSV)
 
 
 def to_tsv(result: SelectResult) -> str:
     """SPARQL 1.1 TSV: `?var` header, terms in N-Triples syntax, LF line ends."""
-    lines = ["\t".join(f"?{name}" for name in result.variables)]
-    for row in result.rows:
-        lines.append("\t".join("" if term is None else ntriples(term) for term in row))
-    return "\n".join(lines) + "\n"
+    return _written(result, TSV)
 
 
 def ntriples(term: Identifier) -> str:
@@ -137,31 +129,7 @@ def _escape_iri(iri: str) -> str:
 
 def to_json(result: SelectResult) -> str:
     """SPARQL 1.1 Query Results JSON."""
-    bindings = []
-    for row in result.rows:
-        binding = {}
-        for name, term in zip(result.variables, row, strict=True):
-            if term is not None:
-                binding[name] = json_term(term)
-        bindings.append(binding)
-    document = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
-
-
-def json_term(term: Identifier) -> dict[str, str]:
-    """One RDF term as a SPARQL JSON results binding value."""
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    if isinstance(term, Literal):
-        value: dict[str, str] = {"type": "literal", "value": str(term)}
-        if term.language:
-            value["xml:lang"] = term.language
-        elif term.datatype is not None and term.datatype not in (XSD.string, RDF.langString):
-            value["datatype"] = str(term.datatype)
-        return value
-    raise TypeError(f"not an RDF term: {term!r}")
+    return _written(result, SPARQL_JSON)
 
 
 def render(result: SelectResult, fmt: str, prefixes: Mapping[str, str] | None = None) -> str:
@@ -181,7 +149,6 @@ __all__ = [
     "FORMATS",
     "MEDIA_TYPES",
     "compact",
-    "json_term",
     "ntriples",
     "render",
     "to_csv",

@@ -229,8 +229,8 @@ __all__ = ["EXAMPLE", "canned", "canned_download", "canned_index", "query_page"]
 
 async def canned_download(request: Request) -> Response:
     """`/queries/NAME.csv` and `/queries/NAME.json`: the canned query's result as a file."""
+    from villegraph import writers as results
     from villegraph.terms import to_oxigraph
-    from villegraph.web import results
 
     state = request.app.state
     name, fmt = request.path_params["name"], request.path_params["fmt"]

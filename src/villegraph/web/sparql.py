@@ -20,13 +20,13 @@ from rdflib.namespace import RDF, VOID
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from villegraph import writers as results
 from villegraph.errors import QueryTimeout
 from villegraph.formats import JSONLD, NTRIPLES, RDFXML, TURTLE, negotiate
 from villegraph.lexer import fingerprint
 from villegraph.namespaces import prefixes_for
 from villegraph.store import Store
 from villegraph.terms import to_oxigraph
-from villegraph.web import results
 from villegraph.web.admission import admitted, client_of
 from villegraph.web.engine import PooledStore
 from villegraph.web.failures import HANDLED, WebError, plain

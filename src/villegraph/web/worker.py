@@ -14,7 +14,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from villegraph.web import results, sandbox
+from villegraph import writers as results
+from villegraph.web import sandbox
 
 
 def _dataset_options(request: dict[str, Any]) -> dict[str, Any]:

@@ -1,8 +1,12 @@
-"""SPARQL result serialisation with row and byte caps, over pyoxigraph terms.
+"""The one writer of SPARQL results, over pyoxigraph terms, with row and byte caps.
 
 One writer per result format (JSON, XML, CSV, TSV for SELECT; JSON and XML for ASK); RDF graphs
 go through pyoxigraph's own serialisers. A cap cuts the output at a row boundary and says so:
 `Serialized.truncated` is then true and the caller signals it to the client.
+
+The endpoint, the canned-query downloads and the CLI (`villegraph query --format csv|tsv|json`)
+all write with it. (pyoxigraph's `QuerySolutions.serialize` writes a whole result and cannot
+stop at a cap or take rows converted from another store, hence these few lines per format.)
 """
 
 from __future__ import annotations
@@ -14,12 +18,17 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from villegraph.formats import BY_MEDIA_TYPE, JSONLD, NTRIPLES, TURTLE, negotiate
-
-SPARQL_JSON = "application/sparql-results+json"
-SPARQL_XML = "application/sparql-results+xml"
-CSV = "text/csv"
-TSV = "text/tab-separated-values"
+from villegraph.formats import (
+    BY_MEDIA_TYPE,
+    CSV,
+    JSONLD,
+    NTRIPLES,
+    SPARQL_JSON,
+    SPARQL_XML,
+    TSV,
+    TURTLE,
+    negotiate,
+)
 
 SELECT_TYPES = [SPARQL_JSON, SPARQL_XML, CSV, TSV, "application/json"]
 ASK_TYPES = [SPARQL_JSON, SPARQL_XML, "application/json"]
