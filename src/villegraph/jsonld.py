@@ -27,12 +27,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from villegraph.namespaces import RDF_TYPE, XSD_STRING
 from villegraph.resources import CONTEXT_FILE
 
 CONTEXT_NAME = "context.jsonld"
 """The context's file name in a build and its path under the base IRI."""
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
 LINK = "@id"
 NO_LANGUAGE = "@none"
 _BARE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")

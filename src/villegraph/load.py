@@ -41,7 +41,7 @@ from villegraph.bnodes import stable_blank_nodes
 from villegraph.config import Settings
 from villegraph.errors import InputError
 from villegraph.formats import NQUADS, NTRIPLES, TRIG, TURTLE, RdfFormat, guess_format
-from villegraph.namespaces import DEFAULT_BASE_IRI, ONTOLOGY_IRI
+from villegraph.namespaces import DEFAULT_BASE_IRI, ONTOLOGY_IRI, XSD_NS
 from villegraph.records import (
     YAML_SUFFIXES,
     Reference,
@@ -52,7 +52,7 @@ from villegraph.records import (
 )
 from villegraph.terms import to_rdflib
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD = XSD_NS
 ONTOLOGY_FILE = "villegraph.ttl"
 THEMES_FILE = "themes.ttl"
 SKIPPED_DATA_DIRS = frozenset({"sources"})

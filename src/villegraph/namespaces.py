@@ -114,6 +114,19 @@ PREFIXES: dict[str, str] = {
 """Prefix → namespace IRI, for serialisers, queries and pages."""
 
 
+XSD_NS = str(XSD)
+XSD_STRING = str(XSD.string)
+RDF_TYPE = str(RDF.type)
+RDF_LANGSTRING = str(RDF.langString)
+"""Plain-string forms of the IRIs compared against pyoxigraph terms' `.value`."""
+
+
+def sparql_prefixes(*names: str) -> str:
+    """`PREFIX name: <iri>` lines for SPARQL text written in Python (all prefixes if none named)."""
+    chosen = names or tuple(PREFIXES)
+    return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in chosen)
+
+
 def prefixes_for(base_iri: str) -> dict[str, str]:
     """The prefix map with `vgr:` pointing at the configured base IRI."""
     return {**PREFIXES, "vgr": base_iri}
@@ -131,11 +144,16 @@ __all__ = [
     "PROV",
     "RDF",
     "RDFS",
+    "RDF_LANGSTRING",
+    "RDF_TYPE",
     "SCHEMA",
     "SH",
     "SKOS",
     "VG",
     "VOID",
     "XSD",
+    "XSD_NS",
+    "XSD_STRING",
     "prefixes_for",
+    "sparql_prefixes",
 ]

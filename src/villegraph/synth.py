@@ -30,12 +30,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from villegraph.errors import InputError, UsageError
-from villegraph.namespaces import DEFAULT_BASE_IRI
+from villegraph.namespaces import DEFAULT_BASE_IRI, RDF_TYPE, SKOS
 
-SKOS_CONCEPT = "http://www.w3.org/2004/02/skos/core#Concept"
-SKOS_IN_SCHEME = "http://www.w3.org/2004/02/skos/core#inScheme"
-SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SKOS_CONCEPT = str(SKOS.Concept)
+SKOS_PREF_LABEL = str(SKOS.prefLabel)
 TRIPLES_PER_PERSON = 100
 """Measured on the generator's output (data files only, before derivation), rounded."""
 

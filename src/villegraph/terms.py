@@ -6,8 +6,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+from villegraph.namespaces import XSD_STRING
 
 
 def escape_string(text: str) -> str:

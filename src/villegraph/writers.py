@@ -29,6 +29,7 @@ from villegraph.formats import (
     TURTLE,
     negotiate,
 )
+from villegraph.namespaces import XSD_STRING
 
 SELECT_TYPES = [SPARQL_JSON, SPARQL_XML, CSV, TSV, "application/json"]
 ASK_TYPES = [SPARQL_JSON, SPARQL_XML, "application/json"]
@@ -54,8 +55,6 @@ FORMAT_PARAMETER = {
 }
 """Values of the `format` request parameter (for browsers) and the media type each stands for."""
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ import re
 import unicodedata
 from datetime import date, datetime
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from villegraph.namespaces import XSD_NS
+
+XSD = XSD_NS
 
 _FRENCH_MONTHS = {
     name: number

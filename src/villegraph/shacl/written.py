@@ -12,8 +12,10 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_KEPT = frozenset({_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
+from villegraph.namespaces import RDF_LANGSTRING, XSD_NS, XSD_STRING
+
+_XSD = XSD_NS
+_KEPT = frozenset({XSD_STRING, RDF_LANGSTRING})
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Key = tuple[Term, ox.NamedNode, ox.Literal]

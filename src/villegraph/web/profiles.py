@@ -27,7 +27,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from villegraph.errors import QueryError, QueryTimeout
-from villegraph.namespaces import ONTOLOGY_IRI
+from villegraph.namespaces import FOAF, ONTOLOGY_IRI, ORG, SKOS, sparql_prefixes
 from villegraph.queries import Catalogue, bind_values, normalise_label
 from villegraph.store import Store
 from villegraph.web.pages import Linker, Term, pick_label
@@ -37,23 +37,16 @@ VG = ONTOLOGY_IRI + "#"
 OWN_WORK = VG + "OwnWork"
 SESSION_CONTEXT = VG + "SessionContext"
 ROLL_UPS = {VG + "rule-theme-broader", VG + "rule-org-member-theme", VG + "rule-org-suborg-theme"}
-PERSON = "http://xmlns.com/foaf/0.1/Person"
-ORGANISATION = "http://www.w3.org/ns/org#Organization"
+PERSON = str(FOAF.Person)
+ORGANISATION = str(ORG.Organization)
 SESSION = VG + "Session"
-CONCEPT = "http://www.w3.org/2004/02/skos/core#Concept"
+CONCEPT = str(SKOS.Concept)
 TALK = VG + "Talk"
-MEMBERSHIP = "http://www.w3.org/ns/org#Membership"
+MEMBERSHIP = str(ORG.Membership)
 EVIDENCE_KINDS = {TALK: "talk", MEMBERSHIP: "role", SESSION: "session"}
 """What an attribution rests on, by the evidence's class, for the page's words."""
 
-PREFIXES = f"""PREFIX vg: <{VG}>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX foaf: <http://xmlns.com/foaf/0.1/>
-PREFIX schema: <https://schema.org/>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
+PREFIXES = sparql_prefixes("vg", "org", "skos", "rdfs", "foaf", "schema", "dcterms")
 NAMES = "foaf:name|rdfs:label|skos:prefLabel|dcterms:title"
 
 

@@ -15,15 +15,13 @@ from rdflib import Literal
 from starlette.requests import Request
 from starlette.responses import Response
 
+from villegraph.namespaces import VG, sparql_prefixes
 from villegraph.store import Store
 from villegraph.web.doubts import doubts
 from villegraph.web.i18n import chosen_language
 from villegraph.web.pages import LABEL_PATH, Linker, Term, is_translation, pick_label, render
 
-PREFIX = """PREFIX vg: <https://w3id.org/villegraph/def#>
-PREFIX schema: <https://schema.org/>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
+PREFIX = sparql_prefixes("vg", "schema", "dcterms")
 Q_SESSIONS = (
     PREFIX
     + """SELECT ?cycle ?session ?position ?printed ?start ?number ?status ?title ?language WHERE {
@@ -58,7 +56,7 @@ Q_TALKS = (
   OPTIONAL {{ ?x {LABEL_PATH} ?label }}
 }} LIMIT 10000"""
 )
-TO_BE_ANNOUNCED = "https://w3id.org/villegraph/def#DateToBeAnnounced"
+TO_BE_ANNOUNCED = str(VG.DateToBeAnnounced)
 
 
 @dataclass
