@@ -14,6 +14,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,6 +22,7 @@ import pytest
 import uvicorn
 
 from villegraph.config import Settings
+from villegraph.dump import DUMPS, VoidInput, file_record, statistics, write_void
 
 HERE = Path(__file__).resolve().parent
 W3C = HERE / "w3c" / "protocol"
@@ -169,6 +171,23 @@ def write_dist(dist: Path, trig: str, build_id: str) -> Path:
     ox.serialize(triples, str(dist / "villegraph.ttl"), ox.RdfFormat.TURTLE)
     ox.serialize(triples, str(dist / "villegraph.nt"), ox.RdfFormat.N_TRIPLES)
     ox.serialize(triples, str(dist / "villegraph.jsonld"), ox.RdfFormat.JSON_LD)
+    records = {name: file_record(dist / name, fmt.media_type) for name, fmt in DUMPS.items()}
+    graphs: dict[str, int] = {}
+    for quad in quads:
+        graphs[str(quad.graph_name.value)] = graphs.get(str(quad.graph_name.value), 0) + 1
+    write_void(
+        dist / "void.ttl",
+        VoidInput(
+            base_iri="https://w3id.org/villegraph/",
+            modified=datetime(2026, 11, 25, 12, tzinfo=UTC),
+            triples=len(set(triples)),
+            graphs=dict(sorted(graphs.items())),
+            classes={},
+            sources=[],
+            dumps=records,
+            stats=statistics(triples),
+        ),
+    )
     files = {
         p.name: {"bytes": p.stat().st_size, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
         for p in dist.iterdir()

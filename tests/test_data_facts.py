@@ -254,7 +254,7 @@ def test_regions(data: Graph) -> None:
     )
     assert data.value(r("org/region-ile-de-france"), SCHEMA.areaServed) == r("place/ile-de-france")
     programme = r("programme/smart-region-ile-de-france")
-    assert data.value(programme, PROV.wasAssociatedWith) == r("org/region-ile-de-france")
+    assert data.value(programme, DCTERMS.creator) == r("org/region-ile-de-france")
     assert data.value(programme, SCHEMA.startDate) == Literal("2018", datatype=XSD.gYear)
     assert data.value(programme, SCHEMA.endDate) == Literal("2021", datatype=XSD.gYear)
 

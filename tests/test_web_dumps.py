@@ -8,9 +8,11 @@ from pathlib import Path
 import httpx
 import pytest
 from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, VOID
 
 from villegraph.config import Settings
+from villegraph.dump import DUMPS
 
 NAMES = ["villegraph.ttl", "villegraph.nt", "villegraph.jsonld", "villegraph.trig"]
 
@@ -49,16 +51,20 @@ def test_unknown_dump_is_404(web_server: str) -> None:
     assert httpx.get(web_server + "/dumps/secret.txt").status_code == 404
 
 
-def test_void_points_to_endpoint_and_dumps(web_server: str) -> None:
+def test_void_is_the_description_the_build_wrote(web_server: str, web_settings: Settings) -> None:
     response = httpx.get(web_server + "/.well-known/void", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
     graph = Graph().parse(data=response.text, format="turtle")
-    dataset = next(graph.subjects(VOID.sparqlEndpoint, URIRef(web_server + "/sparql")))
+    written = Graph().parse(web_settings.dist_dir / "void.ttl", format="turtle")
+    assert isomorphic(graph, written)
+    base = "https://w3id.org/villegraph/"
+    dataset = next(graph.subjects(VOID.sparqlEndpoint, URIRef(base + "sparql")))
     dumps = {str(d) for d in graph.objects(dataset, VOID.dataDump)}
-    assert f"{web_server}/dumps/villegraph.ttl" in dumps
-    assert f"{web_server}/dumps/villegraph.trig.gz" in dumps
+    assert dumps == {f"{base}dumps/{name}" for name in DUMPS}
+    assert set(graph.objects(dataset, DCAT.distribution)) == {URIRef(d) for d in dumps}
     assert graph.value(dataset, VOID.triples) is not None
-    assert any(graph.objects(dataset, DCAT.distribution))
     sizes = [o for o in graph.objects(None, DCAT.byteSize) if isinstance(o, Literal)]
-    assert sizes and all(int(s) > 0 for s in sizes)
+    assert len(sizes) == len(DUMPS) and all(int(s) > 0 for s in sizes)
     nt = httpx.get(web_server + "/.well-known/void", headers={"Accept": "application/n-triples"})
     assert nt.headers["content-type"].startswith("application/n-triples")
+    assert isomorphic(Graph().parse(data=nt.text, format="nt"), written)

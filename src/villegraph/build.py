@@ -33,6 +33,7 @@ from villegraph.dump import (
     file_record,
     serialisation_prefixes,
     source_documents,
+    statistics,
     write_context,
     write_dumps,
     write_json,
@@ -280,6 +281,7 @@ def _write(
                 sources=source_documents(dataset),
                 dumps=dict(files),
                 endpoint=settings.endpoint,
+                stats=statistics(union),
             ),
         )
         files[CONTEXT_NAME] = write_context(tmp, dataset.base_iri)

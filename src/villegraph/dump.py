@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,12 +32,34 @@ VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
 DCTERMS = "http://purl.org/dc/terms/"
 FOAF = "http://xmlns.com/foaf/0.1/"
-LICENCES = (
-    "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
-    "https://spdx.org/licenses/etalab-2.0",
+PROV = "http://www.w3.org/ns/prov#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SPDX = "http://spdx.org/rdf/terms#"
+LICENCE = "https://spdx.org/licenses/etalab-2.0"
+"""The one licence of the dataset, its distributions and the endpoint (as the ontology's)."""
+LICENCE_TITLE = "Licence Ouverte / Open Licence version 2.0"
+LICENCE_PAGE = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+PUBLISHER = "https://w3id.org/villegraph/def#villegraph"
+"""The villegraph project, publisher of the dataset and creator of the ontology."""
+DESCRIPTIONS = (
+    ("A knowledge graph of a research network on the digital transition of cities.", "en"),
+    (
+        "Un graphe de connaissances d'un réseau de recherche sur la transition numérique "
+        "des villes.",
+        "fr",
+    ),
 )
-
 IANA = "https://www.iana.org/assignments/media-types/"
+FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+FILE_TYPES = {
+    "villegraph.ttl": "RDF_TURTLE",
+    "villegraph.nt": "RDF_N_TRIPLES",
+    "villegraph.jsonld": "JSON_LD",
+    "villegraph.trig": "RDF_TRIG",
+    "villegraph.nq": "RDF_N_QUADS",
+}
+"""Dump → its file type in the EU Publications Office's authority table (DCAT-AP's `format`)."""
+SLUG = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*")
 
 DUMPS: dict[str, RdfFormat] = {
     "villegraph.ttl": TURTLE,
@@ -118,6 +141,46 @@ def write_rdf(
 
 
 @dataclass(frozen=True)
+class Statistics:
+    """VoID statistics of a set of triples: distinct terms and one partition per property."""
+
+    distinct_subjects: int
+    distinct_objects: int
+    properties: Mapping[str, tuple[int, int, int]]
+    """Property IRI → (triples, distinct subjects, distinct objects)."""
+
+    @property
+    def vocabularies(self) -> list[str]:
+        """The namespaces of the properties used (the part up to the last `#` or `/`)."""
+        return sorted({namespace_of(iri) for iri in self.properties})
+
+
+def namespace_of(iri: str) -> str:
+    """The namespace of a term: its IRI up to and including the last `#` or `/`."""
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[: cut + 1]
+
+
+def statistics(triples: Iterable[ox.Triple]) -> Statistics:
+    """Distinct subjects and objects, and triples / distinct subjects / objects per property."""
+    subjects: set[object] = set()
+    objects: set[object] = set()
+    per_property: dict[str, tuple[list[int], set[object], set[object]]] = {}
+    for triple in triples:
+        subjects.add(triple.subject)
+        objects.add(triple.object)
+        count, subs, objs = per_property.setdefault(triple.predicate.value, ([0], set(), set()))
+        count[0] += 1
+        subs.add(triple.subject)
+        objs.add(triple.object)
+    return Statistics(
+        len(subjects),
+        len(objects),
+        {p: (c[0], len(s), len(o)) for p, (c, s, o) in sorted(per_property.items())},
+    )
+
+
+@dataclass(frozen=True)
 class VoidInput:
     """What the VoID/DCAT description states about one build."""
 
@@ -129,6 +192,8 @@ class VoidInput:
     sources: Sequence[str]
     dumps: Mapping[str, FileRecord]
     endpoint: str | None = None
+    """A further SPARQL endpoint holding the data (the configured store), besides `{base}sparql`."""
+    stats: Statistics | None = None
 
 
 def class_partitions(dataset: LoadedDataset) -> dict[str, int]:
@@ -153,10 +218,29 @@ def source_documents(dataset: LoadedDataset) -> list[str]:
     )
 
 
+def partition_fragment(kind: str, iri: str, base_iri: str) -> str:
+    """A stable fragment for a class or property partition: `class-foaf-Person`.
+
+    Made from the term's prefixed name (`vg:` terms, `prefix-local`), else from a digest of
+    the IRI, so that the partition IRI does not change when other classes come or go."""
+    for prefix, namespace in sorted(prefixes_for(base_iri).items(), key=lambda kv: -len(kv[1])):
+        local = iri[len(namespace) :]
+        if iri.startswith(namespace) and local and SLUG.fullmatch(local):
+            return f"{kind}-{prefix}-{local}"
+    return f"{kind}-" + hashlib.sha256(iri.encode()).hexdigest()[:12]
+
+
 def void_triples(info: VoidInput) -> list[ox.Triple]:
-    """The VoID + DCAT description of the dataset at `{base}dataset`."""
+    """The VoID + DCAT-AP 3 description of the dataset at `{base}dataset`.
+
+    One `dcat:Distribution` per dump (its IRI is its download URL), one licence, formats and
+    media types as IRIs, the SPARQL endpoint as a `dcat:DataService`; class and property
+    partitions are hash IRIs of `{base}dataset`, named after the term.
+    """
     base = info.base_iri
     dataset = ox.NamedNode(base + "dataset")
+    licence = ox.NamedNode(LICENCE)
+    publisher = ox.NamedNode(PUBLISHER)
     out: list[ox.Triple] = []
 
     def add(s: ox.NamedNode | ox.BlankNode, p: str, o: object) -> None:
@@ -165,43 +249,60 @@ def void_triples(info: VoidInput) -> list[ox.Triple]:
     def typed(value: object, datatype: str) -> ox.Literal:
         return ox.Literal(str(value), datatype=ox.NamedNode(XSD + datatype))
 
-    add(dataset, str(RDF_TYPE.value), ox.NamedNode(VOID + "Dataset"))
-    add(dataset, str(RDF_TYPE.value), ox.NamedNode(DCAT + "Dataset"))
+    def a(s: ox.NamedNode | ox.BlankNode, cls: str) -> None:
+        add(s, RDF_TYPE.value, ox.NamedNode(cls))
+
+    modified = typed(info.modified.isoformat(), "dateTime")
+    a(dataset, VOID + "Dataset")
+    a(dataset, DCAT + "Dataset")
     add(dataset, DCTERMS + "title", ox.Literal("villegraph", language="en"))
-    add(
-        dataset,
-        DCTERMS + "description",
-        ox.Literal(
-            "A knowledge graph of a research network on the digital transition of cities.",
-            language="en",
-        ),
-    )
-    add(
-        dataset,
-        DCTERMS + "description",
-        ox.Literal(
-            "Un graphe de connaissances d'un réseau de recherche sur la transition numérique "
-            "des villes.",
-            language="fr",
-        ),
-    )
-    add(dataset, DCTERMS + "modified", typed(info.modified.isoformat(), "dateTime"))
-    for licence in LICENCES:
-        add(dataset, DCTERMS + "license", ox.NamedNode(licence))
+    for text, language in DESCRIPTIONS:
+        add(dataset, DCTERMS + "description", ox.Literal(text, language=language))
+    add(dataset, DCTERMS + "modified", modified)
+    add(dataset, DCTERMS + "license", licence)
+    add(dataset, DCTERMS + "publisher", publisher)
+    add(dataset, DCAT + "landingPage", ox.NamedNode(base))
     for source in info.sources:
-        add(dataset, DCTERMS + "source", ox.NamedNode(source))
+        add(dataset, PROV + "wasDerivedFrom", ox.NamedNode(source))
+    a(licence, DCTERMS + "LicenseDocument")
+    add(licence, RDFS + "label", ox.Literal(LICENCE_TITLE, language="fr"))
+    add(licence, RDFS + "seeAlso", ox.NamedNode(LICENCE_PAGE))
+    a(publisher, FOAF + "Agent")
+    add(publisher, FOAF + "name", ox.Literal("villegraph"))
+    a(ox.NamedNode(base), FOAF + "Document")
     add(dataset, VOID + "triples", typed(info.triples, "integer"))
     add(dataset, VOID + "uriSpace", ox.Literal(base))
     add(dataset, VOID + "classes", typed(len(info.classes), "integer"))
-    if info.endpoint:
-        add(dataset, VOID + "sparqlEndpoint", ox.NamedNode(info.endpoint))
+    endpoints = [base + "sparql"] + ([info.endpoint] if info.endpoint else [])
+    for endpoint in endpoints:
+        add(dataset, VOID + "sparqlEndpoint", ox.NamedNode(endpoint))
+    service = ox.NamedNode(base + "sparql")
+    a(service, DCAT + "DataService")
+    add(service, DCTERMS + "title", ox.Literal("villegraph SPARQL endpoint", language="en"))
+    add(service, DCAT + "endpointURL", service)
+    add(service, DCAT + "servesDataset", dataset)
+    add(service, DCTERMS + "license", licence)
+    if info.stats is not None:
+        stats = info.stats
+        add(dataset, VOID + "distinctSubjects", typed(stats.distinct_subjects, "integer"))
+        add(dataset, VOID + "distinctObjects", typed(stats.distinct_objects, "integer"))
+        add(dataset, VOID + "properties", typed(len(stats.properties), "integer"))
+        for vocabulary in stats.vocabularies:
+            add(dataset, VOID + "vocabulary", ox.NamedNode(vocabulary))
+        for prop, (count, subjects, objects) in stats.properties.items():
+            partition = ox.NamedNode(f"{base}dataset#{partition_fragment('property', prop, base)}")
+            add(dataset, VOID + "propertyPartition", partition)
+            add(partition, VOID + "property", ox.NamedNode(prop))
+            add(partition, VOID + "triples", typed(count, "integer"))
+            add(partition, VOID + "distinctSubjects", typed(subjects, "integer"))
+            add(partition, VOID + "distinctObjects", typed(objects, "integer"))
     for graph, count in info.graphs.items():
         subset = ox.NamedNode(graph)
         add(dataset, VOID + "subset", subset)
-        add(subset, str(RDF_TYPE.value), ox.NamedNode(VOID + "Dataset"))
+        a(subset, VOID + "Dataset")
         add(subset, VOID + "triples", typed(count, "integer"))
-    for index, (cls, count) in enumerate(info.classes.items()):
-        partition = ox.NamedNode(f"{base}dataset/class/{index + 1}")
+    for cls, count in info.classes.items():
+        partition = ox.NamedNode(f"{base}dataset#{partition_fragment('class', cls, base)}")
         add(dataset, VOID + "classPartition", partition)
         add(partition, VOID + "class", ox.NamedNode(cls))
         add(partition, VOID + "entities", typed(count, "integer"))
@@ -209,20 +310,27 @@ def void_triples(info: VoidInput) -> list[ox.Triple]:
         dump = ox.NamedNode(f"{base}dumps/{name}")
         add(dataset, VOID + "dataDump", dump)
         add(dataset, DCAT + "distribution", dump)
-        add(dump, str(RDF_TYPE.value), ox.NamedNode(DCAT + "Distribution"))
+        a(dump, DCAT + "Distribution")
+        add(dump, DCTERMS + "title", ox.Literal(f"villegraph ({DUMPS[name].name})", language="en"))
+        add(dump, DCAT + "accessURL", ox.NamedNode(base + "dumps/"))
         add(dump, DCAT + "downloadURL", dump)
-        add(
-            dump,
-            DCAT + "mediaType",
-            ox.NamedNode(f"https://www.iana.org/assignments/media-types/{record.media_type}"),
-        )
+        media_type = ox.NamedNode(IANA + record.media_type.split(";")[0])
+        add(dump, DCAT + "mediaType", media_type)
+        a(media_type, DCTERMS + "MediaType")
+        file_type = ox.NamedNode(FILE_TYPE + FILE_TYPES[name])
+        add(dump, DCTERMS + "format", file_type)
+        a(file_type, DCTERMS + "MediaTypeOrExtent")
         add(dump, DCAT + "byteSize", typed(record.bytes, "nonNegativeInteger"))
-        add(dump, DCTERMS + "format", ox.Literal(record.media_type))
-        add(dump, DCTERMS + "modified", typed(info.modified.isoformat(), "dateTime"))
-        for licence in LICENCES:
-            add(dump, DCTERMS + "license", ox.NamedNode(licence))
+        checksum = ox.NamedNode(f"{base}dumps/{name}#sha256")
+        add(dump, SPDX + "checksum", checksum)
+        a(checksum, SPDX + "Checksum")
+        add(checksum, SPDX + "algorithm", ox.NamedNode(SPDX + "checksumAlgorithm_sha256"))
+        add(checksum, SPDX + "checksumValue", typed(record.sha256, "hexBinary"))
+        add(dump, DCTERMS + "modified", modified)
+        add(dump, DCTERMS + "license", licence)
         if name in KEEPS_GRAPHS:
             add(dump, DCTERMS + "description", ox.Literal("named graphs kept", language="en"))
+    a(ox.NamedNode(SPDX + "checksumAlgorithm_sha256"), SPDX + "ChecksumAlgorithm")
     return group_by_subject(out)
 
 
@@ -254,11 +362,13 @@ __all__ = [
     "DUMPS",
     "KEEPS_GRAPHS",
     "FileRecord",
+    "Statistics",
     "VoidInput",
     "class_partitions",
     "file_record",
     "serialisation_prefixes",
     "source_documents",
+    "statistics",
     "void_triples",
     "write_context",
     "write_dumps",

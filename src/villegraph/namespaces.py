@@ -60,6 +60,7 @@ class VG(DefinedNamespace):
     DateToBeAnnounced: URIRef
     OwnWork: URIRef
     SessionContext: URIRef
+    villegraph: URIRef  # the project: publisher and creator
     # properties
     printedTitle: URIRef
     attestedOn: URIRef

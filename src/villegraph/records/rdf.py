@@ -310,14 +310,14 @@ class Maker:
             self.add(s, "schema:name", ox.Literal(name, language=self.language))
 
     def make_programmes(self, s: ox.NamedNode, record: dict[str, Any], path: FieldPath) -> None:
-        self.types(s, "vg:Programme", "prov:Activity")
+        self.types(s, "vg:Programme", "foaf:Project")
         self.text(s, "rdfs:label", record["title"])
         self.text(s, "dcterms:title", record["title"])
         self.text(s, "dcterms:description", record.get("description"))
         self.date(s, "schema:startDate", record.get("start"), (*path, "start"))
         self.date(s, "schema:endDate", record.get("end"), (*path, "end"))
         for agent in self.refs(record.get("associated_with"), ("org",), (*path, "associated_with")):
-            self.add(s, "prov:wasAssociatedWith", agent)
+            self.add(s, "dcterms:creator", agent)
         for place in self.refs(record.get("location"), ("place",), (*path, "location")):
             self.add(s, "schema:location", place)
         self.themes(s, record.get("themes"), (*path, "themes"))

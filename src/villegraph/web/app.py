@@ -30,6 +30,7 @@ from villegraph.store import Store, build_id_of, load_build, remove_old_stores
 from villegraph.web import (
     browse,
     context,
+    conventions,
     dumps,
     failures,
     graph,
@@ -99,7 +100,15 @@ def routes() -> list[BaseRoute]:
         Route("/search", search.search_page, name="search"),
         Route("/search.json", search.search_json, name="search-json"),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
-        Mount("/graph", routes=list(graph.routes), name="graph"),
+        Route("/robots.txt", conventions.robots, name="robots"),
+        Route("/sitemap.xml", conventions.sitemap, name="sitemap"),
+        Route("/dataset", conventions.dataset, name="dataset"),
+        # The network view keeps `/graph/`; any other `/graph/{name}` is a named graph's IRI.
+        Mount(
+            "/graph",
+            routes=[*graph.routes, Route("/{name}", conventions.named_graph)],
+            name="graph",
+        ),
         Route("/{kind}/{rest:path}", pages.resource, name="resource"),
     ]
 

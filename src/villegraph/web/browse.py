@@ -113,7 +113,7 @@ Q_ONTOLOGY = (
     + """SELECT ?term ?kind ?label ?definition ?parent WHERE {
   ?term a ?kind .
   VALUES ?kind { owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty
-                 owl:SymmetricProperty rdf:Property }
+                 owl:SymmetricProperty rdf:Property owl:NamedIndividual }
   FILTER(STRSTARTS(STR(?term), STR(vg:)))
   OPTIONAL { ?term rdfs:label ?label }
   OPTIONAL { ?term skos:definition ?definition }
@@ -124,6 +124,12 @@ Q_ONTOLOGY = (
 
 Q_ONTOLOGY_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 VARY = {"Vary": "Accept"}
+
+
+KIND_OF_TYPE: defaultdict[str, str] = defaultdict(
+    lambda: "property", {"Class": "class", "NamedIndividual": "individual"}
+)
+"""The section of `/def` a term's type puts it in: classes, properties, individuals."""
 
 
 @dataclass
@@ -143,8 +149,10 @@ def _ontology(store: Store) -> list[OntologyTerm]:
     )
     for row in store.select(query).dicts():
         iri = str(row["term"])
-        kind = "class" if str(row["kind"]).endswith("Class") else "property"
+        kind = KIND_OF_TYPE[str(row["kind"]).rpartition("#")[2]]
         term = terms.setdefault(iri, OntologyTerm(iri, iri.rpartition("#")[2], kind))
+        if kind != "individual":
+            term.kind = kind  # a term typed both ways is listed with its class or property
         for key, bucket in (("label", term.labels), ("definition", term.definitions)):
             found = row.get(key)
             if isinstance(found, Literal) and found not in bucket:
@@ -177,6 +185,7 @@ async def ontology(request: Request) -> Response:
         path="/def",
         classes=[t for t in terms if t.kind == "class"],
         properties=[t for t in terms if t.kind == "property"],
+        individuals=[t for t in terms if t.kind == "individual"],
         pick=pick_label,
         linker=linker,
         ontology_iri=ONTOLOGY_IRI,

@@ -10,8 +10,8 @@ from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
+import anyio.to_thread
+from rdflib import Graph
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -132,53 +132,15 @@ def _rows(dist: Path, names: dict[str, str], info: dict[str, Any]) -> list[dict[
     return rows
 
 
-def void_graph(request: Request) -> Graph:
-    """VoID + DCAT for the served dataset: endpoint, dumps, counts, licence, modification date."""
-    state = request.app.state
-    dist = Path(state.settings.dist_dir)
-    graph = Graph()
-    built = dist / "void.ttl"
-    if built.is_file():
-        graph.parse(built, format="turtle")
-    for prefix, namespace in (("void", VOID), ("dcat", DCAT), ("dcterms", DCTERMS)):
-        graph.bind(prefix, namespace)
-    dataset = next(iter(graph.subjects(RDF.type, VOID.Dataset)), None)
-    if dataset is None:
-        dataset = URIRef(state.settings.base_iri + "dataset")
-        graph.add((dataset, RDF.type, VOID.Dataset))
-    graph.add((dataset, RDF.type, DCAT.Dataset))
-    root = str(request.base_url).rstrip("/")
-    endpoint = URIRef(root + "/sparql")
-    graph.add((dataset, VOID.sparqlEndpoint, endpoint))
-    service = URIRef(root + "/sparql#service")
-    graph.add((service, RDF.type, DCAT.DataService))
-    graph.add((service, DCAT.endpointURL, endpoint))
-    graph.add((service, DCAT.servesDataset, dataset))
-    info = build_info(dist)
-    if "triples" in info and not any(graph.objects(dataset, VOID.triples)):
-        graph.add((dataset, VOID.triples, Literal(int(info["triples"]))))
-    if "modified" in info and not any(graph.objects(dataset, DCTERMS.modified)):
-        graph.add((dataset, DCTERMS.modified, Literal(info["modified"], datatype=XSD.dateTime)))
-    licence = next(iter(graph.objects(dataset, DCTERMS.license)), None)
-    for name, media_type in DUMPS.items():
-        path = dist / name
-        if not path.is_file():
-            continue
-        for suffix, compressed in (("", False), (".gz", True)):
-            url = URIRef(f"{root}/dumps/{name}{suffix}")
-            graph.add((dataset, VOID.dataDump, url))
-            distribution = BNode()
-            graph.add((dataset, DCAT.distribution, distribution))
-            graph.add((distribution, RDF.type, DCAT.Distribution))
-            graph.add((distribution, DCAT.downloadURL, url))
-            graph.add((distribution, DCAT.mediaType, Literal(media_type)))
-            if compressed:
-                graph.add((distribution, DCAT.compressFormat, Literal("application/gzip")))
-            else:
-                graph.add((distribution, DCAT.byteSize, Literal(path.stat().st_size)))
-            if licence is not None:
-                graph.add((distribution, DCTERMS.license, licence))
-    return graph
+def void_graph(request: Request) -> Graph | None:
+    """The VoID + DCAT-AP description the build wrote (`void.ttl`), or None without a build.
+
+    Served as written: one description, the same in the dump folder and here.
+    """
+    built = Path(request.app.state.settings.dist_dir) / "void.ttl"
+    if not built.is_file():
+        return None
+    return Graph().parse(built, format="turtle")
 
 
 VOID_OFFER = [TURTLE.media_type, NTRIPLES.media_type, JSONLD.media_type, RDFXML.media_type]
@@ -194,7 +156,10 @@ async def well_known_void(request: Request) -> Response:
             media_type="text/plain",
             headers={"Vary": "Accept"},
         )
-    return rdf_response(void_graph(request), chosen)
+    graph = await anyio.to_thread.run_sync(void_graph, request)
+    if graph is None:
+        return not_found(request, request.url.path)
+    return rdf_response(graph, chosen)
 
 
 __all__ = [

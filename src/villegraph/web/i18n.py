@@ -71,6 +71,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "line": ("ligne", "line"),
     "lines": ("lignes", "lines"),
     "properties": ("Propriétés", "Properties"),
+    "individuals": ("Individus", "Individuals"),
     "incoming": ("Liens entrants", "Incoming links"),
     "derived_facts": ("Faits dérivés et leurs preuves", "Derived facts and their evidence"),
     "theme": ("Thème", "Theme"),

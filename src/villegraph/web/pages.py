@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 import anyio.to_thread
 import jinja2
 import pyoxigraph as ox
+from markupsafe import Markup
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Identifier
 from starlette.requests import Request
@@ -32,6 +33,7 @@ from villegraph.namespaces import ONTOLOGY_IRI, prefixes_for
 from villegraph.network import kind_of
 from villegraph.store import Store
 from villegraph.terms import to_oxigraph
+from villegraph.web import conventions
 from villegraph.web.doubts import doubts
 from villegraph.web.i18n import LANGUAGES, chosen_language, message, translator
 from villegraph.web.sparql import FORMAT_BY_TYPE
@@ -376,8 +378,10 @@ async def resource(request: Request) -> Response:
         location = f"/{kind}/{slug}{SUFFIX_BY_TYPE[chosen]}"
         if chosen == "text/html" and request.query_params.get("lang") in LANGUAGES:
             location += "?" + urlencode({"lang": request.query_params["lang"]})
-        return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
+        headers = {"Vary": "Accept", **conventions.see_other_headers(f"/{kind}/{slug}")}
+        return RedirectResponse(location, status_code=303, headers=headers)
     validators = {"ETag": etag} if etag else {}
+    validators.update(conventions.document_headers(f"/{kind}/{slug}", suffix))
     if media_type != "text/html":
         graph = await anyio.to_thread.run_sync(document_graph, store, iri, settings.base_iri)
         if media_type == JSONLD.media_type:
@@ -403,9 +407,17 @@ async def resource(request: Request) -> Response:
         path=f"/{kind}/{slug}",
         documents=[(s, s.lstrip(".")) for s in DOCUMENT_SUFFIXES if s != ".html"],
         network_href="/graph/?focus=" + _quote(iri) if found.in_network else None,
+        canonical=f"/{kind}/{slug}.html",
+        jsonld=_embedded_jsonld(found, str(request.base_url).rstrip("/") + f"/{kind}/{slug}.html"),
     )
     page.headers.update({**validators, "Vary": DOCUMENT_VARY})
     return page
+
+
+def _embedded_jsonld(found: Description, page_url: str) -> Markup | None:
+    """The page's schema.org JSON-LD, escaped for a `<script>` element, or None."""
+    data = conventions.schema_jsonld(found, page_url)
+    return conventions.embeddable_json(data) if data is not None else None
 
 
 DOCUMENT_VARY = HTML_VARY
