@@ -95,6 +95,12 @@ def _organisations(source: Source, speakers: list[Speaker]) -> list[Org]:
         if org is not None:
             found.append(org)
     merged: list[Org] = []
+    names = [fold(org.name) for org in found]
+    found = [
+        org
+        for org, name in zip(found, names, strict=True)
+        if org.acronym or not any(name != other and name in other for other in names)
+    ]
     for org in found:
         same = next((known for known in merged if known.folded() & org.folded()), None)
         if same is None:
@@ -255,6 +261,14 @@ def _one_or_list(quotes: list[str]) -> str | list[str]:
 
 
 def _cycle(source: Source) -> dict[str, Any] | None:
+    """The cycle: the first top-level heading, else the first long enough paragraph."""
+    for paragraph in source.paragraphs:
+        if paragraph.startswith("# ") and not re.search(r"\d", paragraph):
+            return {
+                "id": slug("cycle " + plain(paragraph)),
+                "title": plain(paragraph),
+                "quote": source.quote(paragraph, 0, len(paragraph)),
+            }
     for paragraph in source.paragraphs:
         words = plain(paragraph).split()
         if len(words) >= 4 and not paragraph.isupper() and not re.search(r"\d", paragraph):

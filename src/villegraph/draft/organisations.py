@@ -59,6 +59,7 @@ FUNDERS = {"cnrs", "inserm", "inrae", "inria", "ird", "cea", "anr", "cirad", "if
 KEYWORDS = UNIT_WORDS + SCHOOL_WORDS + CHAIR_WORDS + AUTHORITY_WORDS
 _KEYWORD = re.compile(r"\b(?:" + "|".join(KEYWORDS) + r")\b")
 _NEEDS_PROPER = {"Région", "Region", "Ville", "Métropole", "Mairie", "Council", "Borough"}
+_RESEARCH_BODY = r"organisme (?:national )?de recherche|research (?:organi[sz]ation|agency|council)"
 IDENTIFIER = re.compile(r"\b(?:UMR|UPR|USR|UMI|UR|EA)\s?\d{2,5}\b")
 ACRONYM = r"[A-ZÉ][A-Za-zÉ0-9&]{1,9}"
 _ACRONYM_ONLY = re.compile(rf"(?=[A-Z0-9&]*[A-Z]{{2}})(?:{ACRONYM})")
@@ -77,16 +78,12 @@ _BOUNDARY = {
     "the",
     "with",
     "by",
-    "for",
-    "and",
-    "et",
     "un",
     "une",
     "a",
     "an",
     "from",
     "sein",
-    "of",
     "in",
     "dans",
 }
@@ -151,7 +148,7 @@ class Org:
             return "chair"
         if words & set(AUTHORITY_WORDS) or lowered in {"gouvernement", "government"}:
             return "public-authority"
-        if lowered in FUNDERS or (self.acronym and re.search(r"recherche|research", self.context)):
+        if lowered in FUNDERS or (self.acronym and re.search(_RESEARCH_BODY, self.context)):
             return "research-organisation"
         if words & set(SCHOOL_WORDS) or lowered in {"psl", "sciencespo"}:
             return "higher-education-institution"
@@ -242,7 +239,7 @@ def find_mentions(paragraph: str) -> list[Org]:
     for match in _KEYWORD.finditer(paragraph):
         name = _name_after(paragraph[match.start() :], match[0])
         if name and not any(
-            fold(name) in org.folded() or fold(org.name).startswith(fold(name)) for org in found
+            fold(name) in org.folded() or fold(name) in fold(org.name) for org in found
         ):
             found.append(Org(name, quotes=[name]))
     return found

@@ -112,6 +112,7 @@ def main_session(source: Source) -> Session | None:
         number = _NUMBER.search(plain(paragraph))
         if number and session.number is None and len(paragraph) < 80:
             session.number = int(number[1])
+            session.title = plain(paragraph)[number.end() :].strip(" :–—-") or session.title
             session.quotes.append(source.quote(paragraph, 0, len(paragraph)))
     session.registration = _registration(source)
     return session

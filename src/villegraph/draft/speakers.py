@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from villegraph.draft.organisations import Org, is_org_like, parse_chain, split_top
 from villegraph.draft.text import plain
 
-_UPPER = "A-ZÉÈÊÀÂÎÔÇÖÜ"
-_LOWER = "a-zéèêëàâîïôöûüçñ"
+_UPPER = "A-ZÉÈÊÀÂÎÔÇÖÜÁÍÓÚØÅÄ"
+_LOWER = "a-zéèêëàâîïôöûüçñáíóúãõøåäß"
 GIVEN = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
 FAMILY = rf"(?:(?:de|du|van|von|da|di|le|la) )?[{_UPPER}][{_LOWER}{_UPPER}'’-]+"
 NAME = rf"{GIVEN}(?: {FAMILY}){{1,2}}"
