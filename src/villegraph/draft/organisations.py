@@ -185,7 +185,7 @@ def parse_chain(chain: str) -> list[Org]:
     """An affiliation chain, most specific first; each organisation's parent is the next one."""
     orgs: list[Org] = []
     heads: list[Org] = []
-    for segment in split_top(chain.strip().rstrip(".;")):
+    for segment in _join_named(split_top(chain.strip().rstrip(".;"))):
         group = _segment(segment)
         if not group:
             continue
@@ -196,6 +196,24 @@ def parse_chain(chain: str) -> list[Org]:
     return orgs
 
 
+def _join_named(segments: list[str]) -> list[str]:
+    """Join a name cut at its comma: `Laboratoire Techniques`, `Territoires et Sociétés
+    (LATTS)` → one segment, when the acronym starts as the earlier piece does."""
+    joined: list[str] = []
+    for segment in segments:
+        acronym = re.search(rf"\(({ACRONYM})\)", segment)
+        if (joined and acronym and not is_org_like(joined[-1])) or (
+            joined
+            and acronym
+            and plain(segment)[:1].upper() != acronym[1][0]
+            and plain(joined[-1])[:1].upper() == acronym[1][0]
+        ):
+            joined[-1] = f"{joined[-1]}, {segment}"
+        else:
+            joined.append(segment)
+    return joined
+
+
 def _segment(segment: str) -> list[Org]:
     """One piece of a chain: `Name (ACR) de Parent`, `i3 CNRS UMR 9217`, `Mines Paris`."""
     text = segment.strip()
@@ -203,7 +221,8 @@ def _segment(segment: str) -> list[Org]:
         rf"(?P<name>.+?)\s*\((?P<acr>{ACRONYM})\)(?:\s*(?:de|du|of|at)\s+(?P<parent>.+))?$", text
     )
     if with_acronym:
-        org = Org(plain(with_acronym["name"]), with_acronym["acr"], quotes=[text])
+        name = re.sub(r"^(?:l'|l’|d'|the )", "", plain(with_acronym["name"]))
+        org = Org(name, with_acronym["acr"], quotes=[text])
         if with_acronym["parent"]:
             parent_name = re.sub(r"^(?:la |le |l'|the )", "", with_acronym["parent"])
             parent = Org(plain(parent_name), quotes=[with_acronym["parent"]])
@@ -231,7 +250,7 @@ def find_mentions(paragraph: str) -> list[Org]:
         acronym = match[1] or match[2]
         if not _ACRONYM_ONLY.fullmatch(acronym):
             continue
-        name = _name_before(paragraph[: match.start()])
+        name = _name_before(paragraph[: match.start()], acronym)
         if name:
             at = paragraph.rfind(name, 0, match.start())
             quote = paragraph[at : match.end()] if match[1] else name
@@ -264,21 +283,26 @@ def find_letterhead(line: str) -> Org | None:
     return None
 
 
-def _name_before(text: str) -> str | None:
+def _name_before(text: str, acronym: str) -> str | None:
     words = text.rstrip().split(" ")
     taken: list[str] = []
     for word in reversed(words):
-        if not word or word.casefold() in _BOUNDARY or word.endswith((",", ";", ":", ".")):
+        crossing = word.endswith(",") and taken and taken[0][:1] != acronym[0]
+        if (
+            not word
+            or word.casefold() in _BOUNDARY
+            or (word.endswith((",", ";", ":", ".")) and (not crossing))
+        ):
             break
         taken.insert(0, word)
         if len(taken) > 10:
             return None
-    name = " ".join(taken).strip("*")
+    name = re.sub(r"^(?:l'|l’|d')", "", " ".join(taken).strip("*"))
     return name if name and name[0].isupper() else None
 
 
 def _name_after(text: str, keyword: str) -> str | None:
-    head = re.split(r"[,.;:()\[\]«»\"]|\s[–—-]\s", text, maxsplit=1)[0]
+    head = re.split(r"[,.;:()\[\]«»\"|]|\s[–—-]\s", text, maxsplit=1)[0]
     words: list[str] = []
     for word in head.split():
         if words and (word.casefold() in _STOP or re.fullmatch(r"\d+", word)):

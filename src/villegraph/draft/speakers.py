@@ -15,7 +15,9 @@ GIVEN = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
 FAMILY = rf"(?:(?:de|du|van|von|da|di|le|la) )?[{_UPPER}][{_LOWER}{_UPPER}'’-]+"
 NAME = rf"{GIVEN}(?: {FAMILY}){{1,2}}"
 _LINE = re.compile(rf"^(?P<name>{NAME})\s*(?:,|\s[–—-]\s|\()\s*(?P<rest>.+?)\)?$")
-_PREPOSITION = re.compile(r"\s(?:au|aux|à la|à l'|à|du|de la|de l'|at the|at|with the|of the)\s")
+_PREPOSITION = re.compile(
+    r"\s(?:(?:au|aux|à la|à|du|de la|at the|at|with the|of the)\s|(?:à l'|de l'|à l’|de l’))"
+)
 
 
 @dataclass

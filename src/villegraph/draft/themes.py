@@ -107,6 +107,29 @@ def label_index(nlp: Any) -> dict[tuple[str, ...], list[tuple[str, float]]]:
     return index
 
 
+def _matches(
+    tokens: list[tuple[str, int, int]],
+    index: dict[tuple[str, ...], list[tuple[str, float]]],
+    longest: int,
+) -> list[tuple[int, int, str, float]]:
+    """Every label occurrence (token span, theme, weight), overlaps allowed, but none held
+    inside a longer one (`innovation` inside `innovation ouverte`)."""
+    spans = []
+    for begin in range(len(tokens)):
+        for size in range(1, min(longest, len(tokens) - begin) + 1):
+            key = tuple(lemma for lemma, _, _ in tokens[begin : begin + size])
+            for theme, weight in index.get(key, []):
+                spans.append((begin, begin + size, theme, weight))
+    return [
+        span
+        for span in spans
+        if not any(
+            other[0] <= span[0] and span[1] <= other[1] and other[1] - other[0] > span[1] - span[0]
+            for other in spans
+        )
+    ]
+
+
 def suggest(nlp: Any, title_doc: Any, abstract_doc: Any | None) -> list[Suggestion]:
     """The themes a talk's title and abstract name, best first."""
     index = label_index(nlp)
@@ -117,28 +140,13 @@ def suggest(nlp: Any, title_doc: Any, abstract_doc: Any | None) -> list[Suggesti
         if doc is None:
             continue
         tokens = _content(doc)
-        position = 0
-        while position < len(tokens):
-            for size in range(min(longest, len(tokens) - position), 0, -1):
-                key = tuple(lemma for lemma, _, _ in tokens[position : position + size])
-                if key in index:
-                    for theme, label_weight in index[key]:
-                        raw[theme] = raw.get(theme, 0.0) + weight * label_weight * (
-                            1 + 0.5 * (size - 1)
-                        )
-                        first.setdefault(
-                            theme,
-                            Suggestion(
-                                theme,
-                                0.0,
-                                field_name,
-                                tokens[position][1],
-                                tokens[position + size - 1][2],
-                            ),
-                        )
-                    position += size - 1
-                    break
-            position += 1
+        for begin, end, theme, label_weight in _matches(tokens, index, longest):
+            size = end - begin
+            raw[theme] = raw.get(theme, 0.0) + weight * label_weight * (1 + 0.5 * (size - 1))
+            first.setdefault(
+                theme,
+                Suggestion(theme, 0.0, field_name, tokens[begin][1], tokens[end - 1][2]),
+            )
     suggestions = [
         Suggestion(theme, round(1 - math.exp(-raw[theme] / 1.5), 2), hit.field, hit.start, hit.end)
         for theme, hit in first.items()
