@@ -22,7 +22,6 @@ def draft_file(source: Path, file_name: str, data_dir: Path | None) -> tuple[str
     header = [
         f"Draft of {file_name} by `villegraph draft`: review every record, then set",
         "status: reviewed. Reconciliation and theme scores are noted in comments.",
-        *result.notes,
     ]
     return to_yaml(result.document, header), result
 

@@ -47,7 +47,7 @@ def draft(text: str, file_name: str, index: Index, nlp: Any) -> Draft:
         "status": "draft",
         "source": _source(source, file_name, cycle, main),
         "people": people,
-        "organisations": [_org_record(org, org_ids, source) for org in orgs],
+        "organisations": [_org_record(org, org_ids, source, notes) for org in orgs],
         "memberships": memberships,
         "cycles": [cycle] if cycle else [],
         "sessions": _session_records(sessions, cycle, person_ids, speakers),
@@ -163,7 +163,7 @@ def _reconcile(
     return None
 
 
-def _org_record(org: Org, ids: dict[str, str], source: Source) -> dict[str, Any]:
+def _org_record(org: Org, ids: dict[str, str], source: Source, notes: list[str]) -> dict[str, Any]:
     own = ids[fold(org.name)]
     parents = [ids[parent] for parent in org.parents if parent in ids and ids[parent] != own]
     quotes = [_unique(source, quote) for quote in org.quotes]
@@ -171,7 +171,7 @@ def _org_record(org: Org, ids: dict[str, str], source: Source) -> dict[str, Any]
         name for name in dict.fromkeys(org.other_names) if name not in {org.name, org.acronym}
     ]
     return {
-        COMMENT: _notes_for(own, org),
+        COMMENT: _notes_about(notes, org.name),
         "id": own,
         "name": org.name,
         "acronym": org.acronym,
@@ -183,8 +183,13 @@ def _org_record(org: Org, ids: dict[str, str], source: Source) -> dict[str, Any]
     }
 
 
-def _notes_for(own: str, org: Org) -> list[str]:
-    return []
+def _notes_about(notes: list[str], shown: str) -> list[str]:
+    """The reconciliation notes of one record (what it is, or may be)."""
+    return [
+        note
+        for note in notes
+        if f": {shown} is " in note or note.startswith(f"ambiguous: {shown} may be ")
+    ]
 
 
 def _people(
@@ -207,6 +212,7 @@ def _people(
         line_quote = _unique(source, speaker.line) or speaker.name
         people.append(
             {
+                COMMENT: _notes_about(notes, speaker.name),
                 "id": person_id,
                 "name": speaker.name,
                 "given_name": given,
