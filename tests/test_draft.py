@@ -175,5 +175,7 @@ def test_cli_draft_builds_with_include_drafts(tmp_path: Path) -> None:
         == 0
     )
     built = runner.invoke(main, ["--root", str(root), "build", "-q", "--include-drafts"])
-    assert built.exit_code in (0, 1), built.output  # 1: shapes may ask for more than a draft has
-    assert "error" not in built.output.casefold() or built.exit_code == 1
+    # the draft passes the schema and every quote is found (no `seance-5.yaml:LINE:` error);
+    # in this bare project (no data/roles.ttl) the shapes may still ask for roles: exit 1
+    assert ".yaml:" not in built.output, built.output
+    assert built.exit_code == 0 or "does not conform to the shapes" in built.output
