@@ -38,6 +38,7 @@ LAYERS: dict[str, int] = {
     "network": 2,
     "viz": 2,
     "synth": 2,
+    "draft": 2,
     "web": 3,
     "cli": 3,
     "__main__": 3,

@@ -95,6 +95,7 @@ def settings(ctx: click.Context) -> Settings:
 def _register() -> None:
     from villegraph.cli import (
         build_commands,
+        draft_commands,
         network_commands,
         project_commands,
         query_commands,
@@ -105,6 +106,7 @@ def _register() -> None:
     for module in (
         project_commands,
         build_commands,
+        draft_commands,
         query_commands,
         serve_commands,
         network_commands,
