@@ -55,6 +55,8 @@ class Settings:
     queries_dir: Path | None = None
     dist_dir: Path | None = None
     store_dir: Path | None = None
+    releases_dir: Path | None = None
+    """Where `villegraph release` freezes the dumps (default `releases/` of the root)."""
     base_iri: str = DEFAULT_BASE_IRI
     host: str = "127.0.0.1"
     port: int = 8000
@@ -89,6 +91,7 @@ class Settings:
             "queries_dir": _own_or_packaged(root, "queries", QUERIES_DIR),
             "dist_dir": root / "dist",
             "store_dir": root / "store",
+            "releases_dir": root / "releases",
         }
         for name, default in defaults.items():
             value = getattr(self, name)

@@ -98,6 +98,7 @@ def _register() -> None:
         network_commands,
         project_commands,
         query_commands,
+        release_commands,
         serve_commands,
         store_commands,
     )
@@ -105,6 +106,7 @@ def _register() -> None:
     for module in (
         project_commands,
         build_commands,
+        release_commands,
         query_commands,
         serve_commands,
         network_commands,
