@@ -329,13 +329,13 @@ def write_changes(
     from villegraph.diff import DIFF_NAMES, diff, read_build, to_json_text, to_markdown
 
     new = read_build(folder)
-    new.source, new.build_id, new.modified = str(target), build_id, modified.isoformat()
+    new.source, new.build_id, new.modified = target.name, build_id, modified.isoformat()
     old = None
     previous = current_version(target)
     if previous is not None and (previous / "villegraph.nq").is_file():
         try:
             old = read_build(previous)
-            old.source = str(target)
+            old.source = target.name
         except InputError:
             old = None
     changes = diff(old, new)
