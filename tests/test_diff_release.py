@@ -105,7 +105,7 @@ def test_build_writes_its_changes_beside_the_dumps(
     assert info["files"]["changes.json"]["media_type"] == "application/json"
     stored = json.loads((new / "changes.json").read_text(encoding="utf-8"))
     assert stored["old"]["build_id"] == json.loads((old / "build.json").read_text())["build_id"]
-    assert stored["new"]["build_id"] == info["build_id"]
+    assert stored["new"] == {"source": "dist", "build_id": "", "modified": ""}
     computed = diff_paths(old, new).to_json()
     for key in ("entities", "graphs", "shacl", "triples"):
         assert stored[key] == computed[key], key
@@ -116,6 +116,7 @@ def test_build_writes_its_changes_beside_the_dumps(
 
     code, out = _cli(pipeline_settings, "diff")  # the recorded changes of the current build
     assert code == 0 and "- entities: 1 added, 1 removed, 2 changed" in out
+    assert f"- new build: {info['build_id']} ({info['modified']})" in out
     code, out = _cli(pipeline_settings, "diff", str(old), "--format", "json")
     assert code == 0 and json.loads(out)["entities"] == computed["entities"]
     code, out = _cli(
@@ -222,7 +223,7 @@ def test_dumps_lists_and_serves_the_releases(
     packed = httpx.get(released_server + "/dumps/releases/1.0.0/villegraph.nq.gz")
     assert packed.headers["content-type"] == "application/gzip"
     changes = httpx.get(released_server + "/dumps/changes.json")
-    assert changes.status_code == 200 and changes.json()["new"]["build_id"]
+    assert changes.status_code == 200 and changes.json()["entities"]["added"]
     catalog = httpx.get(released_server + "/dumps/releases/catalog.ttl")
     graph = Graph().parse(data=catalog.text, format="turtle", publicID=str(catalog.url))
     urls = {str(u) for u in graph.objects(None, DCAT.downloadURL)}

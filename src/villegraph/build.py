@@ -295,7 +295,7 @@ def _write(
             tmp / "shacl-report.txt", report.to_text(), "text/plain; charset=utf-8"
         )
         build_id = _build_id(modified, files["villegraph.nq"])
-        files.update(write_changes(target, tmp, build_id, modified))
+        files.update(write_changes(target, tmp))
         result = BuildReport(
             out_dir=target,
             build_id=build_id,
@@ -320,16 +320,15 @@ def _write(
     return result
 
 
-def write_changes(
-    target: Path, folder: Path, build_id: str, modified: datetime
-) -> dict[str, FileRecord]:
+def write_changes(target: Path, folder: Path) -> dict[str, FileRecord]:
     """Write changes.md and changes.json into `folder` (the build being written): its changes
     against the build `target` publishes now (the outgoing one), or a first build when there is
     none or it cannot be read."""
     from villegraph.diff import DIFF_NAMES, diff, read_build, to_json_text, to_markdown
 
     new = read_build(folder)
-    new.source, new.build_id, new.modified = target.name, build_id, modified.isoformat()
+    new.source = target.name  # the build's id and time are in its build.json: these files stay
+    # byte-identical across builds of the same input from the same previous build
     old = None
     previous = current_version(target)
     if previous is not None and (previous / "villegraph.nq").is_file():

@@ -46,9 +46,19 @@ def diff_command(
             changes = Changes.from_json(json.loads(stored.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise InputError(f"unreadable changes: {error}", stored) from None
+        info = _build_info(dist)
+        changes.new.update({k: str(info.get(k, "")) for k in ("build_id", "modified")})
     else:
         changes = diff_paths(old, new if new is not None else dist)
     click.echo(FORMATS[output_format](changes), nl=False)
+
+
+def _build_info(dist: Path) -> dict[str, object]:
+    try:
+        data = json.loads((dist / "build.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 @click.command("release")
