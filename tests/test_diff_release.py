@@ -183,7 +183,7 @@ def test_release_freezes_the_dumps_and_describes_the_series(
 
 def test_release_without_a_build_is_refused(pipeline_settings: Settings, tmp_path: Path) -> None:
     code, out = _cli(pipeline_settings, "release", env={"VILLEGRAPH_RELEASES_DIR": str(tmp_path)})
-    assert code == 2 and "no complete build to release" in out
+    assert code == 2 and "no build to release" in out
 
 
 @pytest.fixture()

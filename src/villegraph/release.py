@@ -80,6 +80,8 @@ def release(
     """
     version = check_version(version or default_version())
     folder = Path(folder)
+    if not dist.exists():
+        raise InputError("no build to release: run `villegraph build` first", dist)
     with build_lock(dist):
         source = dist.resolve() if dist.exists() else None
         if source is None or not is_complete(source):
