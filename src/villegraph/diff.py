@@ -99,12 +99,17 @@ class EntityChange:
     iri: str
     label: str
     added: list[Quad] = field(default_factory=list)
+    """For a changed entity: its quads that are new."""
     removed: list[Quad] = field(default_factory=list)
+    """For a changed entity: its quads that are gone."""
+    triples: int = 0
+    """For an entity added or removed: its number of quads (they are in the dumps)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "iri": self.iri,
             "label": self.label,
+            "triples": self.triples,
             "added": [list(q) for q in self.added],
             "removed": [list(q) for q in self.removed],
         }
@@ -200,6 +205,7 @@ class Changes:
                 item["label"],
                 [tuple(q) for q in item["added"]],  # type: ignore[misc]
                 [tuple(q) for q in item["removed"]],  # type: ignore[misc]
+                int(item.get("triples", 0)),
             )
 
         entities, shacl = data["entities"], data["shacl"]
@@ -224,11 +230,28 @@ def _describe(build: Build) -> dict[str, str]:
 def _results(quads: set[Quad]) -> dict[str, dict[str, str]]:
     """The SHACL results of a build: IRI → predicate local name → N-Triples object."""
     results = {s for s, p, o, _ in quads if p == f"<{RDF_TYPE}>" and o == f"<{SH}ValidationResult>"}
-    found: dict[str, dict[str, str]] = {s: {} for s in results}
+    found: dict[str, dict[str, list[str]]] = {s: defaultdict(list) for s in results}
     for s, p, o, _ in quads:
         if s in found and p.startswith(f"<{SH}"):
-            found[s].setdefault(p[len(SH) + 1 : -1], o)
-    return {_iri(s) or s: props for s, props in found.items()}
+            found[s][p[len(SH) + 1 : -1]].append(o)
+    return {
+        _iri(s) or s: {name: _best(values) for name, values in props.items()}
+        for s, props in found.items()
+    }
+
+
+def _best(values: list[str]) -> str:
+    """One of several values, the same in every build: literals untagged or French first."""
+    rank = {"": 0, "fr": 1, "en": 2}
+
+    def key(term: str) -> tuple[int, str]:
+        if not term.startswith('"'):
+            return (0, term)
+        tail = term.rsplit('"', 1)[1]
+        lang = tail[1:] if tail.startswith("@") else ""
+        return (rank.get(lang, 3), term)
+
+    return min(values, key=key)
 
 
 def _quality_graphs(quads: set[Quad]) -> set[str]:
@@ -291,10 +314,10 @@ def diff(old: Build | None, new: Build) -> Changes:
     )
     for iri in sorted(new_subjects.keys() - old_subjects.keys()):
         quads = new_subjects[iri]
-        changes.added.append(EntityChange(iri, label_of(quads), _sorted(quads)))
+        changes.added.append(EntityChange(iri, label_of(quads), triples=len(quads)))
     for iri in sorted(old_subjects.keys() - new_subjects.keys()):
         quads = old_subjects[iri]
-        changes.removed.append(EntityChange(iri, label_of(quads), [], _sorted(quads)))
+        changes.removed.append(EntityChange(iri, label_of(quads), triples=len(quads)))
     for iri in sorted(old_subjects.keys() & new_subjects.keys()):
         was, now = old_subjects[iri], new_subjects[iri]
         if was != now:
@@ -376,7 +399,7 @@ def to_markdown(changes: Changes) -> str:
         ):
             if entities:
                 lines += ["", f"## {title}", ""]
-                lines += [f"- {_named(e)}" for e in entities]
+                lines += [f"- {_named(e)} ({e.triples} triples)" for e in entities]
     if changes.changed:
         lines += ["", "## Entities changed", ""]
         for entity in changes.changed:
