@@ -25,6 +25,8 @@ EXPECTED_FILES = {
     "void.ttl",
     "shacl-report.ttl",
     "shacl-report.txt",
+    "changes.md",
+    "changes.json",
 }
 
 

@@ -32,6 +32,8 @@ DUMPS = {
     "void.ttl",
     "shacl-report.ttl",
     "shacl-report.txt",
+    "changes.md",
+    "changes.json",
 }
 
 

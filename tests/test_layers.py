@@ -31,6 +31,8 @@ LAYERS: dict[str, int] = {
     "remote": 1,
     "quality": 1,
     "publish": 1,
+    "diff": 1,
+    "release": 1,
     "shacl": 1,
     "project": 1,
     "build": 2,

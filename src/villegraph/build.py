@@ -7,6 +7,9 @@ afterwards (`villegraph.publish`). Invariant: once built, `dist` always names a 
 the previous or the new one, even if the process is killed at any instant. Any failure (bad
 input, data that does not conform, an exception, Ctrl-C) leaves the previous build published.
 
+Each build also writes `changes.md` and `changes.json` beside its dumps: what changed against the
+build it replaces (`villegraph.diff`), or "first build" when there is none.
+
 A build holds the lock `.dist.lock` from start to end (a second build of the same folder waits);
 holding it, it first recovers a missing `dist` and deletes what killed builds left beside it.
 """
@@ -46,7 +49,7 @@ from villegraph.formats import TURTLE
 from villegraph.infer import InferenceReport, infer, load_rules
 from villegraph.jsonld import CONTEXT_NAME
 from villegraph.load import LoadedDataset, graph_iri, load_dataset, to_rdflib_graph
-from villegraph.publish import build_lock, clean, crash_point, publishing, recover
+from villegraph.publish import build_lock, clean, crash_point, current_version, publishing, recover
 from villegraph.quality import quality_quads
 
 STAGES = ("load", "infer", "validate", "dump")
@@ -294,6 +297,7 @@ def _write(
             tmp / "shacl-report.txt", report.to_text(), "text/plain; charset=utf-8"
         )
         build_id = _build_id(modified, files["villegraph.nq"])
+        files.update(write_changes(target, tmp))
         result = BuildReport(
             out_dir=target,
             build_id=build_id,
@@ -316,6 +320,31 @@ def _write(
     result.timings = dict(stages.timings)
     result.peak_rss_mb = dict(stages.peak_rss_mb)
     return result
+
+
+def write_changes(target: Path, folder: Path) -> dict[str, FileRecord]:
+    """Write changes.md and changes.json into `folder` (the build being written): its changes
+    against the build `target` publishes now (the outgoing one), or a first build when there is
+    none or it cannot be read."""
+    from villegraph.diff import DIFF_NAMES, diff, read_build, to_json_text, to_markdown
+
+    new = read_build(folder)
+    new.source = target.name  # the build's id and time are in its build.json: these files stay
+    # byte-identical across builds of the same input from the same previous build
+    old = None
+    previous = current_version(target)
+    if previous is not None and (previous / "villegraph.nq").is_file():
+        try:
+            old = read_build(previous)
+            old.source = target.name
+        except InputError:
+            old = None
+    changes = diff(old, new)
+    md, js = DIFF_NAMES
+    return {
+        md: write_text(folder / md, to_markdown(changes), "text/markdown; charset=utf-8"),
+        js: write_text(folder / js, to_json_text(changes), "application/json"),
+    }
 
 
 def peak_rss_mb() -> float:

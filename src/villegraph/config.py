@@ -60,6 +60,7 @@ class Settings:
     queries_dir: Path = FROM_ROOT
     dist_dir: Path = FROM_ROOT
     store_dir: Path = FROM_ROOT
+    releases_dir: Path = FROM_ROOT
     base_iri: str = DEFAULT_BASE_IRI
     host: str = "127.0.0.1"
     port: int = 8000
@@ -94,6 +95,7 @@ class Settings:
             "queries_dir": _own_or_packaged(root, "queries", QUERIES_DIR),
             "dist_dir": root / "dist",
             "store_dir": root / "store",
+            "releases_dir": root / "releases",
         }
         for name, default in defaults.items():
             value = getattr(self, name)

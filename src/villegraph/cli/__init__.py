@@ -99,6 +99,7 @@ def _register() -> None:
         network_commands,
         project_commands,
         query_commands,
+        release_commands,
         serve_commands,
         store_commands,
     )
@@ -107,6 +108,7 @@ def _register() -> None:
         project_commands,
         build_commands,
         draft_commands,
+        release_commands,
         query_commands,
         serve_commands,
         network_commands,

@@ -90,6 +90,7 @@ def routes() -> list[BaseRoute]:
         Route("/queries/{name}", querypages.canned, name="canned"),
         Route("/dumps/", dumps.dump_index, name="dumps"),
         Route("/dumps/{name}", dumps.dump_file),
+        Route("/dumps/releases/{path:path}", dumps.release_file),
         Route("/.well-known/void", dumps.well_known_void, name="void"),
         Route("/context.jsonld", context.jsonld_context, name="jsonld-context"),
         Route("/def", browse.ontology, name="ontology"),

@@ -1,4 +1,9 @@
-"""`/dumps/` (every dump, plain and gzip, with ETag/Last-Modified/304) and `/.well-known/void`."""
+"""`/dumps/` (every dump, plain and gzip, with ETag/Last-Modified/304) and `/.well-known/void`.
+
+The frozen releases (`villegraph.release`) are served below `/dumps/releases/`: each file of a
+release at `/dumps/releases/V/NAME` (and `NAME.gz`) with the same caching headers, the DCAT
+catalog of the series at `/dumps/releases/catalog.ttl`; `/dumps/` lists them.
+"""
 
 from __future__ import annotations
 
@@ -33,7 +38,31 @@ REPORTS = {
 }
 """The build's validation report (its doubts), as RDF and as text; the RDF is also the named
 graph `{base}graph/quality` of the dumps."""
-DOWNLOADS = {**DUMPS, **REPORTS}
+CHANGES = {
+    "changes.md": "text/markdown; charset=utf-8",
+    "changes.json": "application/json",
+}
+"""What changed against the previous build (`villegraph.diff`)."""
+DOWNLOADS = {**DUMPS, **REPORTS, **CHANGES}
+WORDS = {
+    "fr": {
+        "changes": "Changements depuis la construction précédente",
+        "releases": "Versions publiées",
+        "releases_intro": "Chaque version est figée : citez-la par son adresse.",
+        "version": "version",
+        "issued": "publiée le",
+        "files": "fichiers",
+    },
+    "en": {
+        "changes": "Changes since the previous build",
+        "releases": "Releases",
+        "releases_intro": "Each release is frozen: cite it by its address.",
+        "version": "version",
+        "issued": "issued",
+        "files": "files",
+    },
+}
+"""The words of the changes and releases sections, per page language."""
 
 _GZIP_CACHE: dict[tuple[str, str], bytes] = {}
 _LOCK = threading.Lock()
@@ -78,13 +107,18 @@ def _gzipped(path: Path, etag: str) -> bytes:
 async def dump_file(request: Request) -> Response:
     """`/dumps/NAME` and `/dumps/NAME.gz`."""
     name = request.path_params["name"]
-    gzipped = name.endswith(".gz")
-    plain = name[:-3] if gzipped else name
+    plain = name.removesuffix(".gz")
     if plain not in DOWNLOADS:
         return not_found(request, request.url.path)
     path = Path(request.app.state.settings.dist_dir) / plain
+    return _file_response(request, path, name, DOWNLOADS[plain])
+
+
+def _file_response(request: Request, path: Path, name: str, media_type: str) -> Response:
+    """`path` (gzipped when `name` ends with .gz) with ETag, Last-Modified and 304s."""
     if not path.is_file():
         return not_found(request, request.url.path)
+    gzipped = name.endswith(".gz")
     etag = _etag(path, gzipped)
     mtime = path.stat().st_mtime
     headers = {
@@ -98,19 +132,77 @@ async def dump_file(request: Request) -> Response:
         body = _gzipped(path, etag)
         headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return Response(body, media_type="application/gzip", headers=headers)
-    return Response(path.read_bytes(), media_type=DOWNLOADS[plain], headers=headers)
+    return Response(path.read_bytes(), media_type=media_type, headers=headers)
+
+
+def _releases_dir(request: Request) -> Path | None:
+    folder = getattr(request.app.state.settings, "releases_dir", None)
+    return Path(folder) if folder else None
+
+
+async def release_file(request: Request) -> Response:
+    """`/dumps/releases/catalog.ttl` and `/dumps/releases/V/NAME[.gz]` (a file the release's
+    build.json lists)."""
+    from villegraph.release import CATALOG_NAME, VERSION
+
+    folder = _releases_dir(request)
+    parts = request.path_params["path"].split("/")
+    if folder is None:
+        return not_found(request, request.url.path)
+    if parts == [CATALOG_NAME]:
+        return _file_response(request, folder / CATALOG_NAME, CATALOG_NAME, TURTLE.media_type)
+    if len(parts) != 2 or not VERSION.match(parts[0]) or ".." in parts[0]:
+        return not_found(request, request.url.path)
+    version, name = parts
+    files = build_info(folder / version).get("files", {})
+    plain = name.removesuffix(".gz")
+    if plain not in files:
+        return not_found(request, request.url.path)
+    media_type = str(files[plain].get("media_type") or "application/octet-stream")
+    return _file_response(request, folder / version / plain, name, media_type)
+
+
+def _release_rows(request: Request) -> list[dict[str, Any]]:
+    """The releases, newest first: version, issued date, build id and file names."""
+    from villegraph.errors import InputError
+    from villegraph.release import releases
+
+    folder = _releases_dir(request)
+    if folder is None:
+        return []
+    try:
+        record = releases(folder)
+    except InputError:
+        return []
+    rows = []
+    for item in reversed(record):
+        files = build_info(folder / item.version).get("files", {})
+        rows.append(
+            {
+                "version": item.version,
+                "issued": item.issued,
+                "date": item.issued[:10],
+                "build_id": item.build_id,
+                "files": sorted(files),
+            }
+        )
+    return rows
 
 
 async def dump_index(request: Request) -> Response:
-    """`/dumps/`: each dump with its size, media type and digest."""
+    """`/dumps/`: each dump with its size, media type and digest; the changes; the releases."""
     dist = Path(request.app.state.settings.dist_dir)
     info = build_info(dist)
+    lang = chosen_language(request)
     return render(
         "dumps.html",
-        lang=chosen_language(request),
+        lang=lang,
         path="/dumps/",
         dumps=_rows(dist, DUMPS, info),
         reports=_rows(dist, REPORTS, info),
+        changes=_rows(dist, CHANGES, info),
+        releases=_release_rows(request),
+        words=WORDS.get(lang, WORDS["en"]),
         info=info,
     )
 
@@ -163,12 +255,14 @@ async def well_known_void(request: Request) -> Response:
 
 
 __all__ = [
+    "CHANGES",
     "DOWNLOADS",
     "DUMPS",
     "REPORTS",
     "build_info",
     "dump_file",
     "dump_index",
+    "release_file",
     "void_graph",
     "well_known_void",
 ]
