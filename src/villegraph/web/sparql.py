@@ -4,6 +4,13 @@ GET `?query=`, POST form-encoded and POST `application/sparql-query`; results by
 the `format` parameter; GET without a query answers with a Service Description (or, for a
 browser, the query page). Every refusal is a 4xx with a one-line plain-text message; a query
 past its deadline is a 504; an unexpected failure is logged and answered with a bare 500.
+
+Answers are kept per build (`villegraph.web.cache`). After the guard, a request whose answer
+is kept is answered at once, without entering the `open` lane: it takes no worker, so it neither
+waits nor counts towards its client's limit (it costs what a static file costs). Its response is
+the kept bytes with the same headers, plus `X-Villegraph-Cache: hit` (`miss` otherwise). GET
+answers carry a weak `ETag` naming the build and the request, and `Cache-Control`; a GET whose
+`If-None-Match` names it is answered 304 before any lookup.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from villegraph.store import Store
 from villegraph.terms import to_oxigraph
 from villegraph.web import results
 from villegraph.web.admission import admitted, client_of
+from villegraph.web.cache import Entry, ResultCache, etag_for
 from villegraph.web.engine import PooledStore
 from villegraph.web.failures import HANDLED, WebError, plain
 from villegraph.web.safety import check_query
@@ -239,6 +247,50 @@ def _execute(
     return _run_generic(store, form, parsed, accept, settings)
 
 
+def _cache_key(
+    parsed: ProtocolRequest, accept: str | None, settings: Any, base_iri: str
+) -> tuple[Any, ...]:
+    """What determines the answer's bytes within a build: the query as the engine reads it,
+    the dataset, what chooses the media type (`Accept`, `format`), the caps and the base IRI
+    (relative IRIs in the query resolve against it)."""
+    return (
+        "protocol",
+        fingerprint(parsed.query or "", as_parsed=True),
+        tuple(parsed.default_graphs),
+        tuple(parsed.named_graphs),
+        parsed.format or "",
+        "" if parsed.format else (accept or ""),
+        settings.max_rows,
+        settings.max_bytes,
+        base_iri,
+    )
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    # imported here: the pages module builds on this one (its documents' matcher is reused)
+    from villegraph.web.pages import etag_matches
+
+    return etag_matches(header, etag)
+
+
+def _answer_response(
+    entry: Entry, etag: str | None, cache_control: str | None, status: str
+) -> Response:
+    """The response for a (kept or fresh) answer, with its validators."""
+    media_type = entry.meta["media_type"]
+    charset = "" if media_type.endswith("+xml") else "; charset=utf-8"
+    headers = {
+        "Content-Type": media_type + charset,
+        **_truncation_headers(entry.meta),
+        "X-Villegraph-Cache": status,
+    }
+    if etag:
+        headers["ETag"] = etag
+    if cache_control:
+        headers["Cache-Control"] = cache_control
+    return Response(entry.body, headers=headers)
+
+
 def service_description(endpoint: str, store: Store) -> Graph:
     """The SPARQL Service Description of this endpoint."""
     graph = Graph()
@@ -309,6 +361,23 @@ async def sparql_endpoint(request: Request) -> Response:
             endpoint = str(request.url_for("sparql"))
             graph = await anyio.to_thread.run_sync(service_description, endpoint, store)
             return rdf_response(graph, chosen)
+        base_iri = str(request.url_for("sparql"))
+        cache: ResultCache | None = getattr(store, "cache", None)
+        cache_key = _cache_key(parsed, accept, settings, base_iri) if cache else None
+        is_get = request.method == "GET"
+        cache_control = f"public, max-age={settings.cache_max_age}" if is_get else None
+        if cache is not None and cache_key is not None:
+            # before the guard: a kept answer is one the guard let through, for a text the
+            # engine reads as this one (see `fingerprint(as_parsed=True)`)
+            etag = etag_for(cache.build, cache_key) if is_get else None
+            validator = request.headers.get("if-none-match")
+            if etag and validator and _etag_matches(validator, etag):
+                headers = {"ETag": etag, "Vary": "Accept", "Cache-Control": cache_control or ""}
+                return Response(status_code=304, headers=headers)
+            kept = cache.get(cache_key)
+            if kept is not None:
+                etag = etag_for(kept.build, cache_key) if is_get else None
+                return _answer_response(kept, etag, cache_control, "hit")
         graphs: Sequence[str] = (
             store.known_graphs()
             if isinstance(store, PooledStore) and store.known_graphs() is not None
@@ -321,12 +390,12 @@ async def sparql_endpoint(request: Request) -> Response:
             named_graph_uris=parsed.named_graphs,
         )
         lane = app_state.lanes["open"]
-        key = fingerprint(parsed.query)
+        key = cache_key[1] if cache_key else fingerprint(parsed.query)
         async with admitted(lane, client_of(request.scope), key) as grant:
             limited = settings.with_(timeout=min(settings.timeout, grant.deadline))
             try:
                 answer = await anyio.to_thread.run_sync(
-                    _execute, store, form, parsed, accept, limited, str(request.url_for("sparql"))
+                    _execute, store, form, parsed, accept, limited, base_iri
                 )
             except QueryTimeout:
                 if grant.reserve:
@@ -339,12 +408,13 @@ async def sparql_endpoint(request: Request) -> Response:
             answer["kind"], results.GRAPH_TYPES
         )
         return error(406, "acceptable result types: " + ", ".join(offered), {"Vary": "Accept"})
-    media_type = answer["media_type"]
-    charset = "" if media_type.endswith("+xml") else "; charset=utf-8"
-    return Response(
-        answer["body"],
-        headers={"Content-Type": media_type + charset, **_truncation_headers(answer)},
-    )
+    meta = {k: answer.get(k) for k in ("media_type", "rows", "truncated")}
+    fresh = Entry(answer["body"], answer.get("build", ""), meta)
+    if cache is None or cache_key is None:
+        return _answer_response(fresh, None, None, "off")
+    cache.put(cache_key, fresh)
+    etag = etag_for(fresh.build, cache_key) if is_get else None
+    return _answer_response(fresh, etag, cache_control, "miss")
 
 
 __all__ = [
