@@ -363,7 +363,7 @@ async def sparql_endpoint(request: Request) -> Response:
             return rdf_response(graph, chosen)
         base_iri = str(request.url_for("sparql"))
         cache: ResultCache | None = getattr(store, "cache", None)
-        cache_key = _cache_key(parsed, accept, settings, base_iri) if cache else None
+        cache_key = _cache_key(parsed, accept, settings, base_iri) if cache is not None else None
         is_get = request.method == "GET"
         cache_control = f"public, max-age={settings.cache_max_age}" if is_get else None
         if cache is not None and cache_key is not None:
