@@ -25,7 +25,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
+
+from villegraph.lexer import fingerprint
 
 ENTRY_OVERHEAD = 200
 """Bytes charged to each entry on top of its payload (key, bookkeeping)."""
@@ -123,10 +126,27 @@ class ResultCache:
             self._build = build
 
 
+MEMO_TEXT_CHARS = 4096
+"""Query texts up to this length have their fingerprint remembered (2,048 of them at most)."""
+
+
+@lru_cache(maxsize=2048)
+def _remembered(text: str) -> str:
+    return fingerprint(text, as_parsed=True)
+
+
+def query_key(text: str) -> str:
+    """The query's fingerprint as the engine reads it (`fingerprint(as_parsed=True)`), without
+    reading again a short text seen lately: a repeated query costs a dictionary look-up."""
+    if len(text) <= MEMO_TEXT_CHARS:
+        return _remembered(text)
+    return fingerprint(text, as_parsed=True)
+
+
 def etag_for(build: str, key: Hashable) -> str:
     """A weak ETag naming the build and the request (`W/"<build>-<digest>"`)."""
     digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:16]
     return f'W/"{build}-{digest}"'
 
 
-__all__ = ["CacheStats", "Entry", "ResultCache", "etag_for"]
+__all__ = ["CacheStats", "Entry", "ResultCache", "etag_for", "query_key"]

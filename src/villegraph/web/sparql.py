@@ -35,7 +35,7 @@ from villegraph.store import Store
 from villegraph.terms import to_oxigraph
 from villegraph.web import results
 from villegraph.web.admission import admitted, client_of
-from villegraph.web.cache import Entry, ResultCache, etag_for
+from villegraph.web.cache import Entry, ResultCache, etag_for, query_key
 from villegraph.web.engine import PooledStore
 from villegraph.web.failures import HANDLED, WebError, plain
 from villegraph.web.safety import check_query
@@ -255,7 +255,7 @@ def _cache_key(
     (relative IRIs in the query resolve against it)."""
     return (
         "protocol",
-        fingerprint(parsed.query or "", as_parsed=True),
+        query_key(parsed.query or ""),
         tuple(parsed.default_graphs),
         tuple(parsed.named_graphs),
         parsed.format or "",
@@ -264,6 +264,24 @@ def _cache_key(
         settings.max_bytes,
         base_iri,
     )
+
+
+_ENDPOINT_URLS: dict[tuple[Any, ...], str] = {}
+"""The endpoint's URL by scheme, Host and root path (url_for is slow for a hot path)."""
+
+
+def _endpoint_url(request: Request) -> str:
+    """`request.url_for("sparql")`, remembered for the few hosts the server is reached by."""
+    scope = request.scope
+    where = (scope.get("scheme"), scope.get("server"), scope.get("root_path"))
+    known = (*where, request.headers.get("host"))
+    url = _ENDPOINT_URLS.get(known)
+    if url is None:
+        url = str(request.url_for("sparql"))
+        if len(_ENDPOINT_URLS) >= 64:  # the Host header is the client's: keep few
+            _ENDPOINT_URLS.clear()
+        _ENDPOINT_URLS[known] = url
+    return url
 
 
 def _etag_matches(header: str, etag: str) -> bool:
@@ -361,7 +379,7 @@ async def sparql_endpoint(request: Request) -> Response:
             endpoint = str(request.url_for("sparql"))
             graph = await anyio.to_thread.run_sync(service_description, endpoint, store)
             return rdf_response(graph, chosen)
-        base_iri = str(request.url_for("sparql"))
+        base_iri = _endpoint_url(request)
         cache: ResultCache | None = getattr(store, "cache", None)
         cache_key = _cache_key(parsed, accept, settings, base_iri) if cache is not None else None
         is_get = request.method == "GET"
