@@ -172,13 +172,39 @@ async def load(url: str, seconds: float, workload: str = "same") -> tuple[float,
     return time.perf_counter() - started, latencies
 
 
-def report(name: str, elapsed: float, latencies: list[float]) -> float:
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by `pid` and its descendants (Linux `/proc`): a server's own
+    cost, whatever else the machine runs."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    stack = [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def measured(url: str, seconds: float, workload: str, pid: int) -> tuple[float, list[float], float]:
+    """One run: elapsed seconds, latencies, and the server's CPU milliseconds per request."""
+    before = tree_cpu(pid)
+    elapsed, latencies = asyncio.run(load(url, seconds, workload))
+    return elapsed, latencies, (tree_cpu(pid) - before) * 1000 / max(1, len(latencies))
+
+
+def report(name: str, elapsed: float, latencies: list[float], cpu_ms: float = 0.0) -> float:
     ordered = sorted(latencies)
     rate = len(ordered) / elapsed
     p50 = statistics.median(ordered) * 1000
     p95 = ordered[int(len(ordered) * 0.95) - 1] * 1000
     print(
         f"{name:12s} {rate:8.0f} req/s   p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   n={len(ordered)}"
+        f"   server CPU {cpu_ms:.2f} ms/request"
     )
     return rate
 
@@ -288,19 +314,24 @@ def main() -> None:
         for workload in workloads:
             print(f"\n## workload {workload}")
             print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
-            ratios = []
+            ratios, cpu_ratios = [], []
             for _ in range(args.rounds):
-                ox_rate = report("oxigraph", *asyncio.run(load(ox_url, args.seconds, workload)))
+                ox_run = measured(ox_url, args.seconds, workload, processes[0].pid)
+                ox_rate = report("oxigraph", *ox_run)
                 HITS.clear()
-                elapsed, latencies = asyncio.run(load(vg_url, args.seconds, workload))
-                vg_rate = report("villegraph", elapsed, latencies)
-                print(
-                    f"{'':12s} {HITS.get(vg_url, 0) / len(latencies):.0%} answered from the cache"
-                )
+                vg_run = measured(vg_url, args.seconds, workload, processes[1].pid)
+                vg_rate = report("villegraph", *vg_run)
+                hits = HITS.get(vg_url, 0) / len(vg_run[1])
+                print(f"{'':12s} {hits:.0%} answered from the cache")
                 ratios.append(vg_rate / ox_rate)
+                cpu_ratios.append(ox_run[2] / max(vg_run[2], 1e-9))
             print(
                 f"{workload}: villegraph / oxigraph throughput per round: "
                 f"{[round(r, 2) for r in ratios]}, median {statistics.median(ratios):.2f}"
+            )
+            print(
+                f"{workload}: oxigraph / villegraph server CPU per request, per round: "
+                f"{[round(r, 2) for r in cpu_ratios]}, median {statistics.median(cpu_ratios):.2f}"
             )
             print("load average after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         overhead(next(p for p in (work / "vg").iterdir() if p.is_dir()))
