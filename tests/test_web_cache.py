@@ -237,3 +237,13 @@ def test_the_budget_evicts_and_a_swap_empties_the_cache(tmp_path: Path) -> None:
         stale = sparql(server.url, asked, {**JSON, "If-None-Match": before.headers["etag"]})
         assert stale.status_code == 200, "a new build invalidates the validators"
         assert sparql(server.url, asked, JSON).headers["x-villegraph-cache"] == "hit"
+
+
+def test_the_guard_runs_before_a_text_it_has_not_passed_reaches_the_cache(web_server: str) -> None:
+    query = "SELECT ?o WHERE { ?s <http://xmlns.com/foaf/0.1/name> ?o } ORDER BY ?o"
+    assert sparql(web_server, query, JSON).status_code == 200
+    assert sparql(web_server, query, JSON).headers["x-villegraph-cache"] == "hit"
+    # the same tokens once comments are dropped, but `\u000a` ends the comment for the spec
+    hostile = query + " # \\u000a SERVICE <http://127.0.0.1:9/> { ?a ?b ?c }"
+    refused = sparql(web_server, hostile, JSON)
+    assert refused.status_code == 400 and "SERVICE" in refused.text

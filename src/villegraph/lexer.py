@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from villegraph.errors import QueryError
@@ -155,8 +155,13 @@ def fingerprint(text: str, *, as_parsed: bool = False) -> str:
     """
     if as_parsed and _CODEPOINT.search(text):
         return "x" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:31]
+    return digest_tokens(tokens(text, less_than_after_operand=as_parsed, strict=False))
+
+
+def digest_tokens(toks: Iterable[Token]) -> str:
+    """`fingerprint` of tokens already read (the guard reads them once for both)."""
     digest = hashlib.sha256()
-    for t in tokens(text, less_than_after_operand=as_parsed, strict=False):
+    for t in toks:
         part = t.text.upper() if t.kind == "word" and t.text not in CASE_SENSITIVE_WORDS else t.text
         digest.update(f"{len(part)}:{part}".encode())  # length-prefixed: no two splits collide
     return digest.hexdigest()[:32]
@@ -178,6 +183,7 @@ __all__ = [
     "CASE_SENSITIVE_WORDS",
     "OPERAND_KINDS",
     "Token",
+    "digest_tokens",
     "fingerprint",
     "nesting_depth",
     "tokens",

@@ -25,10 +25,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
-
-from villegraph.lexer import fingerprint
 
 ENTRY_OVERHEAD = 200
 """Bytes charged to each entry on top of its payload (key, bookkeeping)."""
@@ -126,21 +123,35 @@ class ResultCache:
             self._build = build
 
 
-MEMO_TEXT_CHARS = 4096
-"""Query texts up to this length have their fingerprint remembered (2,048 of them at most)."""
+class PassedTexts:
+    """Query texts the guard let through lately, with their fingerprint as the engine reads
+    them (`fingerprint(as_parsed=True)`): a text sent again is looked up in the cache at the
+    cost of a dictionary look-up, without being read again. Texts over `max_chars` are not
+    remembered (at most `size` of them, so a few MB)."""
 
+    def __init__(self, size: int = 2048, max_chars: int = 8192) -> None:
+        self.size = size
+        self.max_chars = max_chars
+        self._keys: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
 
-@lru_cache(maxsize=2048)
-def _remembered(text: str) -> str:
-    return fingerprint(text, as_parsed=True)
+    def get(self, text: str) -> str | None:
+        """The fingerprint of `text` if the guard passed it lately."""
+        with self._lock:
+            key = self._keys.get(text)
+            if key is not None:
+                self._keys.move_to_end(text)
+            return key
 
-
-def query_key(text: str) -> str:
-    """The query's fingerprint as the engine reads it (`fingerprint(as_parsed=True)`), without
-    reading again a short text seen lately: a repeated query costs a dictionary look-up."""
-    if len(text) <= MEMO_TEXT_CHARS:
-        return _remembered(text)
-    return fingerprint(text, as_parsed=True)
+    def add(self, text: str, key: str) -> None:
+        """Remember that the guard passed `text`, whose fingerprint is `key`."""
+        if len(text) > self.max_chars:
+            return
+        with self._lock:
+            self._keys[text] = key
+            self._keys.move_to_end(text)
+            while len(self._keys) > self.size:
+                self._keys.popitem(last=False)
 
 
 def etag_for(build: str, key: Hashable) -> str:
@@ -149,4 +160,4 @@ def etag_for(build: str, key: Hashable) -> str:
     return f'W/"{build}-{digest}"'
 
 
-__all__ = ["CacheStats", "Entry", "ResultCache", "etag_for", "query_key"]
+__all__ = ["CacheStats", "Entry", "PassedTexts", "ResultCache", "etag_for"]

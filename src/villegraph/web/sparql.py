@@ -29,16 +29,15 @@ from starlette.responses import PlainTextResponse, Response
 
 from villegraph.errors import QueryTimeout
 from villegraph.formats import JSONLD, NTRIPLES, RDFXML, TURTLE, negotiate
-from villegraph.lexer import fingerprint
 from villegraph.namespaces import prefixes_for
 from villegraph.store import Store
 from villegraph.terms import to_oxigraph
 from villegraph.web import results
 from villegraph.web.admission import admitted, client_of
-from villegraph.web.cache import Entry, ResultCache, etag_for, query_key
+from villegraph.web.cache import Entry, PassedTexts, ResultCache, etag_for
 from villegraph.web.engine import PooledStore
 from villegraph.web.failures import HANDLED, WebError, plain
-from villegraph.web.safety import check_query
+from villegraph.web.safety import check_and_fingerprint
 
 LOG = logging.getLogger("villegraph.web")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -247,15 +246,19 @@ def _execute(
     return _run_generic(store, form, parsed, accept, settings)
 
 
+PASSED = PassedTexts()
+"""Texts the guard passed lately, with their fingerprints (see `PassedTexts`)."""
+
+
 def _cache_key(
-    parsed: ProtocolRequest, accept: str | None, settings: Any, base_iri: str
+    parsed: ProtocolRequest, query_key: str, accept: str | None, settings: Any, base_iri: str
 ) -> tuple[Any, ...]:
     """What determines the answer's bytes within a build: the query as the engine reads it,
     the dataset, what chooses the media type (`Accept`, `format`), the caps and the base IRI
     (relative IRIs in the query resolve against it)."""
     return (
         "protocol",
-        query_key(parsed.query or ""),
+        query_key,
         tuple(parsed.default_graphs),
         tuple(parsed.named_graphs),
         parsed.format or "",
@@ -381,12 +384,18 @@ async def sparql_endpoint(request: Request) -> Response:
             return rdf_response(graph, chosen)
         base_iri = _endpoint_url(request)
         cache: ResultCache | None = getattr(store, "cache", None)
-        cache_key = _cache_key(parsed, accept, settings, base_iri) if cache is not None else None
+        cache_key: tuple[Any, ...] | None = None
+        form: str | None = None
         is_get = request.method == "GET"
         cache_control = f"public, max-age={settings.cache_max_age}" if is_get else None
-        if cache is not None and cache_key is not None:
-            # before the guard: a kept answer is one the guard let through, for a text the
-            # engine reads as this one (see `fingerprint(as_parsed=True)`)
+        if cache is not None:
+            # a text the guard passed lately is looked up before the guard: a kept answer is
+            # one the guard let through, for a text the engine reads as this one
+            query_key = PASSED.get(parsed.query)
+            if query_key is None:
+                form, query_key = await _guarded(store, parsed)
+                PASSED.add(parsed.query, query_key)
+            cache_key = _cache_key(parsed, query_key, accept, settings, base_iri)
             etag = etag_for(cache.build, cache_key) if is_get else None
             validator = request.headers.get("if-none-match")
             if etag and validator and _etag_matches(validator, etag):
@@ -394,22 +403,13 @@ async def sparql_endpoint(request: Request) -> Response:
                 return Response(status_code=304, headers=headers)
             kept = cache.get(cache_key)
             if kept is not None:
-                etag = etag_for(kept.build, cache_key) if is_get else None
+                if etag and kept.build != cache.build:
+                    etag = etag_for(kept.build, cache_key)
                 return _answer_response(kept, etag, cache_control, "hit")
-        graphs: Sequence[str] = (
-            store.known_graphs()
-            if isinstance(store, PooledStore) and store.known_graphs() is not None
-            else await anyio.to_thread.run_sync(store.graphs)
-        )
-        form = check_query(
-            parsed.query,
-            set(graphs),
-            default_graph_uris=parsed.default_graphs,
-            named_graph_uris=parsed.named_graphs,
-        )
+        if form is None:
+            form, query_key = await _guarded(store, parsed)
         lane = app_state.lanes["open"]
-        key = cache_key[1] if cache_key else fingerprint(parsed.query)
-        async with admitted(lane, client_of(request.scope), key) as grant:
+        async with admitted(lane, client_of(request.scope), query_key) as grant:
             limited = settings.with_(timeout=min(settings.timeout, grant.deadline))
             try:
                 answer = await anyio.to_thread.run_sync(
@@ -433,6 +433,22 @@ async def sparql_endpoint(request: Request) -> Response:
     cache.put(cache_key, fresh)
     etag = etag_for(fresh.build, cache_key) if is_get else None
     return _answer_response(fresh, etag, cache_control, "miss")
+
+
+async def _guarded(store: Store, parsed: ProtocolRequest) -> tuple[str, str]:
+    """The guard's verdict on the request (raises if refused): the query form and the
+    query's fingerprint as the engine reads it."""
+    graphs: Sequence[str] = (
+        store.known_graphs()
+        if isinstance(store, PooledStore) and store.known_graphs() is not None
+        else await anyio.to_thread.run_sync(store.graphs)
+    )
+    return check_and_fingerprint(
+        parsed.query or "",
+        set(graphs),
+        default_graph_uris=parsed.default_graphs,
+        named_graph_uris=parsed.named_graphs,
+    )
 
 
 __all__ = [
