@@ -5,12 +5,14 @@ the `format` parameter; GET without a query answers with a Service Description (
 browser, the query page). Every refusal is a 4xx with a one-line plain-text message; a query
 past its deadline is a 504; an unexpected failure is logged and answered with a bare 500.
 
-Answers are kept per build (`villegraph.web.cache`). After the guard, a request whose answer
-is kept is answered at once, without entering the `open` lane: it takes no worker, so it neither
-waits nor counts towards its client's limit (it costs what a static file costs). Its response is
-the kept bytes with the same headers, plus `X-Villegraph-Cache: hit` (`miss` otherwise). GET
-answers carry a weak `ETag` naming the build and the request, and `Cache-Control`; a GET whose
-`If-None-Match` names it is answered 304 before any lookup.
+Answers are kept per build (`villegraph.web.cache`). A request whose answer is kept is answered
+at once, without entering the `open` lane: it takes no worker, so it neither waits nor counts
+towards its client's limit (it costs what a static file costs). A text the guard has not passed
+lately is guarded first (one reading gives the verdict and the cache key); one it passed is
+looked up directly. The response is the kept bytes with the same headers, plus
+`X-Villegraph-Cache: hit` (`miss` otherwise, `off` for a store without a cache). GET answers
+carry a weak `ETag` naming the build and the request, and `Cache-Control`; a GET whose
+`If-None-Match` names it is answered 304 without a lookup.
 """
 
 from __future__ import annotations
