@@ -261,3 +261,24 @@ def test_a_worker_past_its_memory_limit_is_a_clear_503(
     finally:
         pool.close()
         pool.wait_closed(10)
+
+
+def test_an_answer_from_the_result_cache_needs_no_grant(guarded_server: str) -> None:
+    kept = CHEAP.replace("LIMIT 5", "LIMIT 3")
+    with _client("127.0.0.6") as client:
+        first = client.get(guarded_server + "/sparql", params={"query": kept})
+    assert first.status_code == 200
+    results: list[httpx.Response] = []
+
+    def slow() -> None:
+        with _client("127.0.0.6") as client:
+            results.append(client.get(guarded_server + "/sparql", params={"query": SLOW}))
+
+    running = threading.Thread(target=slow)
+    running.start()
+    time.sleep(0.5)
+    with _client("127.0.0.6") as client:  # its one request in the lane is running
+        again = client.get(guarded_server + "/sparql", params={"query": kept})
+    running.join(30)
+    assert again.status_code == 200, "answered from the cache, not 429"
+    assert again.headers["x-villegraph-cache"] == "hit" and again.content == first.content
