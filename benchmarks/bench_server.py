@@ -1,17 +1,31 @@
-"""Throughput and latency of `/sparql` for a small SELECT, villegraph vs the Oxigraph server.
+"""Throughput and latency of `/sparql`, villegraph vs the Oxigraph server.
 
 Both servers run on loopback on the same data (a build's N-Quads dump); 16 concurrent clients
-(asyncio + httpx) send the same small SELECT for a fixed time. Prints requests/s, p50 and p95.
+(asyncio + httpx) send queries for a fixed time, alternating between the servers round by round.
+Prints requests/s, p50 and p95 for each workload:
+
+- `same`: one small SELECT, again and again (answered from villegraph's cache after the first);
+- `small-unique`: the small SELECT made a new text each time by a `BIND` of a number (same rows
+  and cost; villegraph's cache never helps): the cost of villegraph's layers on a tiny query;
+- `repeat`: what pages and dashboards send: 80 % of requests repeat one of 50 queries, 20 % are
+  unique. The 50 are canned queries of the catalogue bound to resources of the build, as the
+  pages bind them (who-works-on a theme, themes-of a person or organisation, members-of,
+  talks-of, speakers-of, shared-themes; org-hierarchy, places-studied, programme); a unique one
+  is one of those with one more VALUES variable bound to a new number (same rows, same cost);
+- `unique`: every request is such a unique page query.
+
 Also measures the per-query overhead of the worker-process pool against an in-process query.
 
-    .venv/bin/python benchmarks/bench_server.py [--dist dist] [--seconds 10]
+    .venv/bin/python benchmarks/bench_server.py [--dist dist] [--seconds 10] [--workloads ...]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -27,6 +41,93 @@ QUERY = (
     " <http://xmlns.com/foaf/0.1/name> ?name } LIMIT 10"
 )
 CLIENTS = 16
+REPEATED = 50
+"""Queries of the `repeat` workload's recurring set."""
+REPEAT_SHARE = 0.8
+WORKLOADS = ("same", "small-unique", "repeat", "unique")
+_unique = itertools.count(REPEATED)
+"""Numbers for unique query texts: never reused, across rounds and servers."""
+PAGE_QUERIES = {
+    "who-works-on": ("theme", "http://www.w3.org/2004/02/skos/core#Concept"),
+    "themes-of": ("agent", "http://xmlns.com/foaf/0.1/Person"),
+    "themes-of/org": ("agent", "http://www.w3.org/ns/org#Organization"),
+    "members-of": ("organisation", "http://www.w3.org/ns/org#Organization"),
+    "talks-of": ("person", "http://xmlns.com/foaf/0.1/Person"),
+    "speakers-of": ("session", "https://w3id.org/villegraph/def#Session"),
+    "shared-themes": ("person", "http://xmlns.com/foaf/0.1/Person"),
+    "org-hierarchy": None,
+    "places-studied": None,
+    "programme": None,
+}
+"""Canned queries as pages run them: the parameter bound, and the class of its values."""
+PAGES: list[tuple[str, dict[str, object]]] = []
+"""Page query shapes: text and bindings (filled by `page_queries` from the build)."""
+
+
+def variant(number: int) -> str:
+    """The small SELECT made a text of its own by a BIND of `number` (same rows, same cost)."""
+    return (
+        "SELECT ?p ?name WHERE { ?p a <http://xmlns.com/foaf/0.1/Person> ;"
+        f" <http://xmlns.com/foaf/0.1/name> ?name . BIND({number} AS ?k) }} LIMIT 10"
+    )
+
+
+def page_queries(endpoint: str, per_query: int = 12) -> list[tuple[str, dict[str, object]]]:
+    """Canned queries with resources of the build bound (found through `endpoint`)."""
+    from rdflib import Literal, URIRef
+
+    from villegraph.config import Settings
+    from villegraph.queries import Catalogue
+
+    settings = Settings()
+    catalogue = Catalogue.load(settings.queries_dir, base_iri=settings.base_iri)
+    shapes: list[tuple[str, dict[str, object]]] = []
+    for name, bound in PAGE_QUERIES.items():
+        canned = catalogue[name.split("/")[0]]
+        common: dict[str, object] = {"lang": Literal("fr")} if canned.param("lang") else {}
+        if bound is None:
+            shapes.append((canned.text, common))
+            continue
+        param, class_iri = bound
+        found = httpx.get(
+            endpoint,
+            params={
+                "query": f"SELECT ?x WHERE {{ ?x a <{class_iri}> }} ORDER BY ?x LIMIT {per_query}"
+            },
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=30,
+        ).json()["results"]["bindings"]
+        shapes += [(canned.text, {param: URIRef(row["x"]["value"]), **common}) for row in found]
+    return shapes
+
+
+def page_query(number: int, unique: int | None = None) -> str:
+    """Page query `number` (of `PAGES`); with `unique`, a text of its own with the same rows."""
+    from rdflib import Literal
+
+    from villegraph.queries import bind_values
+
+    text, bindings = PAGES[number % len(PAGES)]
+    if unique is not None:
+        bindings = {**bindings, "unique_request": Literal(unique)}
+    return bind_values(text, bindings)  # type: ignore[arg-type]
+
+
+def next_query(workload: str, rng: random.Random) -> str:
+    """The next query text a client sends in `workload`."""
+    if workload == "same":
+        return QUERY
+    if workload == "small-unique":
+        return variant(next(_unique))
+    if workload == "repeat" and rng.random() < REPEAT_SHARE:
+        return REPEATED_TEXTS[rng.randrange(REPEATED)]
+    return page_query(rng.randrange(len(PAGES)), next(_unique))
+
+
+HITS: dict[str, int] = {}
+"""Answers villegraph gave from its cache, by URL (its `X-Villegraph-Cache: hit` header)."""
+REPEATED_TEXTS: list[str] = []
+"""The 50 recurring texts of the `repeat` workload (filled in `main`)."""
 
 
 def free_port() -> int:
@@ -49,31 +150,61 @@ def wait_ready(url: str, timeout: float = 60) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-async def load(url: str, seconds: float) -> tuple[float, list[float]]:
+async def load(url: str, seconds: float, workload: str = "same") -> tuple[float, list[float]]:
     latencies: list[float] = []
     end = time.perf_counter() + seconds
     headers = {"Accept": "application/sparql-results+json"}
 
-    async def client() -> None:
+    async def client(number: int) -> None:
+        rng = random.Random(number)
         async with httpx.AsyncClient(timeout=30) as http:
             while time.perf_counter() < end:
+                query = next_query(workload, rng)
                 start = time.perf_counter()
-                response = await http.get(url, params={"query": QUERY}, headers=headers)
+                response = await http.get(url, params={"query": query}, headers=headers)
                 response.raise_for_status()
                 latencies.append(time.perf_counter() - start)
+                if response.headers.get("x-villegraph-cache") == "hit":
+                    HITS[url] = HITS.get(url, 0) + 1
 
     started = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(CLIENTS)))
+    await asyncio.gather(*(client(n) for n in range(CLIENTS)))
     return time.perf_counter() - started, latencies
 
 
-def report(name: str, elapsed: float, latencies: list[float]) -> float:
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by `pid` and its descendants (Linux `/proc`): a server's own
+    cost, whatever else the machine runs."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    stack = [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def measured(url: str, seconds: float, workload: str, pid: int) -> tuple[float, list[float], float]:
+    """One run: elapsed seconds, latencies, and the server's CPU milliseconds per request."""
+    before = tree_cpu(pid)
+    elapsed, latencies = asyncio.run(load(url, seconds, workload))
+    return elapsed, latencies, (tree_cpu(pid) - before) * 1000 / max(1, len(latencies))
+
+
+def report(name: str, elapsed: float, latencies: list[float], cpu_ms: float = 0.0) -> float:
     ordered = sorted(latencies)
     rate = len(ordered) / elapsed
     p50 = statistics.median(ordered) * 1000
     p95 = ordered[int(len(ordered) * 0.95) - 1] * 1000
     print(
         f"{name:12s} {rate:8.0f} req/s   p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   n={len(ordered)}"
+        f"   server CPU {cpu_ms:.2f} ms/request"
     )
     return rate
 
@@ -110,7 +241,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--workloads", default=",".join(WORKLOADS), help="comma-separated: " + ", ".join(WORKLOADS)
+    )
     args = parser.parse_args()
+    workloads = [w for w in args.workloads.split(",") if w]
+    if unknown := set(workloads) - set(WORKLOADS):
+        sys.exit(f"unknown workloads: {', '.join(sorted(unknown))}")
     dump = args.dist / "villegraph.nq"
     if not dump.is_file():
         sys.exit(f"no {dump}: run `villegraph build` first")
@@ -153,25 +290,50 @@ def main() -> None:
             "--workers",
             str(args.workers),
         ]
+        # the 16 clients share one address: lift the per-client limit of admission control
+        environment = {**os.environ, "VILLEGRAPH_PER_CLIENT": str(4 * CLIENTS)}
         processes.append(
-            subprocess.Popen(villegraph, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.Popen(
+                villegraph, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment
+            )
         )
         ox_url, vg_url = f"http://127.0.0.1:{ox_port}/query", f"http://127.0.0.1:{vg_port}/sparql"
         wait_ready(ox_url)
         wait_ready(vg_url)
         print(f"{CLIENTS} clients, {args.seconds:g} s per run, {args.rounds} alternating rounds")
         print(f"query: {QUERY}")
-        print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
-        ratios = []
-        for _ in range(args.rounds):
-            ox_rate = report("oxigraph", *asyncio.run(load(ox_url, args.seconds)))
-            vg_rate = report("villegraph", *asyncio.run(load(vg_url, args.seconds)))
-            ratios.append(vg_rate / ox_rate)
+        print(f"small-unique: {variant(0)}, BIND numbered")
+        PAGES.extend(page_queries(ox_url))
+        rng = random.Random(0)
+        order = rng.sample(range(len(PAGES)), len(PAGES))
+        REPEATED_TEXTS.extend(page_query(order[n % len(order)]) for n in range(REPEATED))
         print(
-            f"villegraph / oxigraph throughput per round: {[round(r, 2) for r in ratios]}"
-            f", median {statistics.median(ratios):.2f}"
+            f"page queries: {len(PAGES)} canned queries with bindings; the repeat workload's "
+            f"{len(set(REPEATED_TEXTS))} distinct recurring texts"
         )
-        print("load average after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+        for workload in workloads:
+            print(f"\n## workload {workload}")
+            print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+            ratios, cpu_ratios = [], []
+            for _ in range(args.rounds):
+                ox_run = measured(ox_url, args.seconds, workload, processes[0].pid)
+                ox_rate = report("oxigraph", *ox_run)
+                HITS.clear()
+                vg_run = measured(vg_url, args.seconds, workload, processes[1].pid)
+                vg_rate = report("villegraph", *vg_run)
+                hits = HITS.get(vg_url, 0) / len(vg_run[1])
+                print(f"{'':12s} {hits:.0%} answered from the cache")
+                ratios.append(vg_rate / ox_rate)
+                cpu_ratios.append(ox_run[2] / max(vg_run[2], 1e-9))
+            print(
+                f"{workload}: villegraph / oxigraph throughput per round: "
+                f"{[round(r, 2) for r in ratios]}, median {statistics.median(ratios):.2f}"
+            )
+            print(
+                f"{workload}: oxigraph / villegraph server CPU per request, per round: "
+                f"{[round(r, 2) for r in cpu_ratios]}, median {statistics.median(cpu_ratios):.2f}"
+            )
+            print("load average after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         overhead(next(p for p in (work / "vg").iterdir() if p.is_dir()))
     finally:
         for process in processes:

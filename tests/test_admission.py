@@ -229,8 +229,10 @@ def test_a_second_request_from_a_busy_client_gets_429_with_retry_after(
     first = threading.Thread(target=slow)
     first.start()
     time.sleep(0.5)
+    # a query no one asked before: an answer from the result cache would take no worker
+    fresh = CHEAP.replace("LIMIT 5", "LIMIT 4")
     with _client("127.0.0.5") as client:
-        second = client.get(guarded_server + "/sparql", params={"query": CHEAP})
+        second = client.get(guarded_server + "/sparql", params={"query": fresh})
     first.join(30)
     assert second.status_code == 429
     assert int(second.headers["Retry-After"]) >= 1
@@ -259,3 +261,24 @@ def test_a_worker_past_its_memory_limit_is_a_clear_503(
     finally:
         pool.close()
         pool.wait_closed(10)
+
+
+def test_an_answer_from_the_result_cache_needs_no_grant(guarded_server: str) -> None:
+    kept = CHEAP.replace("LIMIT 5", "LIMIT 3")
+    with _client("127.0.0.6") as client:
+        first = client.get(guarded_server + "/sparql", params={"query": kept})
+    assert first.status_code == 200
+    results: list[httpx.Response] = []
+
+    def slow() -> None:
+        with _client("127.0.0.6") as client:
+            results.append(client.get(guarded_server + "/sparql", params={"query": SLOW}))
+
+    running = threading.Thread(target=slow)
+    running.start()
+    time.sleep(0.5)
+    with _client("127.0.0.6") as client:  # its one request in the lane is running
+        again = client.get(guarded_server + "/sparql", params={"query": kept})
+    running.join(30)
+    assert again.status_code == 200, "answered from the cache, not 429"
+    assert again.headers["x-villegraph-cache"] == "hit" and again.content == first.content

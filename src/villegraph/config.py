@@ -85,6 +85,12 @@ class Settings:
     """Requests one client address may have running or waiting in a lane."""
     fast_query: float = 1.0
     """Seconds past which a query makes its client heavy (and the reserve's deadline)."""
+    cache_bytes: int = 64_000_000
+    """Bytes of answers the server keeps per build (`villegraph.web.cache`); 0 keeps none."""
+    cache_entry_bytes: int = 4_000_000
+    """The largest answer kept in the cache (bytes); larger ones are answered, not kept."""
+    cache_max_age: int = 60
+    """Seconds a client or proxy may reuse a `/sparql` GET answer before revalidating it."""
 
     def __post_init__(self) -> None:
         root = Path(self.root).resolve()
@@ -113,7 +119,13 @@ class Settings:
         for name in ("workers", "site_workers", "per_client", "max_literal_bytes"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} {getattr(self, name)} must be at least 1")
-        for name in ("reserve_workers", "worker_memory_mb"):
+        for name in (
+            "reserve_workers",
+            "worker_memory_mb",
+            "cache_bytes",
+            "cache_entry_bytes",
+            "cache_max_age",
+        ):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} {getattr(self, name)} must not be negative")
         if self.fast_query <= 0:

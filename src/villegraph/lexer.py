@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from villegraph.errors import QueryError
@@ -182,11 +182,30 @@ def header(text: str) -> list[HeaderLine]:
     return found
 
 
-def fingerprint(text: str) -> str:
+CASE_SENSITIVE_WORDS = frozenset({"a", "true", "false"})
+"""Words a parser reads in their written case only (Oxigraph refuses `A`, `TRUE`)."""
+
+
+def fingerprint(text: str, *, as_parsed: bool = False) -> str:
     """A digest of the query's tokens: the same for texts that differ only in spacing and
-    comments (and the case of keywords)."""
-    parts = (t.text.upper() if t.kind == "word" else t.text for t in tokens(text, strict=False))
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+    comments (and the case of keywords).
+
+    With `as_parsed`, two texts with one fingerprint are one query to the engine (the result
+    cache's key): `<` after an operand is read as Oxigraph reads it, and a text holding
+    codepoint escapes (which may turn a comment into query text) is digested as written.
+    """
+    if as_parsed and _CODEPOINT.search(text):
+        return "x" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:31]
+    return digest_tokens(tokens(text, less_than_after_operand=as_parsed, strict=False))
+
+
+def digest_tokens(toks: Iterable[Token]) -> str:
+    """`fingerprint` of tokens already read (the guard reads them once for both)."""
+    digest = hashlib.sha256()
+    for t in toks:
+        part = t.text.upper() if t.kind == "word" and t.text not in CASE_SENSITIVE_WORDS else t.text
+        digest.update(f"{len(part)}:{part}".encode())  # length-prefixed: no two splits collide
+    return digest.hexdigest()[:32]
 
 
 def nesting_depth(toks: list[Token]) -> int:
@@ -202,10 +221,12 @@ def nesting_depth(toks: list[Token]) -> int:
 
 
 __all__ = [
+    "CASE_SENSITIVE_WORDS",
     "OPERAND_KINDS",
     "HeaderError",
     "HeaderLine",
     "Token",
+    "digest_tokens",
     "fingerprint",
     "header",
     "nesting_depth",

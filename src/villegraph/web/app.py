@@ -141,7 +141,13 @@ def create_app(settings: Settings, store: Store, *, lifespan=None) -> Starlette:
                 allow_origins=["*"],
                 allow_methods=["GET", "POST", "OPTIONS"],
                 allow_headers=["*"],
-                expose_headers=["X-Villegraph-Truncated", "X-Villegraph-Rows", "Retry-After"],
+                expose_headers=[
+                    "X-Villegraph-Truncated",
+                    "X-Villegraph-Rows",
+                    "X-Villegraph-Cache",
+                    "Retry-After",
+                    "ETag",
+                ],
                 max_age=3600,
             ),
             Middleware(AdmissionControl, lanes=lanes),
@@ -196,6 +202,8 @@ def serve_embedded(
         site_workers=settings.site_workers,
         timeout=settings.timeout,
         memory_mb=settings.worker_memory_mb or None,
+        cache_bytes=settings.cache_bytes,
+        cache_entry_bytes=settings.cache_entry_bytes,
     )
 
     @contextlib.asynccontextmanager

@@ -6,6 +6,7 @@ killed (pyoxigraph cannot cancel a running query) and a fresh one started in the
 other clients keep being served. `PooledStore` puts the `Store` interface on top of a pool and
 can switch, atomically, to a newer store directory: requests already running finish on the old
 pool, new ones go to the new one, and the old directory is removed once its workers have left.
+Its answers are kept in a per-build `ResultCache` (`villegraph.web.cache`), emptied by the swap.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import contextlib
 import copy
 import logging
 import multiprocessing
+import pickle
 import queue
 import shutil
 import signal
@@ -30,6 +32,7 @@ from villegraph.errors import QueryError, QueryTimeout, StoreError
 from villegraph.store import Bindings, SelectResult
 from villegraph.terms import to_oxigraph, to_rdflib
 from villegraph.web import worker
+from villegraph.web.cache import Entry, ResultCache
 
 LOG = logging.getLogger("villegraph.web")
 _CONTEXT = multiprocessing.get_context("spawn")
@@ -137,8 +140,11 @@ class WorkerPool:
                 raise PoolClosed(f"the store {self.path} was replaced")
             return taken
 
-    def call(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
-        """Send `request` to an idle worker and return its answer, within `timeout` seconds."""
+    def call(self, request: dict[str, Any], timeout: float, *, raw: bool = False) -> dict[str, Any]:
+        """Send `request` to an idle worker and return its answer, within `timeout` seconds.
+
+        With `raw`, the answer also holds the bytes it arrived in (`wire`), for the cache.
+        """
         deadline = time.monotonic() + timeout
         taken = self._take(deadline, timeout)
         try:
@@ -147,13 +153,16 @@ class WorkerPool:
                 self._kill(taken)
                 self._replace_later()
                 raise QueryTimeout(f"query stopped after its {timeout:g} s deadline")
-            answer = taken.conn.recv()
+            data = taken.conn.recv_bytes()
         except (EOFError, OSError):
             taken.process.join(1)
             code = taken.process.exitcode
             self._kill(taken)
             self._replace_later()
             raise self._crashed(code) from None
+        answer = pickle.loads(data)
+        if raw:
+            answer["wire"] = data
         if answer.get("status") == "memory":
             self._kill(taken)  # its heap may be fragmented past the limit: start afresh
             self._replace_later()
@@ -231,6 +240,7 @@ class _Pools:
 
     by_lane: dict[str, WorkerPool]
     graphs: list[str] | None = None
+    cache: ResultCache | None = None
 
 
 class PooledStore:
@@ -238,6 +248,8 @@ class PooledStore:
 
     Each lane has worker processes of its own, so that arbitrary SPARQL never delays a page.
     The store answers on the `site` lane; `in_lane("open")` gives a view on the other one.
+    With `cache_bytes`, answers are kept per build in a `ResultCache` shared by every lane
+    (entries over `cache_entry_bytes` are not kept); 0 keeps none.
     """
 
     def __init__(
@@ -249,12 +261,19 @@ class PooledStore:
         timeout: float = 10.0,
         memory_mb: int | None = None,
         on_retired: Callable[[Path], None] | None = None,
+        cache_bytes: int = 0,
+        cache_entry_bytes: int | None = None,
     ) -> None:
         self.timeout = timeout
         self.sizes = {"open": workers, "site": site_workers}
         self.memory_mb = memory_mb
         self.lane = "site"
-        self._shared = _Pools({lane: self._pool_for(path, lane) for lane in LANES})
+        cache = (
+            ResultCache(cache_bytes, cache_entry_bytes, build=Path(path).name)
+            if cache_bytes > 0
+            else None
+        )
+        self._shared = _Pools({lane: self._pool_for(path, lane) for lane in LANES}, cache=cache)
         self._on_retired = on_retired
 
     def _pool_for(self, path: Path, lane: str) -> WorkerPool:
@@ -278,6 +297,16 @@ class PooledStore:
         return self._shared.by_lane[self.lane]
 
     @property
+    def cache(self) -> ResultCache | None:
+        """The per-build result cache shared by every lane (None when caching is off)."""
+        return self._shared.cache
+
+    @property
+    def build(self) -> str:
+        """The id of the build served now (its store folder's name)."""
+        return self.path.name
+
+    @property
     def isolation(self) -> list[str]:
         """What cuts the workers off the network."""
         return self.pool.isolation
@@ -286,6 +315,10 @@ class PooledStore:
         """Serve from `path` from now on; retire (and by default delete) the previous store."""
         fresh = {lane: self._pool_for(path, lane) for lane in LANES}
         old = dict(self._shared.by_lane)
+        if self._shared.cache is not None:
+            # emptied before the new workers take requests: until then, answers (of the old
+            # build) are refused by `put`, and none of the old build is left to be found
+            self._shared.cache.reset(Path(path).name)
         self._shared.by_lane.update(fresh)
         self._shared.graphs = None
         for pool in old.values():
@@ -302,15 +335,19 @@ class PooledStore:
 
         threading.Thread(target=retire, daemon=True).start()
 
-    def call(self, request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+    def call(
+        self, request: dict[str, Any], timeout: float | None = None, *, raw: bool = False
+    ) -> dict[str, Any]:
         """Run `request` on the lane's current pool; one waiting while a new build swaps in
-        moves on to the new pool."""
+        moves on to the new pool. The answer names the build that gave it (`build`)."""
         limit = timeout or self.timeout
         deadline = time.monotonic() + limit
         while True:
             pool = self.pool
             try:
-                return pool.call(request, max(0.001, deadline - time.monotonic()))
+                answer = pool.call(request, max(0.001, deadline - time.monotonic()), raw=raw)
+                answer["build"] = pool.path.name
+                return answer
             except PoolClosed:
                 if pool is self.pool:
                     raise StoreError("the query workers were stopped") from None
@@ -319,11 +356,32 @@ class PooledStore:
         """Run a SPARQL protocol request; answers carry the serialised body."""
         return _check(self.call({"op": "protocol", **request}, timeout))
 
+    def _cached(
+        self, key: tuple[Any, ...], request: dict[str, Any], timeout: float | None
+    ) -> dict[str, Any]:
+        """The answer to `request`, from the cache when it holds one for `key`."""
+        cache = self._shared.cache
+        if cache is None:
+            return _check(self.call(request, timeout))
+        kept = cache.get(key)
+        if kept is not None:
+            answer: dict[str, Any] = pickle.loads(kept.body)
+            return answer
+        answer = _check(self.call(request, timeout, raw=True))
+        cache.put(key, Entry(answer.pop("wire"), answer["build"]))
+        return answer
+
     def _query(
         self, query: str, bindings: Bindings | None, timeout: float | None, **extra: Any
     ) -> dict[str, Any]:
         oxi = {k: to_oxigraph(v) for k, v in (bindings or {}).items()}
-        return _check(self.call({"op": "query", "query": query, "bindings": oxi, **extra}, timeout))
+        key = (
+            "query",
+            query,
+            tuple(sorted((k, str(v)) for k, v in oxi.items())),
+            *sorted(extra.items()),
+        )
+        return self._cached(key, {"op": "query", "query": query, "bindings": oxi, **extra}, timeout)
 
     def select(
         self,
@@ -359,7 +417,8 @@ class PooledStore:
         return graph
 
     def triple_count(self, graph: str | None = None) -> int:
-        return int(_check(self.call({"op": "count", "graph": graph}))["count"])
+        request = {"op": "count", "graph": graph}
+        return int(self._cached(("count", graph), request, None)["count"])
 
     def known_graphs(self) -> Sequence[str] | None:
         """The named graphs if already fetched (no call to a worker), else None."""

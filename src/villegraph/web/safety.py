@@ -20,7 +20,14 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 
 from villegraph.errors import QueryError
-from villegraph.lexer import Token, nesting_depth, tokens, unescape_codepoints
+from villegraph.lexer import (
+    Token,
+    digest_tokens,
+    fingerprint,
+    nesting_depth,
+    tokens,
+    unescape_codepoints,
+)
 
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
@@ -111,6 +118,22 @@ def check_query(
     Raises UnsafeRequest naming the refused feature, QueryError for an unterminated string.
     Other syntax errors are left to the parser.
     """
+    return check_and_fingerprint(
+        query,
+        dataset_graphs,
+        default_graph_uris=default_graph_uris,
+        named_graph_uris=named_graph_uris,
+    )[0]
+
+
+def check_and_fingerprint(
+    query: str,
+    dataset_graphs: Collection[str],
+    *,
+    default_graph_uris: Sequence[str] = (),
+    named_graph_uris: Sequence[str] = (),
+) -> tuple[str, str]:
+    """`check_query`'s form and `fingerprint(query, as_parsed=True)`, from one reading."""
     for iri in (*default_graph_uris, *named_graph_uris):
         if iri not in dataset_graphs:
             raise UnsafeRequest(f"graph <{iri}> is not part of this dataset")
@@ -121,6 +144,7 @@ def check_query(
             f"the query nests groups or parentheses {depth} deep; the limit is {MAX_NESTING}"
         )
     form = _check_dataset(written, dataset_graphs)
+    key = ""
     for text in _texts(query):
         as_written = text is query
         primary = written if as_written else list(tokens(text, strict=False))
@@ -129,7 +153,16 @@ def check_query(
             _check_dataset(primary, dataset_graphs)
         operators = list(tokens(text, less_than_after_operand=True, strict=False))
         _check_service(operators, strict=False)
-    return form
+        # the reading `fingerprint(as_parsed=True)` digests; with codepoint escapes, the text
+        key = digest_tokens(operators) if as_written else fingerprint(query, as_parsed=True)
+    return form, key
 
 
-__all__ = ["MAX_NESTING", "QUERY_FORMS", "UPDATE_KEYWORDS", "UnsafeRequest", "check_query"]
+__all__ = [
+    "MAX_NESTING",
+    "QUERY_FORMS",
+    "UPDATE_KEYWORDS",
+    "UnsafeRequest",
+    "check_and_fingerprint",
+    "check_query",
+]

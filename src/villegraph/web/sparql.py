@@ -4,6 +4,15 @@ GET `?query=`, POST form-encoded and POST `application/sparql-query`; results by
 the `format` parameter; GET without a query answers with a Service Description (or, for a
 browser, the query page). Every refusal is a 4xx with a one-line plain-text message; a query
 past its deadline is a 504; an unexpected failure is logged and answered with a bare 500.
+
+Answers are kept per build (`villegraph.web.cache`). A request whose answer is kept is answered
+at once, without entering the `open` lane: it takes no worker, so it neither waits nor counts
+towards its client's limit (it costs what a static file costs). A text the guard has not passed
+lately is guarded first (one reading gives the verdict and the cache key); one it passed is
+looked up directly. The response is the kept bytes with the same headers, plus
+`X-Villegraph-Cache: hit` (`miss` otherwise, `off` for a store without a cache). GET answers
+carry a weak `ETag` naming the build and the request, and `Cache-Control`; a GET whose
+`If-None-Match` names it is answered 304 without a lookup.
 """
 
 from __future__ import annotations
@@ -23,14 +32,14 @@ from starlette.responses import PlainTextResponse, Response
 from villegraph import writers as results
 from villegraph.errors import QueryTimeout
 from villegraph.formats import JSONLD, NTRIPLES, RDFXML, TURTLE, negotiate
-from villegraph.lexer import fingerprint
 from villegraph.namespaces import prefixes_for
 from villegraph.store import Store
 from villegraph.terms import to_oxigraph
 from villegraph.web.admission import admitted, client_of
+from villegraph.web.cache import Entry, PassedTexts, ResultCache, etag_for
 from villegraph.web.engine import PooledStore
 from villegraph.web.failures import HANDLED, WebError, plain
-from villegraph.web.safety import check_query
+from villegraph.web.safety import check_and_fingerprint
 
 LOG = logging.getLogger("villegraph.web")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -239,6 +248,72 @@ def _execute(
     return _run_generic(store, form, parsed, accept, settings)
 
 
+PASSED = PassedTexts()
+"""Texts the guard passed lately, with their fingerprints (see `PassedTexts`)."""
+
+
+def _cache_key(
+    parsed: ProtocolRequest, query_key: str, accept: str | None, settings: Any, base_iri: str
+) -> tuple[Any, ...]:
+    """What determines the answer's bytes within a build: the query as the engine reads it,
+    the dataset, what chooses the media type (`Accept`, `format`), the caps and the base IRI
+    (relative IRIs in the query resolve against it)."""
+    return (
+        "protocol",
+        query_key,
+        tuple(parsed.default_graphs),
+        tuple(parsed.named_graphs),
+        parsed.format or "",
+        "" if parsed.format else (accept or ""),
+        settings.max_rows,
+        settings.max_bytes,
+        base_iri,
+    )
+
+
+_ENDPOINT_URLS: dict[tuple[Any, ...], str] = {}
+"""The endpoint's URL by scheme, Host and root path (url_for is slow for a hot path)."""
+
+
+def _endpoint_url(request: Request) -> str:
+    """`request.url_for("sparql")`, remembered for the few hosts the server is reached by."""
+    scope = request.scope
+    where = (scope.get("scheme"), scope.get("server"), scope.get("root_path"))
+    known = (*where, request.headers.get("host"))
+    url = _ENDPOINT_URLS.get(known)
+    if url is None:
+        url = str(request.url_for("sparql"))
+        if len(_ENDPOINT_URLS) >= 64:  # the Host header is the client's: keep few
+            _ENDPOINT_URLS.clear()
+        _ENDPOINT_URLS[known] = url
+    return url
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    # imported here: the pages module builds on this one (its documents' matcher is reused)
+    from villegraph.web.pages import etag_matches
+
+    return etag_matches(header, etag)
+
+
+def _answer_response(
+    entry: Entry, etag: str | None, cache_control: str | None, status: str
+) -> Response:
+    """The response for a (kept or fresh) answer, with its validators."""
+    media_type = entry.meta["media_type"]
+    charset = "" if media_type.endswith("+xml") else "; charset=utf-8"
+    headers = {
+        "Content-Type": media_type + charset,
+        **_truncation_headers(entry.meta),
+        "X-Villegraph-Cache": status,
+    }
+    if etag:
+        headers["ETag"] = etag
+    if cache_control:
+        headers["Cache-Control"] = cache_control
+    return Response(entry.body, headers=headers)
+
+
 def service_description(endpoint: str, store: Store) -> Graph:
     """The SPARQL Service Description of this endpoint."""
     graph = Graph()
@@ -309,24 +384,38 @@ async def sparql_endpoint(request: Request) -> Response:
             endpoint = str(request.url_for("sparql"))
             graph = await anyio.to_thread.run_sync(service_description, endpoint, store)
             return rdf_response(graph, chosen)
-        graphs: Sequence[str] = (
-            store.known_graphs()
-            if isinstance(store, PooledStore) and store.known_graphs() is not None
-            else await anyio.to_thread.run_sync(store.graphs)
-        )
-        form = check_query(
-            parsed.query,
-            set(graphs),
-            default_graph_uris=parsed.default_graphs,
-            named_graph_uris=parsed.named_graphs,
-        )
+        base_iri = _endpoint_url(request)
+        cache: ResultCache | None = getattr(store, "cache", None)
+        cache_key: tuple[Any, ...] | None = None
+        form: str | None = None
+        is_get = request.method == "GET"
+        cache_control = f"public, max-age={settings.cache_max_age}" if is_get else None
+        if cache is not None:
+            # a text the guard passed lately is looked up before the guard: a kept answer is
+            # one the guard let through, for a text the engine reads as this one
+            query_key = PASSED.get(parsed.query)
+            if query_key is None:
+                form, query_key = await _guarded(store, parsed)
+                PASSED.add(parsed.query, query_key)
+            cache_key = _cache_key(parsed, query_key, accept, settings, base_iri)
+            etag = etag_for(cache.build, cache_key) if is_get else None
+            validator = request.headers.get("if-none-match")
+            if etag and validator and _etag_matches(validator, etag):
+                headers = {"ETag": etag, "Vary": "Accept", "Cache-Control": cache_control or ""}
+                return Response(status_code=304, headers=headers)
+            kept = cache.get(cache_key)
+            if kept is not None:
+                if etag and kept.build != cache.build:
+                    etag = etag_for(kept.build, cache_key)
+                return _answer_response(kept, etag, cache_control, "hit")
+        if form is None:
+            form, query_key = await _guarded(store, parsed)
         lane = app_state.lanes["open"]
-        key = fingerprint(parsed.query)
-        async with admitted(lane, client_of(request.scope), key) as grant:
+        async with admitted(lane, client_of(request.scope), query_key) as grant:
             limited = settings.with_(timeout=min(settings.timeout, grant.deadline))
             try:
                 answer = await anyio.to_thread.run_sync(
-                    _execute, store, form, parsed, accept, limited, str(request.url_for("sparql"))
+                    _execute, store, form, parsed, accept, limited, base_iri
                 )
             except QueryTimeout:
                 if grant.reserve:
@@ -339,11 +428,28 @@ async def sparql_endpoint(request: Request) -> Response:
             answer["kind"], results.GRAPH_TYPES
         )
         return error(406, "acceptable result types: " + ", ".join(offered), {"Vary": "Accept"})
-    media_type = answer["media_type"]
-    charset = "" if media_type.endswith("+xml") else "; charset=utf-8"
-    return Response(
-        answer["body"],
-        headers={"Content-Type": media_type + charset, **_truncation_headers(answer)},
+    meta = {k: answer.get(k) for k in ("media_type", "rows", "truncated")}
+    fresh = Entry(answer["body"], answer.get("build", ""), meta)
+    if cache is None or cache_key is None:
+        return _answer_response(fresh, None, None, "off")
+    cache.put(cache_key, fresh)
+    etag = etag_for(fresh.build, cache_key) if is_get else None
+    return _answer_response(fresh, etag, cache_control, "miss")
+
+
+async def _guarded(store: Store, parsed: ProtocolRequest) -> tuple[str, str]:
+    """The guard's verdict on the request (raises if refused): the query form and the
+    query's fingerprint as the engine reads it."""
+    graphs: Sequence[str] = (
+        store.known_graphs()
+        if isinstance(store, PooledStore) and store.known_graphs() is not None
+        else await anyio.to_thread.run_sync(store.graphs)
+    )
+    return check_and_fingerprint(
+        parsed.query or "",
+        set(graphs),
+        default_graph_uris=parsed.default_graphs,
+        named_graph_uris=parsed.named_graphs,
     )
 
 
