@@ -19,6 +19,7 @@ run: $(VENV)/.installed
 ## everything CI runs: system packages (Chromium, Virtuoso), lint, the whole test suite
 test: $(VENV)/.installed system-deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 ## the quick subset for development: no browser, no external store
@@ -27,6 +28,7 @@ test-fast: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 bench: $(VENV)/.installed system-deps
 	$(PY) benchmarks/run.py

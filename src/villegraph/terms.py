@@ -51,4 +51,9 @@ def to_oxigraph(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"cannot convert {term!r} to a pyoxigraph term")
 
 
-__all__ = ["escape_string", "to_oxigraph", "to_rdflib"]
+def value_of(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """The value of a pyoxigraph term (its IRI, label or lexical form); a quoted triple's text."""
+    return str(term) if isinstance(term, ox.Triple) else term.value
+
+
+__all__ = ["escape_string", "to_oxigraph", "to_rdflib", "value_of"]

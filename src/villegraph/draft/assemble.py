@@ -91,9 +91,9 @@ def _organisations(source: Source, speakers: list[Speaker]) -> list[Org]:
             org.context = paragraph.casefold()
             found.append(org)
     for line in source.lines:
-        org = find_letterhead(line)
-        if org is not None:
-            found.append(org)
+        letterhead = find_letterhead(line)
+        if letterhead is not None:
+            found.append(letterhead)
     merged: list[Org] = []
     names = [fold(org.name) for org in found]
     found = [
@@ -340,7 +340,7 @@ def _session_records(
             }
         )
     for record, session in zip(records, sessions, strict=True):
-        session.speakers = [record["id"]]
+        session.speakers = [str(record["id"])]
     return records
 
 

@@ -169,7 +169,9 @@ def is_org_like(segment: str) -> bool:
 
 def split_top(text: str, separator: str = ",") -> list[str]:
     """`text` cut at `separator` outside parentheses."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         depth += (char == "(") - (char == ")")
         if char == separator and depth == 0:

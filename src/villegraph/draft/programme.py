@@ -46,7 +46,7 @@ class Session:
 
 def programme(source: Source) -> list[Session]:
     """The printed programme, in order."""
-    sessions = []
+    sessions: list[Session] = []
     for line in source.text.splitlines():
         match = _ENTRY.match(line)
         if match is None:

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import yaml
 
 from villegraph.draft.text import fold
+from villegraph.terms import value_of
 
 FOAF = "http://xmlns.com/foaf/0.1/"
 KINDS = {
@@ -80,10 +81,10 @@ def _turtle(index: Index, path: Path, data_dir: Path) -> None:
     for kind, rdf_type in KINDS.items():
         type_node = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
         for typed in store.quads_for_pattern(None, type_node, ox.NamedNode(rdf_type), None):
-            iri = typed.subject.value
+            iri = value_of(typed.subject)
             slug = iri.rstrip("/").rsplit("/", 1)[-1]
             labels = [
-                quad.object.value
+                value_of(quad.object)
                 for predicate in NAMES
                 for quad in store.quads_for_pattern(typed.subject, ox.NamedNode(predicate), None)
             ]

@@ -13,6 +13,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from villegraph.draft.nlp import lemma_tokens
+from villegraph.terms import value_of
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 THEME = "https://w3id.org/villegraph/theme/"
@@ -69,18 +70,18 @@ def _labels() -> tuple[list[tuple[str, str, float]], dict[str, set[str]]]:
     text = resources.files("villegraph.resources").joinpath("ontology/themes.ttl").read_bytes()
     store = ox.Store()
     store.load(text, ox.RdfFormat.TURTLE)
-    labels = []
+    labels: list[tuple[str, str, float]] = []
     for predicate, weight in (("prefLabel", 1.0), ("altLabel", 0.9)):
         for quad in store.quads_for_pattern(None, ox.NamedNode(SKOS + predicate), None, None):
-            subject = quad.subject.value
+            subject = value_of(quad.subject)
             if subject.startswith(THEME) and subject != THEME + "scheme":
-                labels.append((subject.removeprefix(THEME), quad.object.value, weight))
+                labels.append((subject.removeprefix(THEME), value_of(quad.object), weight))
     narrower: dict[str, set[str]] = {}
     for quad in store.quads_for_pattern(None, ox.NamedNode(SKOS + "broader"), None, None):
-        broader = quad.object.value.removeprefix(THEME)
-        narrower.setdefault(broader, set()).add(quad.subject.value.removeprefix(THEME))
+        broader = value_of(quad.object).removeprefix(THEME)
+        narrower.setdefault(broader, set()).add(value_of(quad.subject).removeprefix(THEME))
     tops = {
-        quad.subject.value.removeprefix(THEME)
+        value_of(quad.subject).removeprefix(THEME)
         for quad in store.quads_for_pattern(None, ox.NamedNode(SKOS + "topConceptOf"), None, None)
     }
     return labels, {top: _descendants(top, narrower) for top in tops}

@@ -188,7 +188,8 @@ def batched_select(
     if re.search(r"[?$]PATH\b", text):
         if shape.path is None:
             raise shape.unsupported("$PATH in a SPARQL constraint of a node shape")
-        text = re.sub(r"([\s{}()])[?$]PATH\b", lambda m: m[1] + path_text(shapes, shape.path), text)  # type: ignore[arg-type]
+        written = path_text(shapes, shape.path)
+        text = re.sub(r"([\s{}()])[?$]PATH\b", lambda m: str(m[1]) + written, text)
     if re.search(r"[?$]currentShape\b", text):
         if isinstance(shape.node, BNode):
             raise shape.unsupported("$currentShape for a blank-node shape")

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -57,7 +58,7 @@ SCHEMA_PROPERTIES = {
 """Properties of the data stated with a schema.org name in the embedded JSON-LD."""
 
 
-def link_header(links: list[tuple[str, str, str | None]]) -> str:
+def link_header(links: Sequence[tuple[str, str, str | None]]) -> str:
     """A `Link` header value from (target, rel, type) triples (RFC 8288)."""
     parts = []
     for target, rel, media_type in links:

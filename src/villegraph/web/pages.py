@@ -153,7 +153,7 @@ class Description:
     types: list[Term] = field(default_factory=list)
     outgoing: list[tuple[Term, Term]] = field(default_factory=list)
     incoming: list[tuple[Term, Term]] = field(default_factory=list)
-    evidence: list[dict[str, Term]] = field(default_factory=list)
+    evidence: list[dict[str, Term | None]] = field(default_factory=list)
     passages: list[dict[str, Any]] = field(default_factory=list)
     translated: bool = False
     """The label shown is villegraph's translation of the printed text (see `is_translation`)."""
@@ -224,7 +224,7 @@ def _term(node: Identifier, labels: list[Literal], linker: Linker, language: str
     return Term(f"_:{node}", None, None)
 
 
-def _grouped(rows: list[tuple], language: str, linker: Linker) -> list[tuple[Identifier, ...]]:
+def _grouped(rows: list[tuple], language: str, linker: Linker) -> list[tuple[Any, ...]]:
     """Rows (key..., node, label) with one entry per (key..., node), labels gathered."""
     labels: dict[tuple, list[Literal]] = defaultdict(list)
     for row in rows:
@@ -242,7 +242,8 @@ def describe(store: Store, iri: str, linker: Linker, language: str) -> Descripti
         return None
     plabels: dict[str, list[Literal]] = defaultdict(list)
     for _, p, label in store.select(Q_PLABEL, subject).rows:
-        plabels[str(p)].append(label)
+        if isinstance(label, Literal):
+            plabels[str(p)].append(label)
 
     def prop(p: Identifier) -> Term:
         return _term(p, plabels.get(str(p), []), linker, language)
@@ -272,8 +273,9 @@ def describe(store: Store, iri: str, linker: Linker, language: str) -> Descripti
         key = (row["theme"], row["evidence"], row.get("rule"), row.get("level"))
         buckets = facts.setdefault(key, ([], [], []))
         for name, bucket in zip(("tlabel", "elabel", "llabel"), buckets, strict=True):
-            if isinstance(row.get(name), Literal) and row[name] not in bucket:
-                bucket.append(row[name])
+            label = row.get(name)
+            if isinstance(label, Literal) and label not in bucket:
+                bucket.append(label)
     for (theme, evidence, rule, level), (tlabels, elabels, llabels) in facts.items():
         found.evidence.append(
             {
@@ -283,11 +285,14 @@ def describe(store: Store, iri: str, linker: Linker, language: str) -> Descripti
                 "level": _term(level, llabels, linker, language) if level is not None else None,
             }
         )
+    def text(term: Term | None) -> str:
+        return term.text if term is not None else ""
+
     found.evidence.sort(
         key=lambda e: (
             (e["level"].iri or "") if e["level"] else "",
-            e["theme"].text,
-            e["evidence"].text,
+            text(e["theme"]),
+            text(e["evidence"]),
         )
     )
     for row in store.select(Q_PASSAGES, subject).dicts():
@@ -326,7 +331,11 @@ def compact_document(graph: Graph, base_iri: str) -> bytes:
     """The JSON-LD document of `graph` under the published context, triples in sorted order."""
     triples = sorted(graph, key=lambda triple: tuple(term.n3() for term in triple))
     return compact_bytes(
-        (ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples), base_iri
+        (
+            ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+            for s, p, o in triples
+        ),
+        base_iri,
     )
 
 

@@ -166,7 +166,7 @@ async def parse_request(request: Request) -> ProtocolRequest:
         query=query,
         default_graphs=params.get("default-graph-uri", []),
         named_graphs=params.get("named-graph-uri", []),
-        format=(params.get("format") or [None])[0],
+        format=next(iter(params.get("format") or []), None),
     )
 
 
@@ -212,7 +212,10 @@ def _run_generic(
         import pyoxigraph as ox
 
         graph = store.construct(query, timeout=settings.timeout)
-        triples = (ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in graph)
+        triples = (
+            ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+            for s, p, o in graph
+        )
         out = results.graph(triples, media_type, **caps)
         truncated = out.truncated
     return {
@@ -440,10 +443,9 @@ async def sparql_endpoint(request: Request) -> Response:
 async def _guarded(store: Store, parsed: ProtocolRequest) -> tuple[str, str]:
     """The guard's verdict on the request (raises if refused): the query form and the
     query's fingerprint as the engine reads it."""
+    known = store.known_graphs() if isinstance(store, PooledStore) else None
     graphs: Sequence[str] = (
-        store.known_graphs()
-        if isinstance(store, PooledStore) and store.known_graphs() is not None
-        else await anyio.to_thread.run_sync(store.graphs)
+        known if known is not None else await anyio.to_thread.run_sync(store.graphs)
     )
     return check_and_fingerprint(
         parsed.query or "",
