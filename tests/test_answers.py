@@ -20,20 +20,11 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner
+from expected_answers import CHAMBON_ROLLED_UP, CHAMBON_TALK
 
 from villegraph.cli import main
 
 B = "https://w3id.org/villegraph/"
-CHAMBON_TALK = {
-    "data-as-resource",
-    "local-government",
-    "open-data",
-    "data-culture",
-    "information-systems",
-    "data-science",
-    "administrative-change",
-}
-CHAMBON_ROLLED_UP = {"data", "public-administration", "administrative-transformation"}
 
 
 @pytest.fixture(scope="module")

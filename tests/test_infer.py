@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from expected_answers import CHAMBON_TALK
 
 from villegraph.config import Settings
 from villegraph.errors import InputError
@@ -248,15 +249,6 @@ def test_organisations_get_themes_through_csi(real: LoadedDataset, org: str) -> 
     assert counts == [{"members": "1", "talks": "1"}]
 
 
-CHAMBON_TALK = {
-    "data-as-resource",
-    "local-government",
-    "open-data",
-    "data-culture",
-    "information-systems",
-    "data-science",
-    "administrative-change",
-}
 
 
 def test_chambon_works_on_what_his_talk_states_and_its_broader_themes(real: LoadedDataset) -> None:

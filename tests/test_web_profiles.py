@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from expected_answers import CHAMBON_ROLLED_UP, CHAMBON_TALK
 
 from villegraph.config import Settings
 from villegraph.store import EmbeddedStore
@@ -23,16 +24,6 @@ from villegraph.web.profiles import _read_date, profile_of
 
 B = "https://w3id.org/villegraph/"
 CHAMBON = "/person/jean-baptiste-chambon"
-CHAMBON_TALK = {
-    "data-as-resource",
-    "local-government",
-    "open-data",
-    "data-culture",
-    "information-systems",
-    "data-science",
-    "administrative-change",
-}
-CHAMBON_ROLLED_UP = {"data", "public-administration", "administrative-transformation"}
 
 
 @dataclass
