@@ -15,7 +15,7 @@ from villegraph.config import Settings
 from villegraph.errors import InputError, ValidationFailed
 
 BASE = "https://w3id.org/villegraph/"
-EXPECTED_FILES = {
+PLAIN_FILES = {
     "villegraph.ttl",
     "villegraph.nt",
     "villegraph.jsonld",
@@ -28,6 +28,8 @@ EXPECTED_FILES = {
     "changes.md",
     "changes.json",
 }
+EXPECTED_FILES = PLAIN_FILES | {name + ".gz" for name in PLAIN_FILES}
+"""Every file of a build (each with its gzip copy), as build.json lists them."""
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from test_build import EXPECTED_FILES
 
 from villegraph.publish import CRASH_ENV, build_lock
 from villegraph.resources import ONTOLOGY_DIR, QUERIES_DIR
@@ -22,19 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXTRA = (
     '<http://example.org/extra> <http://www.w3.org/2000/01/rdf-schema#comment> "second build" .\n'
 )
-DUMPS = {
-    "villegraph.ttl",
-    "villegraph.nt",
-    "villegraph.jsonld",
-    "context.jsonld",
-    "villegraph.trig",
-    "villegraph.nq",
-    "void.ttl",
-    "shacl-report.ttl",
-    "shacl-report.txt",
-    "changes.md",
-    "changes.json",
-}
+DUMPS = EXPECTED_FILES
 
 
 @pytest.fixture()

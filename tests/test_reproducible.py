@@ -3,12 +3,14 @@
 Each build runs in its own process (another hash seed), into its own folder, in another second.
 What may differ, and nothing else:
 - build.json: `modified`, the time stamp that starts `build_id` (its content hash must match),
-  `timings`, and the SHA-256 of void.ttl (which states `modified`);
-- void.ttl: the `dcterms:modified` literals (the same length, so byte sizes match too).
+  `timings`, and the SHA-256 of void.ttl (which states `modified`) and the record of its gzip copy;
+- void.ttl: the `dcterms:modified` literals (the same length, so byte sizes match too), and so
+  void.ttl.gz.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -44,6 +46,7 @@ def _comparable_build_json(folder: Path) -> tuple[dict[str, object], str]:
     for name in BUILD_TIME_FIELDS:
         del info[name]
     del info["files"]["void.ttl"]["sha256"]
+    del info["files"]["void.ttl.gz"]
     return info, content
 
 
@@ -62,8 +65,10 @@ def test_two_builds_write_the_same_bytes(tmp_path: Path) -> None:
     void = [MODIFIED.sub(rb"\1...\2", (f / "void.ttl").read_bytes()) for f in (first, second)]
     assert void[0] == void[1]
     assert (first / "void.ttl").stat().st_size == (second / "void.ttl").stat().st_size
+    unpacked = [gzip.decompress((f / "void.ttl.gz").read_bytes()) for f in (first, second)]
+    assert unpacked == [(f / "void.ttl").read_bytes() for f in (first, second)]
     for name in names:
-        if name not in ("build.json", "void.ttl"):
+        if name not in ("build.json", "void.ttl", "void.ttl.gz"):
             assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 

@@ -68,3 +68,18 @@ def test_void_is_the_description_the_build_wrote(web_server: str, web_settings: 
     nt = httpx.get(web_server + "/.well-known/void", headers={"Accept": "application/n-triples"})
     assert nt.headers["content-type"].startswith("application/n-triples")
     assert isomorphic(Graph().parse(data=nt.text, format="nt"), written)
+
+
+def test_gzip_copies_written_by_the_build_are_sent_as_they_are(
+    live_server: str, built_dist: Path
+) -> None:
+    """The build writes `NAME.gz`; the dumps page sends that file (no compression per request)."""
+    import gzip as gz
+
+    response = httpx.get(live_server + "/dumps/villegraph.nt.gz")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/gzip"
+    assert response.content == (built_dist / "villegraph.nt.gz").read_bytes()
+    assert gz.decompress(response.content) == (built_dist / "villegraph.nt").read_bytes()
+    ranged = httpx.get(live_server + "/dumps/villegraph.nt", headers={"Range": "bytes=0-9"})
+    assert ranged.status_code == 206 and len(ranged.content) == 10

@@ -39,6 +39,7 @@ from villegraph.dump import (
     statistics,
     write_context,
     write_dumps,
+    write_gzip_copies,
     write_json,
     write_rdf,
     write_text,
@@ -298,6 +299,7 @@ def _write(
         )
         build_id = _build_id(modified, files["villegraph.nq"])
         files.update(write_changes(target, tmp))
+        files.update(write_gzip_copies(tmp, list(files.items())))
         result = BuildReport(
             out_dir=target,
             build_id=build_id,

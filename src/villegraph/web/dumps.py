@@ -1,4 +1,6 @@
-"""`/dumps/` (every dump, plain and gzip, with ETag/Last-Modified/304) and `/.well-known/void`.
+"""`/dumps/` and `/.well-known/void`: every dump, plain and gzip (the `.gz` copies the build
+wrote), sent from disk by Starlette's FileResponse (streamed, with Range) with ETag,
+Last-Modified and 304s.
 
 The frozen releases (`villegraph.release`) are served below `/dumps/releases/`: each file of a
 release at `/dumps/releases/V/NAME` (and `NAME.gz`) with the same caching headers, the DCAT
@@ -7,10 +9,10 @@ catalog of the series at `/dumps/releases/catalog.ttl`; `/dumps/` lists them.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
-import threading
+import zlib
+from collections.abc import Iterator
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
@@ -18,8 +20,9 @@ from typing import Any
 import anyio.to_thread
 from rdflib import Graph
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response, StreamingResponse
 
+from villegraph.dump import GZIP_LEVEL
 from villegraph.formats import JSONLD, NQUADS, NTRIPLES, RDFXML, TRIG, TURTLE, negotiate
 from villegraph.web.pages import chosen_language, etag_matches, not_found, render
 from villegraph.web.sparql import rdf_response
@@ -64,8 +67,6 @@ WORDS = {
 }
 """The words of the changes and releases sections, per page language."""
 
-_GZIP_CACHE: dict[tuple[str, str], bytes] = {}
-_LOCK = threading.Lock()
 
 
 def build_info(dist_dir: Path) -> dict[str, Any]:
@@ -95,13 +96,13 @@ def _not_modified(request: Request, etag: str, mtime: float) -> bool:
     return False
 
 
-def _gzipped(path: Path, etag: str) -> bytes:
-    key = (str(path), etag)
-    with _LOCK:
-        if key not in _GZIP_CACHE:
-            _GZIP_CACHE.clear()
-            _GZIP_CACHE[key] = gzip.compress(path.read_bytes(), mtime=0)
-        return _GZIP_CACHE[key]
+def _compressed_stream(path: Path) -> Iterator[bytes]:
+    """`path` gzipped chunk by chunk: for builds made before `.gz` copies were written."""
+    packer = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)  # 31: a gzip header and trailer
+    with path.open("rb") as source:
+        while chunk := source.read(1 << 20):
+            yield packer.compress(chunk)
+    yield packer.flush()
 
 
 async def dump_file(request: Request) -> Response:
@@ -128,11 +129,15 @@ def _file_response(request: Request, path: Path, name: str, media_type: str) -> 
     }
     if _not_modified(request, etag, mtime):
         return Response(status_code=304, headers=headers)
-    if gzipped:
-        body = _gzipped(path, etag)
-        headers["Content-Disposition"] = f'attachment; filename="{name}"'
-        return Response(body, media_type="application/gzip", headers=headers)
-    return Response(path.read_bytes(), media_type=media_type, headers=headers)
+    if not gzipped:
+        return FileResponse(path, media_type=media_type, headers=headers)
+    headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    written = path.with_name(path.name + ".gz")  # written by the build (dump.write_gzip_copies)
+    if written.is_file():
+        return FileResponse(written, media_type="application/gzip", headers=headers)
+    return StreamingResponse(
+        _compressed_stream(path), media_type="application/gzip", headers=headers
+    )
 
 
 def _releases_dir(request: Request) -> Path | None:
