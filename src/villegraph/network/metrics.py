@@ -29,6 +29,28 @@ sources took 0.3 s and kept 88 of the 100 most central nodes (bench_viz's synthe
 
 BETWEENNESS_SAMPLES = 500
 
+BETWEENNESS_EXACT_MAX_WORK = 100_000_000
+"""Above this many nodes × edges, betweenness is estimated too, even under the node threshold.
+
+Brandes' algorithm costs O(n·m): a dense projection is slow long before it has many nodes (the
+person-person projection of 2,000 generated people has 725,000 edges; igraph's exact betweenness
+took 13 s on it). The estimate then uses `BETWEENNESS_SAMPLE_WORK` / m sources (at least
+`BETWEENNESS_MIN_SAMPLES`, at most `BETWEENNESS_SAMPLES`), about half a second."""
+
+BETWEENNESS_SAMPLE_WORK = 50_000_000
+BETWEENNESS_MIN_SAMPLES = 32
+
+
+def betweenness_sources(nodes: int, edges: int) -> int | None:
+    """How many sampled sources betweenness uses for this size, or None for the exact values."""
+    if nodes <= IGRAPH_EXACT_MAX_NODES and nodes * edges <= BETWEENNESS_EXACT_MAX_WORK:
+        return None
+    wanted = min(
+        BETWEENNESS_SAMPLES, max(BETWEENNESS_MIN_SAMPLES, BETWEENNESS_SAMPLE_WORK // max(edges, 1))
+    )
+    return wanted if wanted < nodes else None
+
+
 DEFAULT_SEED = 42
 
 # -- metrics ------------------------------------------------------------------------------------
@@ -99,11 +121,11 @@ def analyse(
     large = undirected.number_of_nodes() > NX_EXACT_MAX_NODES
     if large:
         betweenness, community, modularity = _igraph_metrics(undirected, seed)
-        sampled = undirected.number_of_nodes() > IGRAPH_EXACT_MAX_NODES
+        sources = betweenness_sources(undirected.number_of_nodes(), undirected.number_of_edges())
         methods = {
             "betweenness": (
-                f"igraph sampled, {BETWEENNESS_SAMPLES} sources, seed {seed} (normalised)"
-                if sampled
+                f"igraph sampled, {sources} sources, seed {seed} (normalised)"
+                if sources
                 else "igraph exact (normalised)"
             ),
             "communities": f"igraph multilevel (Louvain), seed {seed}",
@@ -152,11 +174,12 @@ def _igraph_metrics(graph: nx.Graph, seed: int) -> tuple[dict[str, float], dict[
     order, ig = to_igraph(graph)
     n = len(order)
     scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
-    if n > IGRAPH_EXACT_MAX_NODES:
+    samples = betweenness_sources(n, ig.ecount())
+    if samples:
         # Brandes–Pich estimate: shortest paths from a seeded sample of sources, scaled up
-        sources = random.Random(seed).sample(range(n), BETWEENNESS_SAMPLES)
+        sources = random.Random(seed).sample(range(n), samples)
         raw = ig.betweenness(directed=False, sources=sources)
-        scale *= n / BETWEENNESS_SAMPLES
+        scale *= n / samples
     else:
         raw = ig.betweenness(directed=False)
     betweenness = {order[i]: raw[i] * scale for i in range(n)}
