@@ -10,14 +10,17 @@ lists are written directly as JSON into a `<script type="application/json">` blo
 
 Large graphs stay usable: positions are precomputed with igraph's Fruchterman–Reingold layout
 (seeded), physics runs only up to `physics_max_nodes` nodes and is switched off once stabilised,
-edge labels are drawn only up to `edge_labels_max` edges (they stay in the tooltips), and at most
-`max_nodes` nodes are drawn (the most central ones), with a visible notice of what was left out.
+and at most `max_nodes` nodes are drawn (the most central ones), with a visible notice of what
+was left out; the nodes left out stay in the page's search (`others`), which opens their
+neighbourhood. Edge labels are drawn only for the hovered or selected node's links; node labels
+are placed by the page (below, else above, else left to the tooltip) so that they do not overlap.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
 import json
 import math
 import os
@@ -34,23 +37,34 @@ import networkx as nx
 from markupsafe import Markup
 
 from villegraph.errors import UsageError
-from villegraph.network import KIND_LABELS, KINDS, Analysis, relation_label, seeded_igraph
+from villegraph.network import (
+    KIND_LABELS,
+    KINDS,
+    Analysis,
+    ResearchNetwork,
+    relation_label,
+    seeded_igraph,
+)
+from villegraph.network.projections import OWN_WORK
+from villegraph.network.summary import summaries
 
 ASSETS = "viz_assets"
 VIS_NETWORK = ("pyvis", "lib/vis-9.1.2/vis-network.min.js")
 
 KIND_STYLE: dict[str, tuple[str, str]] = {
-    "person": ("#E69F00", "dot"),
+    "person": ("#B86E00", "dot"),
     "org": ("#0072B2", "square"),
     "event": ("#D55E00", "diamond"),
-    "talk": ("#CC79A7", "triangle"),
-    "theme": ("#009E73", "hexagon"),
-    "place": ("#56B4E9", "star"),
-    "programme": ("#F0E442", "triangleDown"),
+    "talk": ("#B8478A", "triangle"),
+    "theme": ("#008060", "hexagon"),
+    "place": ("#2B83BA", "star"),
+    "programme": ("#8A7E00", "triangleDown"),
 }
-"""Kind → (colour, vis-network shape), in Okabe–Ito colours (safe for colour-blind readers)."""
+"""Kind → (colour, vis-network shape): Okabe–Ito hues (told apart by colour-blind readers),
+darkened where needed so that every colour has a contrast of at least 3:1 on the white page
+(WCAG 1.4.11); the shape tells the kinds apart as well."""
 
-OTHER_STYLE = ("#999999", "dot")
+OTHER_STYLE = ("#767676", "dot")
 
 
 @dataclass(frozen=True)
@@ -62,7 +76,6 @@ class VizOptions:
     max_nodes: int = 5000
     max_edges: int = 20_000
     physics_max_nodes: int = 300
-    edge_labels_max: int = 400
     seed: int = 42
     base_iri: str | None = None
     """IRIs under this base link to `link_prefix` + the rest (e.g. `/person/x` on the server)."""
@@ -97,22 +110,38 @@ def select_nodes(graph: nx.Graph, analysis: Analysis | None, cap: int, keep: str
     return chosen
 
 
-def select_edges(graph: nx.Graph, between: dict, cap: int) -> list:
-    """At most `cap` edges: the heaviest, then those between the most central nodes."""
-    edges = list(graph.edges(data=True))
-    if len(edges) <= cap:
-        return edges
-    edges.sort(
+def select_edges(graph: nx.Graph, nodes: list, between: dict, cap: int) -> list:
+    """Edges between `nodes`, at most `cap`: the heaviest, then those between central nodes.
+
+    Reads the graph's adjacency directly (a subgraph view filters every neighbour and took 9 s
+    on the 725,000 edges of the person-person projection of 2,000 people) and keeps the top
+    `cap` with a heap instead of sorting everything.
+    """
+    keep = set(nodes)
+    whole = len(keep) == graph.number_of_nodes()
+    if whole and graph.number_of_edges() <= cap:
+        return list(graph.edges(data=True))
+    if whole:
+        edges: Any = graph.edges(data=True)
+    else:
+        edges = [(u, v, d) for u, v, d in graph.edges(data=True) if u in keep and v in keep]
+        if len(edges) <= cap:
+            return edges
+    return heapq.nsmallest(
+        cap,
+        edges,
         key=lambda e: (
             -float(e[2].get("weight", 1)),
             -(between.get(e[0], 0) + between.get(e[1], 0)),
-        )
+        ),
     )
-    return edges[:cap]
 
 
-def layout(graph: nx.Graph, seed: int) -> dict[Any, tuple[float, float]]:
-    """Seeded Fruchterman–Reingold positions from igraph, scaled to the node count."""
+def layout(graph: nx.Graph, seed: int, edges: list | None = None) -> dict[Any, tuple[float, float]]:
+    """Seeded Fruchterman–Reingold positions from igraph, scaled to the node count, centred.
+
+    `edges` (default: the graph's) are the links the layout pulls on: the drawn ones.
+    """
     order = list(graph.nodes)
     if not order:
         return {}
@@ -121,13 +150,14 @@ def layout(graph: nx.Graph, seed: int) -> dict[Any, tuple[float, float]]:
     import igraph
 
     index = {node: i for i, node in enumerate(order)}
-    ig = igraph.Graph(n=len(order), edges=[(index[u], index[v]) for u, v in graph.edges()])
+    pairs = graph.edges() if edges is None else [(e[0], e[1]) for e in edges]
+    ig = igraph.Graph(n=len(order), edges=[(index[u], index[v]) for u, v in pairs])
     with seeded_igraph(seed):  # igraph's own random start, from a seeded generator
         coords = ig.layout_fruchterman_reingold(niter=300, grid="auto").coords
     xs = [c[0] for c in coords]
     ys = [c[1] for c in coords]
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
-    target = 120.0 * math.sqrt(len(order))
+    target = 160.0 * math.sqrt(len(order))
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     return {
         node: (round((x - cx) / span * target, 1), round((y - cy) / span * target, 1))
@@ -144,21 +174,38 @@ def node_href(iri: str, options: VizOptions) -> str | None:
     return None
 
 
+def _ranks(values: dict[Any, float]) -> dict[Any, int]:
+    """Node → its rank (1 = highest) among the values above zero."""
+    ordered = sorted((n for n, v in values.items() if v > 0), key=lambda n: (-values[n], str(n)))
+    return {n: i for i, n in enumerate(ordered, 1)}
+
+
 def build_view(
-    graph: nx.Graph, analysis: Analysis | None = None, options: VizOptions | None = None
+    graph: nx.Graph,
+    analysis: Analysis | None = None,
+    options: VizOptions | None = None,
+    research: ResearchNetwork | None = None,
 ) -> dict[str, Any]:
-    """The JSON-ready data of the page: nodes, edges, legend, notice and vis-network options."""
+    """The JSON-ready data of the page: nodes, edges, legend, notice and vis-network options.
+
+    With `research`, each node gets a one-line summary in plain words (`summaries`); nodes left
+    out of the drawing stay findable through `others` (searched by the page, opened by focus).
+    """
     options = options or VizOptions()
     chosen = select_nodes(graph, analysis, options.max_nodes, options.focus)
-    shown = graph.subgraph(chosen)
-    positions = layout(shown, options.seed)
     between = analysis.betweenness if analysis else {}
+    kept_edges = select_edges(graph, chosen, between, options.max_edges)
+    shown = graph.subgraph(chosen)
+    positions = layout(shown, options.seed, kept_edges)
     degree = dict(graph.degree())
-    top = max((between.get(n, 0.0) for n in shown), default=0.0)
-    top_degree = max((degree[n] for n in shown), default=0)
-    index = {node: i for i, node in enumerate(shown.nodes)}
+    top = max((between.get(n, 0.0) for n in chosen), default=0.0)
+    top_degree = max((degree[n] for n in chosen), default=0)
+    index = {node: i for i, node in enumerate(chosen)}
+    ranks = _ranks(between)
+    summary = {lang: summaries(research, lang) for lang in ("fr", "en")} if research else {}
     nodes = []
-    for node, data in shown.nodes(data=True):
+    for node in chosen:
+        data = graph.nodes[node]
         iri = str(node)
         weight = between.get(node, 0.0) / top if top else degree[node] / (top_degree or 1)
         x, y = positions[node]
@@ -176,34 +223,53 @@ def build_view(
                 "href": node_href(iri, options),
                 "deg": degree[node],
                 "btw": round(between.get(node, 0.0), 4) if analysis else None,
+                "rank": ranks.get(node),
                 "com": analysis.community.get(node) if analysis else None,
                 "bridge": round(bridge.score, 3) if bridge else None,
                 "df": data.get("doubts_fr"),
                 "de": data.get("doubts_en"),
+                "sf": summary.get("fr", {}).get(iri),
+                "se": summary.get("en", {}).get(iri),
             }
         )
     edges = []
-    kept_edges = select_edges(shown, between, options.max_edges)
     for u, v, data in kept_edges:
         relation = str(data.get("relation", ""))
         relations = data.get("relations") or [relation]
         source = data.get("subject", u)
         a, b = (u, v) if source == u else (v, u)
-        edges.append(
-            {
-                "from": index[a],
-                "to": index[b],
-                "rel": relation,
-                "lf": ", ".join(relation_label(r, "fr") for r in relations),
-                "le": ", ".join(relation_label(r, "en") for r in relations),
-                "w": data.get("weight"),
-            }
-        )
+        edge = {
+            "from": index[a],
+            "to": index[b],
+            "rel": relation,
+            "lf": ", ".join(relation_label(r, "fr") for r in relations),
+            "le": ", ".join(relation_label(r, "en") for r in relations),
+            "w": data.get("weight"),
+        }
+        if data.get("level"):
+            edge["lvl"] = "own" if data["level"] == OWN_WORK else "context"
+        edges.append(edge)
     counts = Counter(n["kind"] for n in nodes)
     total = Counter(data.get("kind", "other") for _, data in graph.nodes(data=True))
     left_out = {k: total[k] - counts.get(k, 0) for k in total if total[k] - counts.get(k, 0)}
     kinds = [k for k in KINDS if k in total] + sorted(k for k in total if k not in KINDS)
     physics = len(nodes) <= options.physics_max_nodes
+    edges_between = (
+        graph.number_of_edges()
+        if len(chosen) == graph.number_of_nodes()
+        else sum(1 for u, v in graph.edges() if u in index and v in index)
+    )
+    others = [
+        [
+            str(n),
+            str(d.get("label_fr") or n),
+            str(d.get("label_en") or d.get("label_fr") or n),
+            d.get("kind", "other"),
+        ]
+        for n, d in graph.nodes(data=True)
+        if n not in index
+    ]
+    levels = sorted({e["lvl"] for e in edges if "lvl" in e}, key=["own", "context"].index)
     return {
         "lang": options.lang,
         "title": options.title,
@@ -218,21 +284,23 @@ def build_view(
             }
             for k in kinds
         ],
+        "levels": levels,
         "nodes": nodes,
         "edges": edges,
+        "others": others,
         "notice": (
             {
                 "shown": len(nodes),
                 "total": graph.number_of_nodes(),
                 "leftOut": left_out,
                 "edgesShown": len(edges),
-                "edgesTotal": shown.number_of_edges(),
+                "edgesTotal": edges_between,
             }
-            if left_out or len(edges) < shown.number_of_edges()
+            if left_out or len(edges) < edges_between
             else None
         ),
         "physics": physics,
-        "edgeLabels": len(edges) <= options.edge_labels_max,
+        "edgeLabels": "hover",
         "focus": index.get(options.focus) if options.focus else None,
         "graphPath": options.graph_path,
         "options": vis_options(
@@ -276,7 +344,13 @@ def vis_options(physics: bool, *, large: bool, seed: int) -> dict[str, Any]:
         "borderWidth": 1,
         "scaling": {"label": {"drawThreshold": 6}},
     }
-    options["interaction"].update({"hover": not large, "tooltipDelay": 150})
+    options["interaction"].update(
+        {
+            "hover": not large,
+            "tooltipDelay": 150,
+            "keyboard": {"enabled": True, "bindToWindow": False},  # arrows, +/- when focused
+        }
+    )
     options["groups"] = {
         kind: {"color": {"background": colour, "border": "#333333"}, "shape": shape}
         for kind, (colour, shape) in KIND_STYLE.items()
@@ -374,10 +448,13 @@ def write_html(path: Path, html: str) -> Path:
 
 
 def page(
-    graph: nx.Graph, analysis: Analysis | None = None, options: VizOptions | None = None
+    graph: nx.Graph,
+    analysis: Analysis | None = None,
+    options: VizOptions | None = None,
+    research: ResearchNetwork | None = None,
 ) -> str:
     """`build_view` then `render_html`."""
-    return render_html(build_view(graph, analysis, options))
+    return render_html(build_view(graph, analysis, options, research))
 
 
 __all__ = [
