@@ -199,10 +199,17 @@ def to_igraph(graph: nx.Graph) -> tuple[list[str], Any]:
 
     order = sorted(graph.nodes)
     index = {node: i for i, node in enumerate(order)}
-    edges = [(index[u], index[v]) for u, v in graph.edges()]
+    edges = []
+    weights = []
+    weighted = False
+    for u, v, d in graph.edges(data=True):  # one pass: 725,000 edges at 2,000 people
+        edges.append((index[u], index[v]))
+        weight = d.get("weight")
+        weighted = weighted or weight is not None
+        weights.append(1.0 if weight is None else float(weight))
     ig = igraph.Graph(n=len(order), edges=edges, directed=False)
-    if any("weight" in d for _, _, d in graph.edges(data=True)):
-        ig.es["weight"] = [float(d.get("weight", 1)) for _, _, d in graph.edges(data=True)]
+    if weighted:
+        ig.es["weight"] = weights
     return order, ig
 
 

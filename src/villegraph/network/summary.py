@@ -59,7 +59,13 @@ def _count(lang: str, key: str, n: int) -> str:
 
 def summaries(network: ResearchNetwork, lang: str) -> dict[str, str]:
     """IRI → a one-line description in `lang` ("fr" or "en"), for every node that has one."""
-    label = {iri: info.label(lang) for iri, info in network.nodes.items()}
+    return all_summaries(network, (lang,))[lang]
+
+
+def all_summaries(
+    network: ResearchNetwork, langs: tuple[str, ...] = ("fr", "en")
+) -> dict[str, dict[str, str]]:
+    """Language → IRI → one-line description; the network is read once for every language."""
     parents: dict[str, list[str]] = defaultdict(list)
     members: Counter[str] = Counter()
     affiliations: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -98,63 +104,72 @@ def summaries(network: ResearchNetwork, lang: str) -> dict[str, str]:
             context[person] += 1
             theme_context[theme] += 1
 
-    def chain(org: str) -> str:
-        seen: list[str] = []
-        frontier = list(parents.get(org, []))
-        while frontier and len(seen) < 6:
-            nxt = frontier.pop(0)
-            if nxt not in seen:
-                seen.append(nxt)
-                frontier.extend(parents.get(nxt, []))
-        name = label[org]
-        return f"{name} ({', '.join(label[p] for p in seen)})" if seen else name
+    result: dict[str, dict[str, str]] = {}
+    for lang in langs:
+        label = {iri: info.label(lang) for iri, info in network.nodes.items()}
+        out: dict[str, str] = {}
 
-    out: dict[str, str] = {}
-    for iri, info in network.nodes.items():
-        parts: list[str] = []
-        if info.kind == "person":
-            roles = [
-                (f"{title}, " if title else "") + chain(org)
-                for title, org in sorted(affiliations.get(iri, []))
-            ]
-            if roles:
-                parts.append("; ".join(roles))
-            if talks_of.get(iri):
-                parts.append(_count(lang, "talk", len(talks_of[iri])))
-            if own[iri]:
-                key = "own" if len(talks_of.get(iri, [])) == 1 else "owns"
-                parts.append(_count(lang, key, own[iri]))
-            if context[iri]:
-                parts.append(_count(lang, "context", context[iri]))
-        elif info.kind == "org":
-            if members[iri]:
-                parts.append(_count(lang, "member", members[iri]))
-            if parents.get(iri):
-                parts.append(
-                    WORDS[lang]["part"][0] + " " + chain(iri).split(" (", 1)[-1].rstrip(")")
-                )
-        elif info.kind == "talk":
-            if presenters.get(iri):
-                names = ", ".join(sorted(label[p] for p in presenters[iri]))
-                parts.append(f"{WORDS[lang]['by'][0]} {names}")
-            if iri in part_of:
-                parts.append(f"{WORDS[lang]['in'][0]} {label[part_of[iri]]}")
-            if subjects[iri]:
-                parts.append(_count(lang, "theme", subjects[iri]))
-        elif info.kind == "event":
-            if event_talks[iri]:
-                parts.append(_count(lang, "talk", event_talks[iri]))
-            if speakers[iri]:
-                parts.append(_count(lang, "speaker", speakers[iri]))
-            if subjects[iri]:
-                parts.append(_count(lang, "theme", subjects[iri]))
-        elif info.kind == "theme":
-            if theme_own[iri]:
-                parts.append(_count(lang, "person", theme_own[iri]) + " " + WORDS[lang]["ownOf"][0])
-            if theme_context[iri]:
-                parts.append(
-                    _count(lang, "person", theme_context[iri]) + " " + WORDS[lang]["contextOf"][0]
-                )
-        if parts:
-            out[iri] = " — ".join(parts)
-    return out
+        def chain(org: str, label: dict[str, str] = label) -> str:
+            seen: list[str] = []
+            frontier = list(parents.get(org, []))
+            while frontier and len(seen) < 6:
+                nxt = frontier.pop(0)
+                if nxt not in seen:
+                    seen.append(nxt)
+                    frontier.extend(parents.get(nxt, []))
+            name = label[org]
+            return f"{name} ({', '.join(label[p] for p in seen)})" if seen else name
+
+        for iri, info in network.nodes.items():
+            parts: list[str] = []
+            if info.kind == "person":
+                roles = [
+                    (f"{title}, " if title else "") + chain(org)
+                    for title, org in sorted(affiliations.get(iri, []))
+                ]
+                if roles:
+                    parts.append("; ".join(roles))
+                if talks_of.get(iri):
+                    parts.append(_count(lang, "talk", len(talks_of[iri])))
+                if own[iri]:
+                    key = "own" if len(talks_of.get(iri, [])) == 1 else "owns"
+                    parts.append(_count(lang, key, own[iri]))
+                if context[iri]:
+                    parts.append(_count(lang, "context", context[iri]))
+            elif info.kind == "org":
+                if members[iri]:
+                    parts.append(_count(lang, "member", members[iri]))
+                if parents.get(iri):
+                    parts.append(
+                        WORDS[lang]["part"][0] + " " + chain(iri).split(" (", 1)[-1].rstrip(")")
+                    )
+            elif info.kind == "talk":
+                if presenters.get(iri):
+                    names = ", ".join(sorted(label[p] for p in presenters[iri]))
+                    parts.append(f"{WORDS[lang]['by'][0]} {names}")
+                if iri in part_of:
+                    parts.append(f"{WORDS[lang]['in'][0]} {label[part_of[iri]]}")
+                if subjects[iri]:
+                    parts.append(_count(lang, "theme", subjects[iri]))
+            elif info.kind == "event":
+                if event_talks[iri]:
+                    parts.append(_count(lang, "talk", event_talks[iri]))
+                if speakers[iri]:
+                    parts.append(_count(lang, "speaker", speakers[iri]))
+                if subjects[iri]:
+                    parts.append(_count(lang, "theme", subjects[iri]))
+            elif info.kind == "theme":
+                if theme_own[iri]:
+                    parts.append(
+                        _count(lang, "person", theme_own[iri]) + " " + WORDS[lang]["ownOf"][0]
+                    )
+                if theme_context[iri]:
+                    parts.append(
+                        _count(lang, "person", theme_context[iri])
+                        + " "
+                        + WORDS[lang]["contextOf"][0]
+                    )
+            if parts:
+                out[iri] = " — ".join(parts)
+        result[lang] = out
+    return result
