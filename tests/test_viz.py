@@ -406,3 +406,36 @@ def test_cli_viz_takes_iris_as_queries_do(
     assert expected in iris
     code, _, err = run("viz", "--dist", str(built_dist), "-o", str(out), option, "not an iri")
     assert code == 2 and err.startswith(f"villegraph: error: {option}: ")
+
+
+def test_gephi_exports_keep_evidence_level_and_community(built_dist: Path, tmp_path: Path) -> None:
+    target = tmp_path / "pt.gexf"
+    code, _, err = run(
+        "export",
+        "--dist",
+        str(built_dist),
+        "--projection",
+        "person-theme",
+        "--format",
+        "gexf",
+        "-o",
+        str(target),
+    )
+    assert code == 0, err
+    graph = nx.read_gexf(target)
+    levels = {d["level"] for _, _, d in graph.edges(data=True)}
+    assert levels == {"own work", "session context"}
+    assert all(isinstance(d["community"], int) for _, d in graph.nodes(data=True))
+    graphml = tmp_path / "pt.graphml"
+    run(
+        "export",
+        "--dist",
+        str(built_dist),
+        "--projection",
+        "person-theme",
+        "--format",
+        "graphml",
+        "-o",
+        str(graphml),
+    )
+    assert {d["level"] for _, _, d in nx.read_graphml(graphml).edges(data=True)} == levels

@@ -187,6 +187,9 @@ def test_server_page_on_the_real_build(
     expected = N.project(N.load_network(built_store)).number_of_nodes()
     open_page(page, live_server + "/graph/")
     assert page.evaluate("network.body.data.nodes.length") == expected
+    page.wait_for_selector("body[data-labels-placed='true']", state="attached", timeout=15_000)
+    overlap = page.evaluate("villegraphLabelOverlap()")
+    assert overlap["drawn"] >= 0.8 * expected and overlap["share"] <= 0.02
     page.fill("#vg-search", "Carole-Anne")
     page.press("#vg-search", "Enter")
     link = page.get_attribute("#vg-details-link", "href")
@@ -199,6 +202,11 @@ def test_server_page_on_the_real_build(
     full = N.with_works_on(N.project(research), research)
     ego = N.ego(full, B + "person/carole-anne-tisserand", 1)
     assert page.evaluate("network.body.data.nodes.length") == ego.number_of_nodes()
+    # at depth 1 a person's talk, session, labs and themes, with labels that do not overlap
+    kinds = page.evaluate("vgNodes.get().map(n => n.group)")
+    assert {"talk", "event", "org", "theme"} <= set(kinds)
+    page.wait_for_selector("body[data-labels-placed='true']", state="attached", timeout=15_000)
+    assert page.evaluate("villegraphLabelOverlap()")["share"] <= 0.02
     response = page.goto(live_server + link)
     assert response is not None and response.status == 200
     clean(page_log)
@@ -352,6 +360,8 @@ def test_search_finds_nodes_left_out_of_the_drawing(
     )
     nx.set_node_attributes(graph, "person", "kind")
     nx.set_node_attributes(graph, {n: "nom " + n.rsplit("/", 1)[1] for n in graph}, "label_fr")
+    graph.nodes["https://example.org/n0"]["label_fr"] = "Homonyme"  # drawn: the most central
+    graph.nodes["https://example.org/n399"]["label_fr"] = "Homonyme"  # left out
     options = viz.VizOptions(max_nodes=100, graph_path="/graph/")
     view = viz.build_view(graph, N.analyse(graph), options)
     left_out = view["others"][0]
@@ -363,4 +373,10 @@ def test_search_finds_nodes_left_out_of_the_drawing(
     assert status.startswith(f"« {left_out[1]} » (personne) n'est pas dessiné ici.")
     href = page.get_attribute("#vg-search-open", "href")
     assert href == "/graph/?focus=" + quote(left_out[0], safe="") + "&depth=1&lang=fr"
+    # two people of one name: the drawn one is selected, the other offered beside it
+    page.fill("#vg-search", "homonyme")
+    page.press("#vg-search", "Enter")
+    assert page.text_content("#vg-details-label") == "Homonyme"
+    offered = page.get_attribute("#vg-search-more a", "data-iri")
+    assert offered == "https://example.org/n399"
     clean(page_log)

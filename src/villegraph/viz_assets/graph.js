@@ -24,7 +24,7 @@
       bridgeWord: "ses thèmes relèvent de plusieurs familles de thèmes",
       notDrawn: "« {label} » ({kind}) n'est pas dessiné ici.",
       openFocus: "Ouvrir son voisinage", openPage: "Ouvrir sa page",
-      list: "Vue en liste", hideList: "Masquer la liste", nodesTable: "Nœuds",
+      namesakes: "même nom : {n} autre(s) —", list: "Vue en liste", hideList: "Masquer la liste", nodesTable: "Nœuds",
       linksTable: "Liens", name: "Nom", links: "Liens", from: "De", relation: "Relation",
       to: "Vers", level: "Niveau", sortBy: "Trier par", truncated: "{shown} premières lignes sur {total}"
     },
@@ -47,7 +47,7 @@
       bridgeWord: "their themes belong to several families of themes",
       notDrawn: "\u201c{label}\u201d ({kind}) is not drawn here.",
       openFocus: "Open its neighbourhood", openPage: "Open its page",
-      list: "List view", hideList: "Hide the list", nodesTable: "Nodes",
+      namesakes: "same name: {n} other(s) —", list: "List view", hideList: "Hide the list", nodesTable: "Nodes",
       linksTable: "Links", name: "Name", links: "Links", from: "From", relation: "Relation",
       to: "To", level: "Level", sortBy: "Sort by", truncated: "first {shown} rows of {total}"
     }
@@ -657,12 +657,56 @@
       var other = searchOthers(q);
       if (other && (best === null || other.rank < bestRank)) {
         showUndrawn(other.entry);
+        showNamesakes(q, other.entry[0]);
         return other.entry[0];
       }
     }
     if (best === null) { status.textContent = t("noMatch"); return null; }
     select(best.id);
+    showNamesakes(q, best.iri);
     return best.id;
+  }
+
+  /* Other nodes whose label is exactly the query (homonyms), drawn or not, offered after the
+     first: a button selects a drawn one, a link opens one left out. */
+  function showNamesakes(q, chosen) {
+    var same = [];
+    data.nodes.forEach(function (n) {
+      if (!n.hidden && n.iri !== chosen && (fold(n.lf) === q || fold(n.le) === q)) {
+        same.push({ iri: n.iri, id: n.id, kind: n.kind });
+      }
+    });
+    (data.others || []).forEach(function (o) {
+      if (o[0] !== chosen && (fold(o[1]) === q || fold(o[2]) === q)) {
+        same.push({ iri: o[0], id: null, kind: o[3] });
+      }
+    });
+    if (!same.length) { return; }
+    var status = document.getElementById("vg-search-status");
+    var more = document.createElement("span");
+    more.id = "vg-search-more";
+    more.textContent = " " + t("namesakes").replace("{n}", same.length) + " ";
+    same.slice(0, 10).forEach(function (m, i) {
+      var target;
+      if (m.id !== null) {
+        target = document.createElement("button");
+        target.type = "button";
+        target.className = "vg-link";
+        target.addEventListener("click", function () { select(m.id); });
+      } else {
+        var graphPath = safeHref(data.graphPath);
+        var href = graphPath ? graphPath + "?focus=" + encodeURIComponent(m.iri) + "&depth=1&lang=" + lang
+          : safeHref(m.iri);
+        if (!href) { return; }
+        target = document.createElement("a");
+        target.href = href;
+      }
+      target.setAttribute("data-iri", m.iri);
+      target.textContent = String(i + 1) + " (" + kindLabel(m.kind) + ")";
+      more.appendChild(target);
+      more.appendChild(document.createTextNode(" "));
+    });
+    status.appendChild(more);
   }
 
   /* Nodes of the projection left out of the drawing: [iri, label fr, label en, kind]. */
