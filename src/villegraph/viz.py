@@ -142,28 +142,59 @@ def select_edges(graph: nx.Graph, nodes: list, between: dict, cap: int) -> list:
 def layout(graph: nx.Graph, seed: int, edges: list | None = None) -> dict[Any, tuple[float, float]]:
     """Seeded Fruchterman–Reingold positions from igraph, scaled to the node count, centred.
 
-    `edges` (default: the graph's) are the links the layout pulls on: the drawn ones.
+    `edges` (default: the graph's) are the links the layout pulls on: the drawn ones. Each
+    connected component is laid out on its own and the components are packed in rows below the
+    largest, so that isolated nodes do not fly to the edges and shrink the network to a dot
+    when the page fits it to the screen.
     """
     order = list(graph.nodes)
     if not order:
         return {}
-    if len(order) == 1:
-        return {order[0]: (0.0, 0.0)}
     import igraph
 
     index = {node: i for i, node in enumerate(order)}
     pairs = graph.edges() if edges is None else [(e[0], e[1]) for e in edges]
     ig = igraph.Graph(n=len(order), edges=[(index[u], index[v]) for u, v in pairs])
-    with seeded_igraph(seed):  # igraph's own random start, from a seeded generator
-        coords = ig.layout_fruchterman_reingold(niter=300, grid="auto").coords
-    xs = [c[0] for c in coords]
-    ys = [c[1] for c in coords]
-    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
-    target = 160.0 * math.sqrt(len(order))
-    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    unit = 160.0  # canvas units per √node, the spread of the largest component
+    placed: dict[int, tuple[float, float]] = {}
+    components = sorted(ig.connected_components(), key=lambda c: (-len(c), min(c)))
+    cursor_x = cursor_y = row_height = 0.0
+    row_width = 0.0
+    for number, members in enumerate(components):
+        size = len(members)
+        if size == 1:
+            coords = [(0.0, 0.0)]
+        else:
+            sub = ig.induced_subgraph(members)
+            with seeded_igraph(seed):  # igraph's own random start, from a seeded generator
+                coords = [tuple(c) for c in sub.layout_fruchterman_reingold(niter=300).coords]
+        xs = [c[0] for c in coords]
+        ys = [c[1] for c in coords]
+        span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+        extent = unit * math.sqrt(size) if size > 1 else 0.0
+        cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+        local = [((x - cx) / span * extent, (y - cy) / span * extent) for x, y in coords]
+        if number == 0:
+            row_width = max(extent, unit * 4)
+            cursor_x, cursor_y = -row_width / 2, extent / 2 + unit
+            for i, (x, y) in zip(members, local, strict=True):
+                placed[i] = (x, y)
+            continue
+        width = extent + unit * 0.8
+        if cursor_x + width > row_width / 2:
+            cursor_x = -row_width / 2
+            cursor_y += row_height + unit * 0.5
+            row_height = 0.0
+        for i, (x, y) in zip(members, local, strict=True):
+            placed[i] = (cursor_x + width / 2 + x, cursor_y + extent / 2 + y)
+        cursor_x += width
+        row_height = max(row_height, extent + unit * 0.3)
+    xs = [placed[i][0] for i in range(len(order))]
+    ys = [placed[i][1] for i in range(len(order))]
+    mx, my = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     return {
-        node: (round((x - cx) / span * target, 1), round((y - cy) / span * target, 1))
-        for node, (x, y) in zip(order, coords, strict=True)
+        node: (round(placed[i][0] - mx, 1), round(placed[i][1] - my, 1))
+        for i, node in enumerate(order)
     }
 
 
