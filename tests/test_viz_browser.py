@@ -235,11 +235,15 @@ def test_large_graph_is_capped_with_a_visible_notice(
         tmp_path / "big.html", viz.page(graph, N.analyse(graph), viz.VizOptions(max_nodes=1000))
     )
     open_page(page, path.as_uri())
-    assert page.evaluate("network.body.data.nodes.length") == 1000
+    data = page.evaluate("JSON.parse(document.getElementById('vg-data').textContent)")
+    assert len(data["nodes"]) == 1000 and len(data["others"]) == 500
+    # the 1000 nodes and the clusters of the overview they start from
+    assert page.evaluate("network.body.data.nodes.length") == 1000 + len(data["clusters"])
     assert page.evaluate("network.physics.options.enabled") is False
     assert page.is_visible("#vg-notice")
     notice = page.text_content("#vg-notice")
-    assert notice.startswith("1000 nœuds affichés sur 1500 : 500 laissés de côté")
+    assert notice.startswith("Vue d'ensemble : ")  # 1000 drawn nodes: communities first
+    assert "1000 nœuds affichés sur 1500 : 500 laissés de côté" in notice
     assert "thème 500. La recherche trouve aussi les nœuds laissés de côté" in notice
     clean(page_log)
 
@@ -379,4 +383,41 @@ def test_search_finds_nodes_left_out_of_the_drawing(
     assert page.text_content("#vg-details-label") == "Homonyme"
     offered = page.get_attribute("#vg-search-more a", "data-iri")
     assert offered == "https://example.org/n399"
+    clean(page_log)
+
+
+def test_large_networks_open_on_an_overview_of_communities(
+    page: Any, page_log: PageLog, tmp_path: Path
+) -> None:
+    graph = nx.relabel_nodes(
+        nx.connected_caveman_graph(6, 80), lambda i: f"https://example.org/n{i}"
+    )
+    for i, node in enumerate(graph):
+        graph.nodes[node].update(kind="theme" if i % 80 == 0 else "person", label_fr=f"n{i}")
+    view = viz.build_view(graph, N.analyse(graph), viz.VizOptions(overview_min=400))
+    assert len(view["clusters"]) >= 6
+    assert sum(c["n"] for c in view["clusters"]) == 480
+    path = viz.write_html(tmp_path / "overview.html", viz.render_html(view))
+    open_page(page, path.as_uri())
+    shown = page.evaluate("vgNodes.get({filter: n => !n.hidden}).map(n => n.group)")
+    assert set(shown) == {"cluster"} and len(shown) == len(view["clusters"])
+    assert page.text_content("#vg-notice").startswith("Vue d'ensemble : ")
+    assert page.evaluate("villegraphLabelOverlap()")["share"] <= 0.02
+    # clicking a cluster opens it: its members, drawn
+    first = view["clusters"][0]
+    point = page.evaluate("id => network.canvasToDOM(network.getPositions([id])[id])", first["id"])
+    box = page.locator("#vg-network").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.wait_for_selector("body[data-open-cluster]", state="attached", timeout=5000)
+    opened = page.evaluate("vgNodes.get({filter: n => !n.hidden}).length")
+    assert opened == first["n"]
+    assert page.is_visible("#vg-overview")
+    # search reaches a node of another cluster: its cluster opens and the node is selected
+    other = next(n for n in view["nodes"] if n["com"] != first["com"])
+    page.fill("#vg-search", other["lf"])
+    page.press("#vg-search", "Enter")
+    assert page.evaluate("network.getSelectedNodes()") == [other["id"]]
+    assert page.get_attribute("body", "data-open-cluster") == str(other["com"])
+    page.click("#vg-overview")
+    assert page.evaluate("vgNodes.get({filter: n => !n.hidden}).length") == len(view["clusters"])
     clean(page_log)

@@ -82,6 +82,8 @@ class VizOptions:
     graph_path: str | None = None
     """Path of the server's network page, for "focus on this node" links (None in files)."""
     focus: str | None = None
+    overview_min: int = 400
+    """From this many drawn nodes (and no focus), the page opens on an overview of communities."""
 
     def __post_init__(self) -> None:
         if self.lang not in ("fr", "en"):
@@ -303,6 +305,11 @@ def build_view(
         if n not in index
     ]
     levels = sorted({e["lvl"] for e in edges if "lvl" in e}, key=["own", "context"].index)
+    clusters, cluster_edges = (
+        overview(nodes, edges, options.seed)
+        if analysis is not None and options.focus is None and len(nodes) >= options.overview_min
+        else ([], [])
+    )
     return {
         "lang": options.lang,
         "title": options.title,
@@ -321,6 +328,8 @@ def build_view(
         "nodes": nodes,
         "edges": edges,
         "others": others,
+        "clusters": clusters,
+        "clusterEdges": cluster_edges,
         "notice": (
             {
                 "shown": len(nodes),
@@ -340,6 +349,67 @@ def build_view(
             physics, large=len(nodes) > options.physics_max_nodes, seed=options.seed
         ),
     }
+
+
+def overview(
+    nodes: list[dict[str, Any]], edges: list[dict[str, Any]], seed: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Communities of the drawn nodes (the analysis's seeded Louvain) as labelled clusters.
+
+    A cluster is named by its dominant themes (its theme nodes with the most links, else the
+    themes its members' links point at, else its most central members), sized by its members,
+    placed by a seeded layout of the clusters linked by how many drawn links join them.
+    """
+    members: dict[int, list[dict[str, Any]]] = {}
+    for node in nodes:
+        if node["com"] is not None:
+            members.setdefault(node["com"], []).append(node)
+    if len(members) < 2:
+        return [], []
+    by_id = {node["id"]: node for node in nodes}
+    theme_links: dict[int, Counter[int]] = {com: Counter() for com in members}
+    between: Counter[tuple[int, int]] = Counter()
+    for edge in edges:
+        a, b = by_id[edge["from"]], by_id[edge["to"]]
+        for one, other in ((a, b), (b, a)):
+            if other["kind"] == "theme" and one["com"] is not None:
+                theme_links[one["com"]][other["id"]] += 1
+        if a["com"] != b["com"] and a["com"] is not None and b["com"] is not None:
+            between[min(a["com"], b["com"]), max(a["com"], b["com"])] += 1
+    theme_total: Counter[int] = Counter()
+    for counts in theme_links.values():
+        theme_total.update(counts)
+    clusters = []
+    order = sorted(members, key=lambda c: (-len(members[c]), c))
+    graph = nx.Graph()
+    graph.add_nodes_from(order)
+    graph.add_edges_from((a, b) for a, b in between)
+    positions = layout(graph, seed)
+    for number, com in enumerate(order):
+        group = members[com]
+        counts = theme_links[com]
+        # distinctive themes: linked here, rather than everywhere (count² / all its links)
+        distinct = sorted(counts, key=lambda i: (-(counts[i] ** 2) / theme_total[i], i))[:3]
+        themes = [by_id[i] for i in distinct]
+        named = themes or sorted(group, key=lambda n: (-n["size"], n["id"]))[:3]
+        x, y = positions[com]
+        clusters.append(
+            {
+                "id": f"c{number}",
+                "com": com,
+                "n": len(group),
+                "lf": ", ".join(n["lf"] for n in named),
+                "le": ", ".join(n["le"] for n in named),
+                "x": x * 1.5,
+                "y": y * 1.5,
+                "size": round(12 + 40 * math.sqrt(len(group) / len(nodes)), 1),
+            }
+        )
+    ids = {cluster["com"]: cluster["id"] for cluster in clusters}
+    cluster_edges = [
+        {"from": ids[a], "to": ids[b], "w": count} for (a, b), count in sorted(between.items())
+    ]
+    return clusters, cluster_edges
 
 
 def vis_options(physics: bool, *, large: bool, seed: int) -> dict[str, Any]:
@@ -387,6 +457,12 @@ def vis_options(physics: bool, *, large: bool, seed: int) -> dict[str, Any]:
     options["groups"] = {
         kind: {"color": {"background": colour, "border": "#333333"}, "shape": shape}
         for kind, (colour, shape) in KIND_STYLE.items()
+    }
+    options["groups"]["cluster"] = {
+        "color": {"background": "#d9e6f2", "border": "#0072B2"},
+        "shape": "dot",
+        "borderWidth": 2,
+        "font": {"size": 20},
     }
     return options
 

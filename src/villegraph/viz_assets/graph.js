@@ -24,7 +24,9 @@
       bridgeWord: "ses thèmes relèvent de plusieurs familles de thèmes",
       notDrawn: "« {label} » ({kind}) n'est pas dessiné ici.",
       openFocus: "Ouvrir son voisinage", openPage: "Ouvrir sa page",
-      namesakes: "même nom : {n} autre(s) —", list: "Vue en liste", hideList: "Masquer la liste", nodesTable: "Nœuds",
+      namesakes: "même nom : {n} autre(s) —",
+      cluster: "groupe de {n} nœuds très liés entre eux : {names}", back: "Vue d'ensemble",
+      overviewNotice: "Vue d'ensemble : {k} groupes de nœuds très liés entre eux (communautés de Louvain), nommés par leurs thèmes dominants, de taille proportionnelle à leurs membres. Cliquez un groupe pour l'ouvrir ; la recherche et la vue en liste couvrent tous les nœuds.", list: "Vue en liste", hideList: "Masquer la liste", nodesTable: "Nœuds",
       linksTable: "Liens", name: "Nom", links: "Liens", from: "De", relation: "Relation",
       to: "Vers", level: "Niveau", sortBy: "Trier par", truncated: "{shown} premières lignes sur {total}"
     },
@@ -47,7 +49,9 @@
       bridgeWord: "their themes belong to several families of themes",
       notDrawn: "\u201c{label}\u201d ({kind}) is not drawn here.",
       openFocus: "Open its neighbourhood", openPage: "Open its page",
-      namesakes: "same name: {n} other(s) —", list: "List view", hideList: "Hide the list", nodesTable: "Nodes",
+      namesakes: "same name: {n} other(s) —",
+      cluster: "group of {n} closely linked nodes: {names}", back: "Overview",
+      overviewNotice: "Overview: {k} groups of closely linked nodes (Louvain communities), named by their dominant themes, sized by their members. Click a group to open it; search and the list view cover every node.", list: "List view", hideList: "Hide the list", nodesTable: "Nodes",
       linksTable: "Links", name: "Name", links: "Links", from: "From", relation: "Relation",
       to: "To", level: "Level", sortBy: "Sort by", truncated: "first {shown} rows of {total}"
     }
@@ -106,6 +110,25 @@
     return item;
   }));
 
+  /* ---- overview: communities as labelled clusters, opened by a click ---- */
+  var clusters = data.clusters || [];
+  var clusterMode = clusters.length > 0;
+  var openCom = null;
+  var clusterById = {};
+  clusters.forEach(function (c) {
+    clusterById[c.id] = c;
+    nodes.add({ id: c.id, label: canvasLabel(c), title: clusterTitle(c), group: "cluster",
+                size: c.size, x: c.x, y: c.y, hidden: true });
+  });
+  (data.clusterEdges || []).forEach(function (e, i) {
+    edges.add({ id: "ce" + i, from: e.from, to: e.to, value: e.w, hidden: true,
+                title: String(e.w) });
+  });
+  function clusterTitle(c) {
+    return t("cluster").replace("{n}", c.n).replace("{names}", nodeLabel(c));
+  }
+  function isCluster(id) { return typeof id === "string" && id.charAt(0) === "c"; }
+
   var container = document.getElementById("vg-network");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   window.network = network;
@@ -115,6 +138,7 @@
   /* ---- edge labels: only for the links of the hovered or selected node, or a hovered link ---- */
   var labelledEdges = [];
   function showEdgeLabels(ids) {
+    ids = ids.filter(function (id) { return typeof id === "number"; });  // not cluster links
     var updates = labelledEdges.filter(function (id) { return ids.indexOf(id) < 0; })
       .map(function (id) { return { id: id, label: undefined }; });
     ids.forEach(function (id) { updates.push({ id: id, label: edgeLabel(data.edges[id]) }); });
@@ -124,7 +148,10 @@
   var EDGE_LABELS_MAX = 8;
   /* The labels of a node's links, when they are few enough to read (else hover one link). */
   function edgesOf(id) {
-    var ids = network.getConnectedEdges(id).filter(function (e) { return !data.edges[e].hidden; });
+    if (isCluster(id)) { return []; }
+    var ids = network.getConnectedEdges(id).filter(function (e) {
+      return typeof e === "number" && !data.edges[e].hidden;
+    });
     return ids.length <= EDGE_LABELS_MAX ? ids : [];
   }
   function selectedEdgeLabels() {
@@ -147,11 +174,15 @@
   var measurer = document.createElement("canvas").getContext("2d");
   measurer.font = FONT_SIZE + "px sans-serif";
   var labelState = {};
-  function labelWidth(n) { return measurer.measureText(canvasLabel(n)).width; }
+  var CLUSTER_SCALE = 20 / FONT_SIZE;  // cluster labels are drawn at 20px
+  function labelWidth(n) {
+    return measurer.measureText(canvasLabel(n)).width * (isCluster(n.id) ? CLUSTER_SCALE : 1);
+  }
+  function lineOf(n) { return isCluster(n.id) ? LINE * CLUSTER_SCALE : LINE; }
   function boxAt(n, pos, place) {
     var w = labelWidth(n);
-    var top = place === "below" ? pos.y + n.size + 3 : pos.y - n.size - 3 - LINE;
-    return { x1: pos.x - w / 2, x2: pos.x + w / 2, y1: top, y2: top + LINE };
+    var top = place === "below" ? pos.y + n.size + 3 : pos.y - n.size - 3 - lineOf(n);
+    return { x1: pos.x - w / 2, x2: pos.x + w / 2, y1: top, y2: top + lineOf(n) };
   }
   function overlaps(a, b) { return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2; }
   function Grid(cell) { this.cell = cell; this.cells = {}; }
@@ -174,9 +205,13 @@
     var cells = this.cells;
     this.keys(b).forEach(function (k) { (cells[k] = cells[k] || []).push(b); });
   };
+  function labelled() {
+    var shown = data.nodes.filter(function (n) { return !n.hidden; });
+    return clusterMode && openCom === null ? shown.concat(clusters) : shown;
+  }
   function placeLabels() {
     var positions = network.getPositions();
-    var order = data.nodes.filter(function (n) { return !n.hidden; }).sort(function (a, b) {
+    var order = labelled().sort(function (a, b) {
       if (a.id === data.focus) { return -1; }
       if (b.id === data.focus) { return 1; }
       return b.size - a.size || a.id - b.id;
@@ -185,6 +220,7 @@
     var updates = [];
     order.forEach(function (n) {
       var pos = positions[n.id];
+      if (!pos) { return; }  // hidden by vis-network: placed when shown
       var place = null;
       ["below", "above"].some(function (candidate) {
         var box = boxAt(n, pos, candidate);
@@ -196,7 +232,7 @@
       if (before !== place) {
         updates.push({
           id: n.id, label: place ? canvasLabel(n) : undefined,
-          font: { vadjust: place === "above" ? -(2 * n.size + 6 + LINE) : 0 }
+          font: { vadjust: place === "above" ? -(2 * n.size + 6 + lineOf(n)) : 0 }
         });
       }
     });
@@ -208,9 +244,9 @@
   window.villegraphLabelOverlap = function () {
     var positions = network.getPositions();
     var boxes = [];
-    data.nodes.forEach(function (n) {
+    labelled().forEach(function (n) {
       var place = labelState[n.id];
-      if (n.hidden || place === null) { return; }
+      if (place === null || !positions[n.id]) { return; }
       boxes.push(boxAt(n, positions[n.id], place || "below"));
     });
     var grid = new Grid(120);
@@ -236,9 +272,6 @@
       network.fit({ animation: false });
       document.body.setAttribute("data-stabilised", "true");
     });
-  } else {
-    placeLabels();
-    document.body.setAttribute("data-stabilised", "true");
   }
 
   /* ---- static texts, language ---- */
@@ -248,8 +281,12 @@
       el.textContent = t(el.getAttribute("data-i18n"));
     });
     document.getElementById("vg-lang").value = lang;
+    var notice = document.getElementById("vg-notice");
+    if (clusterMode) {
+      notice.textContent = t("overviewNotice").replace("{k}", clusters.length);
+      notice.hidden = false;
+    }
     if (data.notice) {
-      var notice = document.getElementById("vg-notice");
       var parts = Object.keys(data.notice.leftOut).map(function (k) {
         return kindLabel(k) + " " + data.notice.leftOut[k];
       });
@@ -265,7 +302,8 @@
         text += (text ? ". " : "") + t("edgeNotice").replace("{shown}", data.notice.edgesShown)
           .replace("{total}", data.notice.edgesTotal);
       }
-      notice.textContent = text + (left ? ". " + t("noticeHow") : "");
+      text += left ? ". " + t("noticeHow") : "";
+      notice.textContent = clusterMode ? notice.textContent + " " + text : text;
       notice.hidden = false;
     }
   }
@@ -273,6 +311,7 @@
   function setLanguage(next) {
     lang = next === "en" ? "en" : "fr";
     nodes.update(data.nodes.map(function (n) { return { id: n.id, title: tooltip(n) }; }));
+    nodes.update(clusters.map(function (c) { return { id: c.id, title: clusterTitle(c) }; }));
     labelState = {};
     placeLabels();
     edges.update(data.edges.map(function (e, i) { return { id: i, title: edgeTitle(e) }; }));
@@ -390,8 +429,9 @@
     var nodeUpdates = [];
     var visible = 0;
     data.nodes.forEach(function (n) {
-      var hidden = Boolean(hiddenKinds[n.kind]) || (inTheme !== null && !inTheme[n.id]);
-      if (!hidden) { visible += 1; }
+      n.filtered = Boolean(hiddenKinds[n.kind]) || (inTheme !== null && !inTheme[n.id]);
+      if (!n.filtered) { visible += 1; }
+      var hidden = n.filtered || (clusterMode && n.com !== openCom);
       if (Boolean(n.hidden) !== hidden) {
         n.hidden = hidden;
         nodeUpdates.push({ id: n.id, hidden: hidden });
@@ -407,6 +447,14 @@
       }
     });
     if (edgeUpdates.length) { edges.update(edgeUpdates); }
+    if (clusterMode) {
+      var closed = openCom !== null;
+      nodes.update(clusters.map(function (c) { return { id: c.id, hidden: closed }; }));
+      edges.update((data.clusterEdges || []).map(function (e, i) {
+        return { id: "ce" + i, hidden: closed };
+      }));
+      document.getElementById("vg-overview").hidden = !closed;
+    }
     if (document.body.getAttribute("data-labels-placed") === "true") { placeLabels(); }
     if (listShown) { buildList(); }
     var counter = document.getElementById("vg-visible");
@@ -517,7 +565,18 @@
     return box;
   }
 
+  function openCluster(com) {
+    openCom = com;
+    applyFilters();
+    var shown = data.nodes.filter(function (n) { return !n.hidden; }).map(function (n) { return n.id; });
+    network.fit({ nodes: shown, animation: false });
+    document.body.setAttribute("data-open-cluster", com === null ? "" : String(com));
+  }
+  window.vgOpenCluster = openCluster;
+
   function select(id) {
+    var n = byId[id];
+    if (clusterMode && n && n.com !== openCom) { openCluster(n.com); }
     network.selectNodes([id]);
     network.focus(id, { scale: 1.2, animation: false });
     showDetails(id);
@@ -525,6 +584,10 @@
   }
 
   network.on("click", function (params) {
+    if (params.nodes.length && isCluster(params.nodes[0])) {
+      openCluster(clusterById[params.nodes[0]].com);
+      return;
+    }
     if (params.nodes.length) { showDetails(params.nodes[0]); }
     selectedEdgeLabels();
   });
@@ -604,14 +667,16 @@
   function buildList() {
     var section = document.getElementById("vg-list");
     while (section.firstChild) { section.removeChild(section.firstChild); }
-    var shownNodes = data.nodes.filter(function (n) { return !n.hidden; });
+    var shownNodes = data.nodes.filter(function (n) { return !n.filtered; });
     var nodeRows = shownNodes.map(function (n) {
       return { name: nodeLabel(n), kind: kindLabel(n.kind), links: adjacency[n.id].length, id: n.id };
     });
     section.appendChild(table("vg-list-nodes", "nodes", [
       { key: "name", node: "id" }, { key: "kind" }, { key: "links" }
     ], nodeRows));
-    var linkRows = data.edges.filter(function (e) { return !e.hidden; }).map(function (e) {
+    var linkRows = data.edges.filter(function (e) {
+      return !byId[e.from].filtered && !byId[e.to].filtered;
+    }).map(function (e) {
       return { from: nodeLabel(byId[e.from]), relation: edgeLabel(e), to: nodeLabel(byId[e.to]),
                level: e.lvl ? t(e.lvl) : "", a: e.from, b: e.to };
     });
@@ -630,6 +695,11 @@
     button.textContent = t(listShown ? "hideList" : "list");
   }
   document.getElementById("vg-list-toggle").addEventListener("click", toggleList);
+  document.getElementById("vg-overview").addEventListener("click", function () {
+    openCluster(null);
+    network.unselectAll();
+    network.fit({ animation: false });
+  });
   window.vgToggleList = toggleList;
 
   /* ---- search ---- */
@@ -645,7 +715,7 @@
     var best = null;
     var bestRank = 4;
     data.nodes.forEach(function (n) {
-      if (n.hidden) { return; }
+      if (n.filtered) { return; }
       [n.lf, n.le].forEach(function (label) {
         var l = fold(label);
         var rank = l === q ? 0 : l.indexOf(q) === 0 ? 1 : l.indexOf(q) >= 0 ? 2 : 4;
@@ -672,7 +742,7 @@
   function showNamesakes(q, chosen) {
     var same = [];
     data.nodes.forEach(function (n) {
-      if (!n.hidden && n.iri !== chosen && (fold(n.lf) === q || fold(n.le) === q)) {
+      if (!n.filtered && n.iri !== chosen && (fold(n.lf) === q || fold(n.le) === q)) {
         same.push({ iri: n.iri, id: n.id, kind: n.kind });
       }
     });
@@ -760,6 +830,10 @@
   buildLegend();
   buildThemes();
   applyFilters();
+  if (!data.physics) {
+    placeLabels();
+    document.body.setAttribute("data-stabilised", "true");
+  }
   network.fit({ animation: false });
   if (data.focus !== null && data.focus !== undefined && byId[data.focus]) {
     select(data.focus);
