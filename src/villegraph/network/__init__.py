@@ -45,8 +45,8 @@ so a person's themes are one link away.
 
 Metrics: degree and degree centrality; betweenness (networkx exact up to `NX_EXACT_MAX_NODES`
 nodes, igraph exact up to `IGRAPH_EXACT_MAX_NODES` (networkx's pure-Python Brandes took 57 s on a
-2,500-node graph where igraph took 0.5 s), igraph estimated from `BETWEENNESS_SAMPLES` seeded
-sources above);
+2,500-node graph where igraph took 0.5 s), igraph estimated from seeded sources above, or when
+nodes × edges passes `BETWEENNESS_EXACT_MAX_WORK` (dense projections, see `betweenness_sources`));
 Louvain communities (networkx up to the same size, igraph's multilevel above, both seeded);
 bridges: people and organisations whose themes fall in more than one theme community, scored with
 the participation coefficient 1 − Σ (k_c / k)², where theme communities are Louvain communities of
