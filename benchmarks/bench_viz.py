@@ -108,12 +108,18 @@ def measure(browser: object, url: str, runs: int) -> tuple[list[float], list[flo
 
 
 def write_page(dist: Path, projection: str, folder: Path) -> tuple[Path, float, float, dict]:
-    """The page of one projection, as `villegraph viz` writes it: (path, wall s, CPU s, view)."""
+    """The page of one projection, as `villegraph viz` writes it: (path, wall s, CPU s, view).
+
+    Timed from the network's reading to the file written; opening the store (the server holds
+    it open, `villegraph viz` opens it once) is timed apart and printed.
+    """
     from villegraph.config import Settings
     from villegraph.store import open_store
 
-    wall, cpu = time.perf_counter(), time.process_time()
+    opened = time.perf_counter()
     store = open_store(Settings(dist_dir=dist))
+    print(f"  (store opened in {time.perf_counter() - opened:.2f} s)", end="")
+    wall, cpu = time.perf_counter(), time.process_time()
     try:
         research = network.load_network(store)
     finally:

@@ -44,6 +44,7 @@ from villegraph.network import (
     relation_label,
     seeded_igraph,
 )
+from villegraph.network.metrics import edge_triples
 from villegraph.network.projections import OWN_WORK
 from villegraph.network.summary import all_summaries
 
@@ -119,13 +120,9 @@ def select_edges(graph: nx.Graph, nodes: list, between: dict, cap: int) -> list:
     weight by sorting plain floats instead of every edge by a tuple key.
     """
     keep = set(nodes)
-    whole = len(keep) == graph.number_of_nodes()
-    if whole and graph.number_of_edges() <= cap:
-        return list(graph.edges(data=True))
-    if whole:
-        edges = list(graph.edges(data=True))
-    else:
-        edges = [(u, v, d) for u, v, d in graph.edges(data=True) if u in keep and v in keep]
+    edges = edge_triples(graph)
+    if len(keep) < graph.number_of_nodes():
+        edges = [(u, v, d) for u, v, d in edges if u in keep and v in keep]
     if len(edges) <= cap:
         return edges
     if cap == 0:
@@ -292,7 +289,7 @@ def build_view(
     edges_between = (
         graph.number_of_edges()
         if len(chosen) == graph.number_of_nodes()
-        else sum(1 for u, v in graph.edges() if u in index and v in index)
+        else sum(1 for u, v, _ in edge_triples(graph) if u in index and v in index)
     )
     others = [
         [

@@ -193,6 +193,25 @@ def _igraph_metrics(graph: nx.Graph, seed: int) -> tuple[dict[str, float], dict[
     return betweenness, community, float(clustering.modularity)
 
 
+def edge_triples(graph: nx.Graph) -> list[tuple[Any, Any, dict[str, Any]]]:
+    """(u, v, data) for every edge, each once, read straight from the adjacency.
+
+    The same edges, in the same order, as `graph.edges(data=True)`, at about a third of its
+    cost on an undirected graph (its view wraps every step in Python generators): 725,000 edges
+    are read twice per page of the person-person projection of 2,000 people.
+    """
+    if graph.is_directed():
+        return list(graph.edges(data=True))
+    seen: set[Any] = set()
+    out = []
+    for u, neighbours in graph.adjacency():
+        for v, data in neighbours.items():
+            if v not in seen:
+                out.append((u, v, data))
+        seen.add(u)
+    return out
+
+
 def to_igraph(graph: nx.Graph) -> tuple[list[str], Any]:
     """(node order, igraph.Graph) with edge weights when the graph has them."""
     import igraph
@@ -202,7 +221,7 @@ def to_igraph(graph: nx.Graph) -> tuple[list[str], Any]:
     edges = []
     weights = []
     weighted = False
-    for u, v, d in graph.edges(data=True):  # one pass: 725,000 edges at 2,000 people
+    for u, v, d in edge_triples(graph):  # one pass: 725,000 edges at 2,000 people
         edges.append((index[u], index[v]))
         weight = d.get("weight")
         weighted = weighted or weight is not None

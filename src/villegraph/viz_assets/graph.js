@@ -18,7 +18,8 @@
       context: "contexte de séance (sujet d'une séance où la personne intervient)",
       levels: "Liens personne → thème", measures: "Place dans le réseau",
       linksWord: "{n} liens dans ce réseau",
-      rankWord: "relie des parties du réseau : {rank}e sur {total} (intermédiarité)",
+      rankWord: "relie des parties du réseau : rang {rank} sur {total} (intermédiarité)",
+      ownShort: "travail propre", contextShort: "contexte de séance",
       peripheral: "en périphérie : aucun plus court chemin ne passe par ce nœud",
       groupWord: "même groupe de nœuds très liés entre eux que : {names}",
       bridgeWord: "ses thèmes relèvent de plusieurs familles de thèmes",
@@ -43,7 +44,8 @@
       context: "session context (subject of a session they speak in)",
       levels: "Person → theme links", measures: "Place in the network",
       linksWord: "{n} links in this network",
-      rankWord: "connects parts of the network: {rank} of {total} (betweenness)",
+      rankWord: "connects parts of the network: rank {rank} of {total} (betweenness)",
+      ownShort: "own work", contextShort: "session context",
       peripheral: "peripheral: no shortest path passes through this node",
       groupWord: "same group of closely linked nodes as: {names}",
       bridgeWord: "their themes belong to several families of themes",
@@ -525,7 +527,8 @@
         button.textContent = nodeLabel(byId[a.other]);
         button.addEventListener("click", function () { select(a.other); });
         var rel = document.createElement("span");
-        rel.textContent = " (" + edgeLabel(a.edge) + ")";
+        rel.textContent = " (" + edgeLabel(a.edge) +
+          (a.edge.lvl ? ", " + t(a.edge.lvl + "Short") : "") + ")";
         li.appendChild(button);
         li.appendChild(rel);
         ul.appendChild(li);
