@@ -182,7 +182,9 @@ def recover(target: Path) -> Path | None:
     current = current_version(target)
     if current is not None:
         return current
-    found = [p for p in _leftovers(target) if p.is_dir() and not p.is_symlink() and is_complete(p)]
+    found = [
+        p for p in _leftovers(target) if p.is_dir() and not p.is_symlink() and is_complete(p)
+    ]
     if not found:
         return None
     newest = max(found, key=lambda p: (_modified(p), p.stat().st_mtime))
@@ -245,7 +247,9 @@ def publishing(target: Path) -> Iterator[Publication]:
     is untouched.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))
+    folder = Path(
+        tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent)
+    )
     publication = Publication(target, folder)
     try:
         folder.chmod(0o777 & ~_umask())  # mkdtemp makes it private; dist/ is meant to be served
