@@ -118,7 +118,7 @@ def write_page(dist: Path, projection: str, folder: Path) -> tuple[Path, float, 
 
     opened = time.perf_counter()
     store = open_store(Settings(dist_dir=dist))
-    print(f"  (store opened in {time.perf_counter() - opened:.2f} s)", end="")
+    print(f"store of {dist} opened in {time.perf_counter() - opened:.2f} s")
     wall, cpu = time.perf_counter(), time.process_time()
     try:
         research = network.load_network(store)
