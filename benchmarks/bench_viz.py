@@ -7,7 +7,15 @@ from navigation start to vis-network's first `afterDrawing` (measured by the pag
 `performance.now()`) and the wall time of `goto` → drawn are reported (median, min, max).
 Goal: ≤ 1 s at 1k nodes, ≤ 3 s at 10k.
 
+With `--dist DIR` (a build, e.g. of `villegraph generate --people 2000`), it also measures, on
+that build: the time to write the page of each projection (read, project, analyse, lay out,
+render, write; wall and CPU), the share of overlapping node labels (`villegraphLabelOverlap()`,
+computed by the page from node positions and text metrics), and how many of a seeded sample of
+people the page's search finds (drawn, or left out and offered with a link to open them).
+`--real DIR` measures the label overlap on another build (the real data).
+
     python benchmarks/bench_viz.py [--sizes 1000 10000] [--runs 3] [--max-nodes N]
+                                   [--dist DIR] [--real DIR] [--sample 100]
 """
 
 from __future__ import annotations
@@ -99,6 +107,104 @@ def measure(browser: object, url: str, runs: int) -> tuple[list[float], list[flo
     return in_page, wall
 
 
+def write_page(dist: Path, projection: str, folder: Path) -> tuple[Path, float, float, dict]:
+    """The page of one projection, as `villegraph viz` writes it: (path, wall s, CPU s, view).
+
+    Timed from the network's reading to the file written; opening the store (the server holds
+    it open, `villegraph viz` opens it once) is timed apart and printed.
+    """
+    from villegraph.config import Settings
+    from villegraph.store import open_store
+
+    opened = time.perf_counter()
+    store = open_store(Settings(dist_dir=dist))
+    print(f"store of {dist} opened in {time.perf_counter() - opened:.2f} s")
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:
+        research = network.load_network(store)
+    finally:
+        store.close()
+    graph = network.with_works_on(network.project(research, projection), research)
+    analysis = network.analyse(graph, research)
+    view = viz.build_view(graph, analysis, viz.VizOptions(graph_path="/graph/"), research)
+    path = viz.write_html(folder / f"{projection}.html", viz.render_html(view))
+    return path, time.perf_counter() - wall, time.process_time() - cpu, view
+
+
+def open_drawn(browser: object, url: str) -> object:
+    """A page (1400×900) with only local requests, once its labels are placed."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(("file://", "data:"))
+            else route.abort()
+        ),
+    )
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector("body[data-stabilised='true']", state="attached", timeout=300_000)
+    return page
+
+
+def findability(page: object, view: dict, sample: int, seed: int = 1) -> tuple[int, int, int]:
+    """(found drawn, found left out with a link to open them, asked) for a sample of people."""
+    people = [(n["iri"], n["lf"]) for n in view["nodes"] if n["kind"] == "person"]
+    people += [(o[0], o[1]) for o in view["others"] if o[3] == "person"]
+    asked = random.Random(seed).sample(sorted(people), min(sample, len(people)))
+    drawn = left_out = 0
+    for iri, label in asked:
+        found = page.evaluate("q => vgSearch(q)", label)  # type: ignore[attr-defined]
+        offered = page.evaluate(  # type: ignore[attr-defined]
+            "() => [...document.querySelectorAll('#vg-search-more [data-iri]')]"
+            ".map(e => e.getAttribute('data-iri'))"
+        )
+        chosen = view["nodes"][found]["iri"] if isinstance(found, int) else found
+        if chosen == iri or iri in offered:  # first hit, or among its namesakes
+            if any(n["iri"] == iri for n in view["nodes"]):
+                drawn += 1
+            else:
+                left_out += 1
+    return drawn, left_out, len(asked)
+
+
+def projections_report(browser: object, dist: Path, real: Path | None, sample: int) -> None:
+    """Page-writing time per projection, label overlap and search findability on a build."""
+    with tempfile.TemporaryDirectory() as tmp:
+        print(
+            f"\n{'projection':<14} {'nodes drawn/total':>18} {'edges drawn':>12} "
+            f"{'write wall s':>13} {'CPU s':>7} {'label overlap':>14}"
+        )
+        for projection in network.PROJECTIONS:
+            path, wall, cpu, view = write_page(dist, projection, Path(tmp))
+            total = len(view["nodes"]) + len(view["others"])
+            page = open_drawn(browser, path.as_uri())
+            overlap = page.evaluate("villegraphLabelOverlap()")  # type: ignore[attr-defined]
+            print(
+                f"{projection:<14} {len(view['nodes']):>8}/{total:<9} {len(view['edges']):>12} "
+                f"{wall:>13.2f} {cpu:>7.2f} "
+                f"{overlap['overlapping']:>4}/{overlap['drawn']:<5} {overlap['share']:.1%}"
+            )
+            if projection == "full":
+                drawn, left_out, asked = findability(page, view, sample)
+                print(
+                    f"{'':14} search: {drawn + left_out}/{asked} people found "
+                    f"({drawn} drawn, {left_out} left out and offered with a link to open them)"
+                )
+            page.context.close()  # type: ignore[attr-defined]
+        if real is not None:
+            path, wall, _, view = write_page(real, "full", Path(tmp))
+            page = open_drawn(browser, path.as_uri())
+            overlap = page.evaluate("villegraphLabelOverlap()")  # type: ignore[attr-defined]
+            print(
+                f"real data, full view: {len(view['nodes'])} nodes, label overlap "
+                f"{overlap['overlapping']}/{overlap['drawn']} = {overlap['share']:.1%}, "
+                f"page written in {wall:.2f} s"
+            )
+            page.context.close()  # type: ignore[attr-defined]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -109,6 +215,9 @@ def main() -> None:
         default=None,
         help="node cap (default: the size itself, i.e. everything drawn)",
     )
+    parser.add_argument("--dist", type=Path, help="a build to measure pages, overlap, search on")
+    parser.add_argument("--real", type=Path, help="a second build (the real data) for overlap")
+    parser.add_argument("--sample", type=int, default=100, help="people asked of the search")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -132,6 +241,8 @@ def main() -> None:
                 f"{statistics.median(in_page):>7.0f} [{min(in_page):.0f}-{max(in_page):.0f}]"
                 f"{'':18}{statistics.median(wall):.2f} [{min(wall):.2f}-{max(wall):.2f}]"
             )
+        if args.dist is not None:
+            projections_report(browser, args.dist, args.real, args.sample)
         browser.close()
 
 

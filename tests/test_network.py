@@ -101,10 +101,77 @@ def test_person_theme_is_bipartite_and_weighted_by_evidence(small: N.ResearchNet
     }
 
 
-def test_person_person_counts_shared_themes_and_sessions(small: N.ResearchNetwork) -> None:
+def test_person_person_counts_own_work_themes_only(small: N.ResearchNetwork) -> None:
     graph = N.project(small, "person-person")
     data = graph.edges[ALICE, BOB]
-    assert (data["shared_themes"], data["shared_sessions"], data["weight"]) == (1, 1, 2)
+    # theme a is Alice's own work but only session context for Bob: not a shared theme
+    assert (data["shared_themes"], data["shared_sessions"], data["weight"]) == (0, 1, 1)
+    # two talks stating the same theme: shared own work
+    people = {f"p{i}": N.NodeInfo(f"p{i}", "person") for i in range(3)}
+    others = {i: N.NodeInfo(i, k) for i, k in [("t1", "talk"), ("t2", "talk"), ("s", "event")]}
+    theme = {"x": N.NodeInfo("x", "theme")}
+    research = N.ResearchNetwork(
+        {**people, **others, **theme},
+        [
+            N.Link("t1", "presenter", "p0"),
+            N.Link("t2", "presenter", "p1"),
+            N.Link("s", "speaker", "p2"),
+            N.Link("t1", "subject", "x"),
+            N.Link("t2", "subject", "x"),
+            N.Link("s", "subject", "x"),
+        ],
+    )
+    shared = N.project(research, "person-person")
+    assert list(shared.edges(data="shared_themes")) == [("p0", "p1", 1)]
+
+
+def test_with_works_on_draws_person_theme_links_with_their_level(
+    small: N.ResearchNetwork,
+) -> None:
+    full = N.project(small, "full")
+    view = N.with_works_on(full, small)
+    added = {
+        (u, v) if u in (ALICE, BOB) else (v, u): d["level"]
+        for u, v, d in view.edges(data=True)
+        if d["relation"] == "works-on"
+    }
+    assert added == {
+        (ALICE, TA): "own work",
+        (ALICE, TB): "own work",
+        (BOB, TA): "session context",
+        (BOB, TC): "session context",
+    }
+    assert full.number_of_edges() == 17 and view.number_of_edges() == 21
+    assert set(N.ego(view, ALICE, 1)) == {ALICE, S1, T1, LAB, TA, TB}
+    person_person = N.project(small, "person-person")
+    assert N.with_works_on(person_person, small) is person_person
+
+
+def test_summaries_say_who_and_what_in_words(small: N.ResearchNetwork) -> None:
+    from villegraph.network.summary import summaries
+
+    fr, en = summaries(small, "fr"), summaries(small, "en")
+    assert fr[BOB] == "Université & Cie — 2 thèmes des séances où la personne intervient"
+    assert en[ALICE] == (
+        "chercheuse, Laboratoire href=javascript:alert(3) (Université & Cie) — 1 talk — "
+        "2 themes from their talk"
+    )
+    assert fr[TA] == "1 personne en travail propre — 1 personne en contexte de séance"
+    assert en[S1] == "1 talk — 2 speakers — 1 theme"
+
+
+def test_dense_graphs_get_a_sampled_betweenness(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Brandes costs nodes × edges: a dense projection is sampled before it has many nodes."""
+    assert N.metrics.betweenness_sources(2000, 725_000) == 68
+    assert N.metrics.betweenness_sources(1000, 2000) is None
+    assert N.metrics.betweenness_sources(10_000, 20_000) == 500
+    graph = nx.relabel_nodes(nx.barabasi_albert_graph(300, 40, seed=2), str)
+    assert N.analyse(graph).methods["betweenness"] == "igraph exact (normalised)"
+    monkeypatch.setattr(N.metrics, "BETWEENNESS_EXACT_MAX_WORK", 1_000_000)
+    monkeypatch.setattr(N.metrics, "BETWEENNESS_SAMPLE_WORK", 1_000_000)
+    sampled = N.analyse(graph, seed=4)
+    assert sampled.methods["betweenness"].startswith("igraph sampled, 96 sources, seed 4")
+    assert sampled.betweenness == N.analyse(graph, seed=4).betweenness
 
 
 def test_org_hierarchy_is_directed_child_to_parent(small: N.ResearchNetwork) -> None:

@@ -101,7 +101,8 @@ def test_view_has_kinds_sizes_links_and_bilingual_labels(small_store: EmbeddedSt
     assert by_iri[B + "event/s1"]["size"] == 35.0  # the most central node is the largest
     assert min(n["size"] for n in view["nodes"]) == 10.0
     assert [k["key"] for k in view["kinds"]] == ["person", "org", "event", "talk", "theme", "place"]
-    assert view["physics"] is True and view["edgeLabels"] is True and view["notice"] is None
+    assert view["physics"] is True and view["notice"] is None and view["others"] == []
+    assert view["edgeLabels"] == "hover"  # link labels on hover and selection only
     assert view["options"]["groups"]["theme"]["shape"] == "hexagon"
     assert view["options"]["layout"]["hierarchical"]["enabled"] is False
     edge = next(e for e in view["edges"] if e["rel"] == "presenter")
@@ -128,7 +129,9 @@ def test_large_graph_is_capped_with_notice_and_fixed_positions() -> None:
     assert "urn:n599" in kept  # the focus stays even though it is peripheral
     top = sorted(analysis.betweenness, key=analysis.betweenness.get, reverse=True)[:300]
     assert set(top) <= kept
-    assert view["physics"] is False and view["edgeLabels"] is False
+    assert view["physics"] is False
+    # the 200 left out stay searchable: [iri, label fr, label en, kind]
+    assert len(view["others"]) == 200 and kept.isdisjoint(o[0] for o in view["others"])
     assert view["options"]["physics"]["enabled"] is False
     assert view["options"]["edges"]["smooth"]["enabled"] is False
     assert all(isinstance(n["x"], float) for n in view["nodes"])
@@ -186,12 +189,29 @@ def test_route_serves_the_page_with_csp(client: httpx.Client) -> None:
 def test_route_focus_theme_projection_and_lang(client: httpx.Client) -> None:
     focus = client.get("/graph/", params={"focus": B + "person/alice", "depth": "1"})
     view = data_block(focus.text)
+    # her talk, session and lab, and her themes, one link away (own work: a and b)
     assert {n["iri"] for n in view["nodes"]} == {
         B + "person/alice",
         B + "event/s1",
         B + "talk/t1",
         B + "org/lab",
+        B + "theme/a",
+        B + "theme/b",
     }
+    levels = {
+        (view["nodes"][e["from"]]["iri"], view["nodes"][e["to"]]["iri"]): e["lvl"]
+        for e in view["edges"]
+        if e["rel"] == "works-on"
+    }
+    assert levels == {
+        (B + "person/alice", B + "theme/a"): "own",
+        (B + "person/alice", B + "theme/b"): "own",
+    }
+    alice = view["nodes"][view["focus"]]
+    assert alice["sf"] == (
+        "chercheuse, Laboratoire href=javascript:alert(3) (Université & Cie) — 1 intervention — "
+        "2 thèmes de son intervention"
+    )
     assert view["nodes"][view["focus"]]["iri"] == B + "person/alice"
     for short in ("person/alice", "vgr:person/alice"):  # the forms a query parameter takes
         again = data_block(client.get("/graph/", params={"focus": short, "depth": "1"}).text)
@@ -203,6 +223,8 @@ def test_route_focus_theme_projection_and_lang(client: httpx.Client) -> None:
         B + "event/s2",
         B + "person/bob",
         B + "event/cycle",
+        B + "event/s1",  # through Bob, who works on c (session context), one link away
+        B + "org/uni",
     }
     # the brief's spelling, without the slash, is redirected with its query kept
     people = data_block(
@@ -384,3 +406,36 @@ def test_cli_viz_takes_iris_as_queries_do(
     assert expected in iris
     code, _, err = run("viz", "--dist", str(built_dist), "-o", str(out), option, "not an iri")
     assert code == 2 and err.startswith(f"villegraph: error: {option}: ")
+
+
+def test_gephi_exports_keep_evidence_level_and_community(built_dist: Path, tmp_path: Path) -> None:
+    target = tmp_path / "pt.gexf"
+    code, _, err = run(
+        "export",
+        "--dist",
+        str(built_dist),
+        "--projection",
+        "person-theme",
+        "--format",
+        "gexf",
+        "-o",
+        str(target),
+    )
+    assert code == 0, err
+    graph = nx.read_gexf(target)
+    levels = {d["level"] for _, _, d in graph.edges(data=True)}
+    assert levels == {"own work", "session context"}
+    assert all(isinstance(d["community"], int) for _, d in graph.nodes(data=True))
+    graphml = tmp_path / "pt.graphml"
+    run(
+        "export",
+        "--dist",
+        str(built_dist),
+        "--projection",
+        "person-theme",
+        "--format",
+        "graphml",
+        "-o",
+        str(graphml),
+    )
+    assert {d["level"] for _, _, d in nx.read_graphml(graphml).edges(data=True)} == levels

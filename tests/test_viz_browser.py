@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import networkx as nx
 import pyoxigraph as ox
@@ -27,9 +28,9 @@ def small_page(tmp_path_factory: pytest.TempPathFactory) -> str:
     store = EmbeddedStore()
     store.oxigraph.load(path=str(SMALL), format=ox.RdfFormat.TURTLE)
     research = N.load_network(store)
-    graph = N.project(research)
+    graph = N.with_works_on(N.project(research), research)  # as `villegraph viz` draws it
     path = tmp_path_factory.mktemp("viz") / "small.html"
-    viz.write_html(path, viz.page(graph, N.analyse(graph, research)))
+    viz.write_html(path, viz.page(graph, N.analyse(graph, research), research=research))
     return path.as_uri()
 
 
@@ -62,7 +63,7 @@ def clean(log: PageLog) -> None:
 def test_page_draws_offline(page: Any, page_log: PageLog, small_page: str) -> None:
     open_page(page, small_page)
     assert page.evaluate("network.body.data.nodes.length") == 13
-    assert page.evaluate("network.body.data.edges.length") == 17
+    assert page.evaluate("network.body.data.edges.length") == 21
     assert page.evaluate("document.querySelectorAll('canvas').length") == 1
     assert visible_count(page) == 13
     clean(page_log)
@@ -108,7 +109,7 @@ def test_legend_filters_by_kind(page: Any, page_log: PageLog, small_page: str) -
     assert page.evaluate("vgNodes.get({filter: n => n.hidden}).length") == 2
     # edges touching a hidden node are hidden too
     hidden_edges = page.evaluate("vgEdges.get({filter: e => e.hidden}).length")
-    assert hidden_edges == 6
+    assert hidden_edges == 10  # 6 links of the full network, 4 person → theme links
     page.check("input[data-kind='person']")
     assert visible_count(page) == 13
     clean(page_log)
@@ -119,7 +120,8 @@ def test_theme_filter(page: Any, page_log: PageLog, small_page: str) -> None:
     options = page.locator("#vg-theme option").all_text_contents()
     assert options == ["(tous les thèmes)", "démocratie", "données", "sobriété", "ville numérique"]
     page.select_option("#vg-theme", label="sobriété")
-    assert visible_count(page) == 4  # the theme, session 2, its speaker, the cycle
+    # the theme, session 2, its speaker Bob (one link away), the cycle, Bob's session 1 and org
+    assert visible_count(page) == 6
     page.select_option("#vg-theme", label="ville numérique")
     # the narrower theme "données" comes along, with what is near it
     shown = page.evaluate("vgNodes.get({filter: n => !n.hidden}).map(n => n.label)")
@@ -185,6 +187,9 @@ def test_server_page_on_the_real_build(
     expected = N.project(N.load_network(built_store)).number_of_nodes()
     open_page(page, live_server + "/graph/")
     assert page.evaluate("network.body.data.nodes.length") == expected
+    page.wait_for_selector("body[data-labels-placed='true']", state="attached", timeout=15_000)
+    overlap = page.evaluate("villegraphLabelOverlap()")
+    assert overlap["drawn"] >= 0.8 * expected and overlap["share"] <= 0.02
     page.fill("#vg-search", "Carole-Anne")
     page.press("#vg-search", "Enter")
     link = page.get_attribute("#vg-details-link", "href")
@@ -194,8 +199,14 @@ def test_server_page_on_the_real_build(
     page.click("#vg-details-focus")
     page.wait_for_selector(DRAWN, state="attached", timeout=15_000)
     research = N.load_network(built_store)
-    ego = N.ego(N.project(research), B + "person/carole-anne-tisserand", 1)
+    full = N.with_works_on(N.project(research), research)
+    ego = N.ego(full, B + "person/carole-anne-tisserand", 1)
     assert page.evaluate("network.body.data.nodes.length") == ego.number_of_nodes()
+    # at depth 1 a person's talk, session, labs and themes, with labels that do not overlap
+    kinds = page.evaluate("vgNodes.get().map(n => n.group)")
+    assert {"talk", "event", "org", "theme"} <= set(kinds)
+    page.wait_for_selector("body[data-labels-placed='true']", state="attached", timeout=15_000)
+    assert page.evaluate("villegraphLabelOverlap()")["share"] <= 0.02
     response = page.goto(live_server + link)
     assert response is not None and response.status == 200
     clean(page_log)
@@ -224,12 +235,16 @@ def test_large_graph_is_capped_with_a_visible_notice(
         tmp_path / "big.html", viz.page(graph, N.analyse(graph), viz.VizOptions(max_nodes=1000))
     )
     open_page(page, path.as_uri())
-    assert page.evaluate("network.body.data.nodes.length") == 1000
+    data = page.evaluate("JSON.parse(document.getElementById('vg-data').textContent)")
+    assert len(data["nodes"]) == 1000 and len(data["others"]) == 500
+    # the 1000 nodes and the clusters of the overview they start from
+    assert page.evaluate("network.body.data.nodes.length") == 1000 + len(data["clusters"])
     assert page.evaluate("network.physics.options.enabled") is False
     assert page.is_visible("#vg-notice")
     notice = page.text_content("#vg-notice")
-    assert notice.startswith("1000 nœuds affichés sur 1500 : 500 laissés de côté")
-    assert notice.endswith("thème 500")
+    assert notice.startswith("Vue d'ensemble : ")  # 1000 drawn nodes: communities first
+    assert "1000 nœuds affichés sur 1500 : 500 laissés de côté" in notice
+    assert "thème 500. La recherche trouve aussi les nœuds laissés de côté" in notice
     clean(page_log)
 
 
@@ -241,4 +256,168 @@ def test_resource_page_links_to_its_network(page: Any, page_log: PageLog, live_s
     selected = page.evaluate("network.getSelectedNodes()")
     assert len(selected) == 1
     assert page.text_content("#vg-details-label") == "Déborah Autheman"
+    clean(page_log)
+
+
+def test_labels_do_not_overlap_and_link_labels_wait_for_selection(
+    page: Any, page_log: PageLog, small_page: str
+) -> None:
+    open_page(page, small_page)
+    page.wait_for_selector("body[data-labels-placed='true']", state="attached", timeout=15_000)
+    overlap = page.evaluate("villegraphLabelOverlap()")
+    assert overlap["drawn"] >= 10 and overlap["share"] == 0.0
+    # no link label until a node is selected or hovered; then its links' labels only
+    assert page.evaluate("vgEdges.get({filter: e => e.label}).length") == 0
+    page.fill("#vg-search", "Exposé")
+    page.press("#vg-search", "Enter")
+    labelled = page.evaluate("vgEdges.get({filter: e => e.label}).map(e => e.label)")
+    assert sorted(labelled) == ["fait partie de", "présenté par", "sujet", "sujet", "étudie"]
+    clean(page_log)
+
+
+def test_person_theme_links_show_their_level(page: Any, page_log: PageLog, small_page: str) -> None:
+    open_page(page, small_page)
+    levels = page.locator("#vg-levels li").all_text_contents()
+    assert levels == [
+        "travail propre (son intervention)",
+        "contexte de séance (sujet d'une séance où la personne intervient)",
+    ]
+    dashed = page.evaluate(
+        "vgEdges.get({filter: e => e.title.endsWith('contexte de séance (sujet d\\'une séance"
+        " où la personne intervient)')}).map(e => Array.isArray(e.dashes))"
+    )
+    assert dashed == [True, True]  # Bob's two themes, from the sessions he speaks in
+    style = page.evaluate(
+        "[...document.querySelectorAll('.vg-line')].map(e => getComputedStyle(e).borderTopStyle)"
+    )
+    assert style == ["solid", "dashed"]
+    clean(page_log)
+
+
+def _contrast(rgb: str) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(x) for x in rgb.strip("rgba()").split(",")[:3])
+    luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return 1.05 / (luminance + 0.05)  # against white
+
+
+def test_legend_colours_contrast_and_details_in_words(
+    page: Any, page_log: PageLog, small_page: str
+) -> None:
+    open_page(page, small_page)
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    colours = page.evaluate(
+        "[...document.querySelectorAll('.vg-swatch')].map(e => getComputedStyle(e).color)"
+    )
+    assert len(colours) == 6 and all(_contrast(c) >= 3.0 for c in colours), colours
+    page.fill("#vg-search", "img src")
+    page.press("#vg-search", "Enter")
+    assert page.text_content("#vg-details-summary") == (
+        "personne — chercheuse, Laboratoire href=javascript:alert(3) (Université & Cie) — "
+        "1 intervention — 2 thèmes de son intervention"
+    )
+    # figures are explained in words, folded away
+    assert page.evaluate("document.getElementById('vg-details-measures').open") is False
+    measures = page.locator("#vg-details-measures li").all_text_contents()
+    assert measures[0] == "5 liens dans ce réseau"
+    assert not any("0." in m for m in measures)
+    clean(page_log)
+
+
+def test_list_view_is_a_sortable_keyboard_table(
+    page: Any, page_log: PageLog, small_page: str
+) -> None:
+    open_page(page, small_page)
+    assert page.is_hidden("#vg-list")
+    page.focus("#vg-list-toggle")
+    page.keyboard.press("Enter")
+    assert page.get_attribute("#vg-list-toggle", "aria-expanded") == "true"
+    rows = page.locator("#vg-list-nodes tbody tr")
+    assert rows.count() == 13
+    assert page.locator("#vg-list-links tbody tr").count() == 21
+    links = [
+        int(x) for x in page.locator("#vg-list-nodes tbody td:nth-child(3)").all_text_contents()
+    ]
+    assert links == sorted(links, reverse=True) and links[0] == 5  # most linked first
+    page.click("#vg-list-nodes button[data-sort='name']")
+    names = page.locator("#vg-list-nodes tbody th").all_text_contents()
+    sort = "#vg-list-nodes th[aria-sort='ascending'] button"
+    assert page.get_attribute(sort, "data-sort") == "name"
+    page.click("#vg-list-nodes button[data-sort='name']")
+    assert page.locator("#vg-list-nodes tbody th").all_text_contents() == names[::-1]
+    page.locator("#vg-list-nodes tbody button", has_text="sobriété").focus()
+    page.keyboard.press("Enter")
+    assert page.text_content("#vg-details-label") == "sobriété"
+    page.uncheck("input[data-kind='theme']")
+    assert page.locator("#vg-list-nodes tbody tr").count() == 9
+    clean(page_log)
+
+
+def test_search_finds_nodes_left_out_of_the_drawing(
+    page: Any, page_log: PageLog, tmp_path: Path
+) -> None:
+    graph = nx.relabel_nodes(
+        nx.barabasi_albert_graph(400, 2, seed=2), lambda i: f"https://example.org/n{i}"
+    )
+    nx.set_node_attributes(graph, "person", "kind")
+    nx.set_node_attributes(graph, {n: "nom " + n.rsplit("/", 1)[1] for n in graph}, "label_fr")
+    graph.nodes["https://example.org/n0"]["label_fr"] = "Homonyme"  # drawn: the most central
+    graph.nodes["https://example.org/n399"]["label_fr"] = "Homonyme"  # left out
+    options = viz.VizOptions(max_nodes=100, graph_path="/graph/")
+    view = viz.build_view(graph, N.analyse(graph), options)
+    left_out = view["others"][0]
+    path = viz.write_html(tmp_path / "capped.html", viz.render_html(view))
+    open_page(page, path.as_uri())
+    page.fill("#vg-search", left_out[1])
+    page.press("#vg-search", "Enter")
+    status = page.text_content("#vg-search-status")
+    assert status.startswith(f"« {left_out[1]} » (personne) n'est pas dessiné ici.")
+    href = page.get_attribute("#vg-search-open", "href")
+    assert href == "/graph/?focus=" + quote(left_out[0], safe="") + "&depth=1&lang=fr"
+    # two people of one name: the drawn one is selected, the other offered beside it
+    page.fill("#vg-search", "homonyme")
+    page.press("#vg-search", "Enter")
+    assert page.text_content("#vg-details-label") == "Homonyme"
+    offered = page.get_attribute("#vg-search-more a", "data-iri")
+    assert offered == "https://example.org/n399"
+    clean(page_log)
+
+
+def test_large_networks_open_on_an_overview_of_communities(
+    page: Any, page_log: PageLog, tmp_path: Path
+) -> None:
+    graph = nx.relabel_nodes(
+        nx.connected_caveman_graph(6, 80), lambda i: f"https://example.org/n{i}"
+    )
+    for i, node in enumerate(graph):
+        graph.nodes[node].update(kind="theme" if i % 80 == 0 else "person", label_fr=f"n{i}")
+    view = viz.build_view(graph, N.analyse(graph), viz.VizOptions(overview_min=400))
+    assert len(view["clusters"]) >= 6
+    assert sum(c["n"] for c in view["clusters"]) == 480
+    path = viz.write_html(tmp_path / "overview.html", viz.render_html(view))
+    open_page(page, path.as_uri())
+    shown = page.evaluate("vgNodes.get({filter: n => !n.hidden}).map(n => n.group)")
+    assert set(shown) == {"cluster"} and len(shown) == len(view["clusters"])
+    assert page.text_content("#vg-notice").startswith("Vue d'ensemble : ")
+    assert page.evaluate("villegraphLabelOverlap()")["share"] <= 0.02
+    # clicking a cluster opens it: its members, drawn
+    first = view["clusters"][0]
+    point = page.evaluate("id => network.canvasToDOM(network.getPositions([id])[id])", first["id"])
+    box = page.locator("#vg-network").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.wait_for_selector("body[data-open-cluster]", state="attached", timeout=5000)
+    opened = page.evaluate("vgNodes.get({filter: n => !n.hidden}).length")
+    assert opened == first["n"]
+    assert page.is_visible("#vg-overview")
+    # search reaches a node of another cluster: its cluster opens and the node is selected
+    other = next(n for n in view["nodes"] if n["com"] != first["com"])
+    page.fill("#vg-search", other["lf"])
+    page.press("#vg-search", "Enter")
+    assert page.evaluate("network.getSelectedNodes()") == [other["id"]]
+    assert page.get_attribute("body", "data-open-cluster") == str(other["com"])
+    page.click("#vg-overview")
+    assert page.evaluate("vgNodes.get({filter: n => !n.hidden}).length") == len(view["clusters"])
     clean(page_log)

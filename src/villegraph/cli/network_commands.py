@@ -319,6 +319,7 @@ def viz_command(
     if theme and focus:
         raise UsageError("give --theme or --focus, not both")
     research, graph = _load(ctx, dist, endpoint, projection)
+    graph = network.with_works_on(graph, research)  # a person's themes one link away
     title = "villegraph"
     if focus:
         iri = network.node_iri(focus, cli_settings(ctx).base_iri, "--focus")
@@ -342,7 +343,7 @@ def viz_command(
         graph_path=link_base.rstrip("/") + "/graph/" if link_base else None,
         focus=network.node_iri(focus, cli_settings(ctx).base_iri, "--focus") if focus else None,
     )
-    view = viz.build_view(graph, analysis, options)
+    view = viz.build_view(graph, analysis, options, research)
     viz.write_html(output, viz.render_html(view))
     shown = len(view["nodes"])
     note = f" ({graph.number_of_nodes() - shown} left out)" if view["notice"] else ""

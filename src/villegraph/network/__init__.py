@@ -34,14 +34,19 @@ Projections (`PROJECTIONS`):
   session whose `dcterms:subject` is that theme (the evidence of derivation rules 10 and 20);
   `weight` = number of such talks and sessions; `level` = "own work" when one of them is a talk of
   theirs, else "session context" (the evidence levels of the derived attributions).
-- `person-person`: two people are linked when they share a theme (as above) or a session (speaker
-  of it, or presenter of a talk in it); `weight` = shared themes + shared sessions.
+- `person-person`: two people are linked when they share an own-work theme (a talk of each states
+  it; session-context themes are not counted as shared) or a session (speaker of it, or
+  presenter of a talk in it); `weight` = shared themes + shared sessions.
+
+The network view (`villegraph viz`, `/graph/`) draws the full network with `with_works_on`: a
+direct person → theme edge ("works-on", with its `level`) beside the talk or session behind it,
+so a person's themes are one link away.
 - `org-hierarchy`: organisations and `org:subOrganizationOf`, directed child → parent.
 
 Metrics: degree and degree centrality; betweenness (networkx exact up to `NX_EXACT_MAX_NODES`
 nodes, igraph exact up to `IGRAPH_EXACT_MAX_NODES` (networkx's pure-Python Brandes took 57 s on a
-2,500-node graph where igraph took 0.5 s), igraph estimated from `BETWEENNESS_SAMPLES` seeded
-sources above);
+2,500-node graph where igraph took 0.5 s), igraph estimated from seeded sources above, or when
+nodes × edges passes `BETWEENNESS_EXACT_MAX_WORK` (dense projections, see `betweenness_sources`));
 Louvain communities (networkx up to the same size, igraph's multilevel above, both seeded);
 bridges: people and organisations whose themes fall in more than one theme community, scored with
 the participation coefficient 1 − Σ (k_c / k)², where theme communities are Louvain communities of
@@ -83,6 +88,7 @@ from villegraph.network.projections import (
     ego,
     full_network,
     org_hierarchy,
+    own_work_themes,
     person_person,
     person_sessions,
     person_theme,
@@ -90,6 +96,7 @@ from villegraph.network.projections import (
     person_themes,
     project,
     theme_view,
+    with_works_on,
 )
 
 __all__ = [
@@ -119,6 +126,7 @@ __all__ = [
     "metrics_trig",
     "node_iri",
     "org_hierarchy",
+    "own_work_themes",
     "parse_iri",
     "person_person",
     "person_sessions",
@@ -132,4 +140,5 @@ __all__ = [
     "theme_view",
     "to_igraph",
     "with_metrics",
+    "with_works_on",
 ]

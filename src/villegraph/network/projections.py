@@ -143,36 +143,66 @@ def person_theme(network: ResearchNetwork) -> nx.Graph:
     return graph
 
 
+def own_work_themes(network: ResearchNetwork) -> dict[str, set[str]]:
+    """Person → the themes their own talks state (evidence level "own work" only)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for (person, theme), level in person_theme_levels(network).items():
+        if level == OWN_WORK:
+            out[person].add(theme)
+    return out
+
+
 def person_person(network: ResearchNetwork) -> nx.Graph:
-    """People linked by shared themes and sessions; `weight` = shared themes + shared sessions."""
+    """People linked by shared own-work themes and shared sessions.
+
+    A theme counts as shared only when it is own work for both (a theme two people merely met
+    as the subject of a session they spoke in is session context, not shared work);
+    `weight` = shared themes + shared sessions.
+    """
     graph = nx.Graph()
     people = network.of_kind("person")
     for iri in people:
         _add_node(graph, network.nodes[iri])
-    shared_themes = _pairs(person_themes(network))
-    shared_sessions = _pairs(person_sessions(network))
-    for a, b in sorted(set(shared_themes) | set(shared_sessions)):
-        themes, sessions = shared_themes.get((a, b), 0), shared_sessions.get((a, b), 0)
-        graph.add_edge(
-            a,
-            b,
-            relation="shares",
-            weight=themes + sessions,
-            shared_themes=themes,
-            shared_sessions=sessions,
+    index = {iri: i for i, iri in enumerate(people)}
+    shared_themes = _pairs(own_work_themes(network), index)
+    shared_sessions = _pairs(person_sessions(network), index)
+    size = len(people)
+
+    def edge(key: int) -> tuple[str, str, dict[str, object]]:
+        a, b = divmod(key, size)
+        themes, sessions = shared_themes.get(key, 0), shared_sessions.get(key, 0)
+        return (
+            people[a],
+            people[b],
+            {
+                "relation": "shares",
+                "weight": themes + sessions,
+                "shared_themes": themes,
+                "shared_sessions": sessions,
+            },
         )
+
+    graph.add_edges_from(map(edge, sorted(shared_themes.keys() | shared_sessions.keys())))
     return graph
 
 
-def _pairs(items_of: Mapping[str, Iterable[str]]) -> Counter[tuple[str, str]]:
-    """(a, b) with a < b → how many items the two people share (via an item → people index)."""
-    holders: dict[str, list[str]] = defaultdict(list)
+def _pairs(items_of: Mapping[str, Iterable[str]], index: Mapping[str, int]) -> Counter[int]:
+    """a · len(index) + b, with a < b the positions of two people in `index` → how many items
+    they share (via an item → people index).
+
+    Pairs are counted as plain integers: at 2,000 people the own-work themes alone make
+    725,000 pairs, and pairs of strings (then of tuples) made this the slowest step of a page.
+    """
+    size = len(index)
+    holders: dict[str, list[int]] = defaultdict(list)
     for person, items in items_of.items():
-        for item in set(items):
-            holders[item].append(person)
-    pairs: Counter[tuple[str, str]] = Counter()
+        if person in index:
+            for item in set(items):
+                holders[item].append(index[person])
+    pairs: Counter[int] = Counter()
     for people in holders.values():
-        pairs.update(combinations(sorted(people), 2))
+        people.sort()
+        pairs.update(a * size + b for a, b in combinations(people, 2))
     return pairs
 
 
@@ -185,6 +215,32 @@ def org_hierarchy(network: ResearchNetwork) -> nx.DiGraph:
         if link.relation == "sub-org-of":
             graph.add_edge(link.source, link.target, relation="sub-org-of")
     return graph
+
+
+def with_works_on(graph: nx.Graph, network: ResearchNetwork) -> nx.Graph:
+    """The full network plus a direct person → theme edge for each theme of a person.
+
+    What the view draws instead of making the reader walk person → talk → theme: `relation`
+    "works-on", `level` "own work" or "session context" (as in `person_theme`), `weight` the
+    number of talks and sessions behind it. Other projections are returned unchanged.
+    """
+    if graph.graph.get("projection", "full") != "full":
+        return graph
+    out = graph.copy()
+    levels = person_theme_levels(network)
+    for person, themes in sorted(person_themes(network).items()):
+        for theme, count in sorted(themes.items()):
+            if person in out and theme in out and not out.has_edge(person, theme):
+                out.add_edge(
+                    person,
+                    theme,
+                    relation="works-on",
+                    relations=["works-on"],
+                    subject=person,
+                    weight=count,
+                    level=levels[person, theme],
+                )
+    return out
 
 
 # -- focused views ------------------------------------------------------------------------------

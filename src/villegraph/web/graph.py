@@ -118,6 +118,7 @@ def render(store: Store, settings: Settings, wanted: GraphRequest, path: str) ->
     """The page for one request (blocking: run it in a thread)."""
     research = network.load_network(store)
     graph = network.project(research, wanted.projection)
+    graph = network.with_works_on(graph, research)  # a person's themes one link away
     title = "villegraph"
     try:
         if wanted.focus:
@@ -140,7 +141,7 @@ def render(store: Store, settings: Settings, wanted: GraphRequest, path: str) ->
         graph_path=path,
         focus=wanted.focus,
     )
-    return viz.page(graph, analysis, options)
+    return viz.page(graph, analysis, options, research)
 
 
 async def graph_page(request: Request) -> Response:
