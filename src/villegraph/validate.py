@@ -34,6 +34,7 @@ from rdflib.util import from_n3
 from villegraph.config import Settings
 from villegraph.errors import InputError
 from villegraph.namespaces import DCTERMS, FOAF, PREFIXES, RDF, RDFS, SH, SKOS
+from villegraph.shacl.paths import NotAPath, write_path
 from villegraph.terms import to_oxigraph, to_rdflib
 
 SHAPES_FILE = "shapes.ttl"
@@ -590,34 +591,10 @@ def _message(report: Graph, node: Node) -> str:
 
 def _path_text(graph: Graph, path: Node) -> str:
     """A SHACL property path written as a SPARQL property path with prefixed names."""
-    if isinstance(path, URIRef):
-        return path.n3(_NAMESPACES)
-    inverse = graph.value(path, SH.inversePath)
-    if inverse is not None:
-        return "^" + _path_text(graph, inverse)
-    for prop, suffix in (
-        (SH.zeroOrMorePath, "*"),
-        (SH.oneOrMorePath, "+"),
-        (SH.zeroOrOnePath, "?"),
-    ):
-        inner = graph.value(path, prop)
-        if inner is not None:
-            return f"({_path_text(graph, inner)}){suffix}"
-    alternatives = graph.value(path, SH.alternativePath)
-    if alternatives is not None:
-        items = _list_items(graph, alternatives)
-        return "(" + "|".join(_path_text(graph, i) for i in items) + ")"
-    items = _list_items(graph, path)
-    if items:
-        return "/".join(_path_text(graph, i) for i in items)
-    return str(path)
-
-
-def _list_items(graph: Graph, head: Node) -> list[Node]:
-    """The members of an RDF list (empty when `head` is not a list)."""
-    if graph.value(head, RDF.first) is None:
-        return []
-    return list(graph.items(head))
+    try:
+        return write_path(graph, path, lambda iri: iri.n3(_NAMESPACES), outermost=True)
+    except NotAPath:
+        return str(path)
 
 
 def _namespace_manager() -> NamespaceManager:

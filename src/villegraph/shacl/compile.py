@@ -15,6 +15,7 @@ from rdflib.term import Node
 from villegraph.lexer import Token, tokens
 from villegraph.namespaces import SH
 from villegraph.shacl.model import Shape, ShapesGraph, SparqlConstraint, Target, UnsupportedShape
+from villegraph.shacl.paths import NotAPath, write_path
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
@@ -32,28 +33,11 @@ def term(node: Node) -> str:
 
 
 def path_text(shapes: ShapesGraph, path: Node) -> str:
-    """A SHACL property path as a SPARQL property path."""
-    g = shapes.graph
-    if isinstance(path, URIRef):
-        return f"<{path}>"
-    for prop, suffix in (
-        (SH.zeroOrMorePath, "*"),
-        (SH.oneOrMorePath, "+"),
-        (SH.zeroOrOnePath, "?"),
-    ):
-        inner = g.value(path, prop)
-        if inner is not None:
-            return f"({path_text(shapes, inner)}){suffix}"
-    inverse = g.value(path, SH.inversePath)
-    if inverse is not None:
-        return f"^({path_text(shapes, inverse)})"
-    alternatives = g.value(path, SH.alternativePath)
-    if alternatives is not None:
-        return "(" + "|".join(path_text(shapes, i) for i in shapes.items(alternatives)) + ")"
-    items = shapes.items(path)
-    if len(items) < 2:
-        raise UnsupportedShape(f"the property path {path.n3()} is not a SHACL path")
-    return "(" + "/".join(path_text(shapes, i) for i in items) + ")"
+    """A SHACL property path as a SPARQL property path (IRIs in full)."""
+    try:
+        return write_path(shapes.graph, path, lambda iri: f"<{iri}>")
+    except NotAPath as error:
+        raise UnsupportedShape(str(error)) from None
 
 
 def focus_pattern(shape: Shape) -> tuple[str, dict[str, str]]:
