@@ -52,6 +52,7 @@ from villegraph.jsonld import CONTEXT_NAME
 from villegraph.load import LoadedDataset, graph_iri, load_dataset, to_rdflib_graph
 from villegraph.publish import build_lock, clean, crash_point, current_version, publishing, recover
 from villegraph.quality import quality_quads
+from villegraph.sources import write_sources
 
 STAGES = ("load", "infer", "validate", "dump")
 
@@ -300,6 +301,7 @@ def _write(
         build_id = _build_id(modified, files["villegraph.nq"])
         files.update(write_changes(target, tmp))
         files.update(write_gzip_copies(tmp, list(files.items())))
+        files.update(write_sources(dataset, settings.root, settings.data_dir, tmp))
         result = BuildReport(
             out_dir=target,
             build_id=build_id,
