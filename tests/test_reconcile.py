@@ -61,6 +61,10 @@ def results(server: str, queries: dict[str, Any]) -> dict[str, list[dict[str, An
     return {key: answer["result"] for key, answer in batch.items()}
 
 
+def test_crawlers_are_kept_off(live_server: str) -> None:
+    assert "Disallow: /reconcile" in httpx.get(live_server + "/robots.txt").text
+
+
 def test_manifest(live_server: str) -> None:
     response = httpx.get(live_server + "/reconcile")
     assert response.status_code == 200
@@ -70,6 +74,8 @@ def test_manifest(live_server: str) -> None:
     assert manifest["identifierSpace"] == BASE
     assert {t["id"] for t in manifest["defaultTypes"]} >= {PERSON, ORGANIZATION}
     assert manifest["batchSize"] == 50
+    proposals = manifest["extend"]["propose_properties"]
+    assert proposals["service_path"] == "/reconcile/properties"
     identifier = quote("person/jean-baptiste-chambon", safe="")
     view = httpx.get(manifest["view"]["url"].replace("{{id}}", identifier))
     assert view.status_code == 303 and view.headers["location"] == "/person/jean-baptiste-chambon"
@@ -224,12 +230,46 @@ def test_malformed_batches_are_one_line_errors(
         assert response.headers["access-control-allow-origin"] == "*"
 
 
-def test_jsonp_and_extension_are_refused(live_server: str) -> None:
+def test_jsonp_is_refused(live_server: str) -> None:
     jsonp = httpx.get(live_server + "/reconcile", params={"callback": "f", "queries": "{}"})
     assert jsonp.status_code == 400 and "JSONP" in jsonp.text and "CORS" in jsonp.text
     assert not jsonp.text.startswith("f(")
-    extend = httpx.post(live_server + "/reconcile", data={"extend": "{}"})
-    assert extend.status_code == 400 and "extension" in extend.text
+    manifest = httpx.get(live_server + "/reconcile", params={"callback": "f"})
+    assert manifest.status_code == 400
+
+
+def test_data_extension(live_server: str) -> None:
+    query = {
+        "ids": ["person/jean-baptiste-chambon", BASE + "org/csi", "person/nobody"],
+        "properties": [{"id": "affiliation"}, {"id": "role"}, {"id": "acronym"}],
+    }
+    valid("data-extension-query", query)
+    response = httpx.post(live_server + "/reconcile", data={"extend": json.dumps(query)})
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == "*"
+    answer = valid("data-extension-response", response.json())
+    assert answer["meta"][0] == {
+        "id": "affiliation",
+        "name": "affiliation",
+        "type": {"id": ORGANIZATION, "name": "organisation"},
+    }
+    chambon = answer["rows"]["person/jean-baptiste-chambon"]
+    assert {"id": "org/cee", "name": "Centre d'études européennes et de politique comparée"} in (
+        chambon["affiliation"]
+    )
+    assert {"id": "org/sciences-po", "name": "Sciences Po"} in chambon["affiliation"]
+    assert {"str": "doctorant"} in chambon["role"] and chambon["acronym"] == []
+    assert answer["rows"][BASE + "org/csi"]["acronym"] == [{"str": "CSI"}]
+    assert answer["rows"]["person/nobody"] == {"affiliation": [], "role": [], "acronym": []}
+    proposal = httpx.get(live_server + "/reconcile/properties", params={"type": PERSON}).json()
+    assert [p["id"] for p in proposal["properties"]] == ["affiliation", "role"]
+    for bad, status in [
+        ("{", 400),
+        ('{"ids": ["x"], "properties": [{"id": "shoe"}]}', 400),
+        (json.dumps({"ids": ["x"] * 201, "properties": []}), 413),
+    ]:
+        refused = httpx.get(live_server + "/reconcile", params={"extend": bad})
+        assert refused.status_code == status and refused.text.count("\n") == 1
 
 
 def test_the_limit_is_bounded_and_said(live_server: str) -> None:

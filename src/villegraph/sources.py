@@ -40,9 +40,12 @@ def local_copies(dataset: LoadedDataset) -> dict[str, str]:
     found: dict[str, str] = {}
     for quad in dataset.quads:
         subject, value = quad.subject, quad.object
-        if quad.predicate == LOCAL_COPY and isinstance(subject, ox.NamedNode):
-            if isinstance(value, ox.Literal):
-                found.setdefault(subject.value, value.value)
+        if (
+            quad.predicate == LOCAL_COPY
+            and isinstance(subject, ox.NamedNode)
+            and isinstance(value, ox.Literal)
+        ):
+            found.setdefault(subject.value, value.value)
     return found
 
 

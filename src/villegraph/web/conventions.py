@@ -135,6 +135,7 @@ ROBOTS = """User-agent: *
 Disallow: /sparql
 Disallow: /query
 Disallow: /search
+Disallow: /reconcile
 Disallow: /graph/?
 Allow: /
 Sitemap: {root}/sitemap.xml

@@ -8,6 +8,7 @@ for OpenRefine and other clients matching spreadsheets of people, labs and theme
 | `GET /reconcile/preview?id=…` | an HTML preview of an entity (escaped, no script, no CDN) |
 | `GET /reconcile/view?id=…` | 303 to the entity's page on this server |
 | `GET /reconcile/suggest/{entity,type,property}?prefix=…[&cursor=N][&type=…]` | suggestions |
+| `GET /reconcile?extend=…`, `POST /reconcile` (form field `extend`) | property values |
 | `GET /reconcile/properties?type=…[&limit=N]` | the properties of a type (property proposal) |
 
 Entity ids are the part of the IRI after the base (`person/jean-baptiste-chambon`): the manifest's
@@ -15,9 +16,10 @@ Entity ids are the part of the IRI after the base (`person/jean-baptiste-chambon
 ontology's class IRIs, properties short ids (see `reconcile_index`). Bounds: at most
 `MAX_BATCH` queries a batch (413 beyond), `MAX_LIMIT` candidates a query (a larger `limit` is
 lowered, and `X-Villegraph-Limit` says so), `MAX_QUERY` characters of a query string are read,
-`MAX_CONSTRAINTS` properties a query. Every JSON answer carries `Access-Control-Allow-Origin: *`
-(read-only, no credentials); JSONP (`callback=`) is refused with a 400: it would run the answer as
-a script in the caller's page. Errors go through `web/failures.py` as one line of text.
+`MAX_CONSTRAINTS` properties a query, `MAX_EXTEND` ids a data extension. Every JSON answer
+carries `Access-Control-Allow-Origin: *` (read-only, no credentials); JSONP (`callback=`) is
+refused with a 400: it would run the answer as a script in the caller's page. Errors go through
+`web/failures.py` as one line of text.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ from villegraph.web.reconcile_index import (
     TYPES,
     Constraint,
     Index,
+    Property,
+    Value,
     index_of,
     rank,
     suggest,
@@ -56,6 +60,7 @@ MAX_LIMIT = 25
 DEFAULT_LIMIT = 5
 MAX_QUERY = 200
 MAX_CONSTRAINTS = 10
+MAX_EXTEND = 200
 MAX_VALUES = 10
 MAX_BODY = 1 << 20
 SUGGEST_LIMIT = 10
@@ -107,6 +112,9 @@ def manifest(request: Request) -> dict[str, Any]:
             kind: {"service_url": root, "service_path": f"/reconcile/suggest/{kind}"}
             for kind in ("entity", "type", "property")
         },
+        "extend": {
+            "propose_properties": {"service_url": root, "service_path": "/reconcile/properties"}
+        },
         "batchSize": MAX_BATCH,
     }
 
@@ -130,13 +138,15 @@ async def reconcile(request: Request) -> Response:
                 "JSONP (callback=) is not offered: it would run the answer as a script in the "
                 "calling page; this service sends CORS headers instead",
             )
+        language = chosen_language(request)
         if "extend" in params:
-            raise WebError(400, "data extension (extend=) is not offered by this service")
+            ids, wanted = parse_extend(params["extend"])
+            index = await _index(request)
+            return _json(answer_extend(index, ids, wanted, language))
         if "queries" not in params:
             return _json(manifest(request))
         batch, capped = parse_batch(params["queries"])
         index = await _index(request)
-        language = chosen_language(request)
         answer = await anyio.to_thread.run_sync(answer_batch, index, batch, language)
     except (WebError, failures.NotFound) as error:
         return _refuse(error)
@@ -270,6 +280,69 @@ def answer_batch(index: Index, batch: list[Query], language: str) -> dict[str, A
             )
         results[key] = {"result": candidates}
     return results
+
+
+def parse_extend(text: str) -> tuple[list[str], list[Property]]:
+    """The ids and properties of a data extension query; WebError(400/413) if malformed."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise WebError(400, f"extend: not JSON: {message}") from None
+    if not isinstance(data, dict):
+        raise WebError(400, "extend: expected an object with `ids` and `properties`")
+    ids, wanted = data.get("ids"), data.get("properties")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise WebError(400, "extend: `ids` must be a list of entity ids")
+    if not isinstance(wanted, list) or not all(
+        isinstance(p, dict) and isinstance(p.get("id"), str) for p in wanted
+    ):
+        raise WebError(400, "extend: `properties` must be a list of {id}")
+    if len(ids) > MAX_EXTEND:
+        raise WebError(413, f"extend: {len(ids)} ids, over the limit of {MAX_EXTEND}")
+    if len(wanted) > MAX_CONSTRAINTS:
+        raise WebError(413, f"extend: more than {MAX_CONSTRAINTS} properties")
+    found = []
+    for item in wanted:
+        prop = PROPERTY_BY_ID.get(item["id"])
+        if prop is None:
+            known = ", ".join(p.id for p in PROPERTIES)
+            raise WebError(400, f"extend: unknown property {item['id']!r}; known: {known}")
+        found.append(prop)
+    return ids, found
+
+
+def answer_extend(
+    index: Index, ids: list[str], wanted: list[Property], language: str
+) -> dict[str, Any]:
+    """The data extension response: each property's values for each id (none for an id or a
+    property that does not apply), resources as {id, name}, literals as {str}."""
+    meta = []
+    for prop in wanted:
+        item: dict[str, Any] = {"id": prop.id, "name": prop.name(language)}
+        if prop.value_type:
+            item["type"] = {
+                "id": prop.value_type,
+                "name": TYPE_BY_IRI[prop.value_type].name(language),
+            }
+        meta.append(item)
+    rows: dict[str, dict[str, list[dict[str, str]]]] = {}
+    for given in ids:
+        entity = index.entity(given.strip())
+        row = rows[given] = {}
+        for prop in wanted:
+            values = entity.values.get(prop.id, []) if entity is not None else []
+            shown = [_shown(index, value, language) for value in values]
+            row[prop.id] = sorted(shown, key=lambda v: (v.get("name", ""), v.get("str", "")))
+    return {"meta": meta, "rows": rows}
+
+
+def _shown(index: Index, value: Value, language: str) -> dict[str, str]:
+    if value.iri is None:
+        return {"str": value.literal}
+    if value.iri.startswith(index.base_iri):
+        return {"id": value.iri[len(index.base_iri) :], "name": index.label(value.iri, language)}
+    return {"str": value.iri}
 
 
 async def preview(request: Request) -> Response:
@@ -418,8 +491,10 @@ __all__ = [
     "MAX_BATCH",
     "MAX_LIMIT",
     "answer_batch",
+    "answer_extend",
     "manifest",
     "parse_batch",
+    "parse_extend",
     "preview",
     "properties",
     "reconcile",

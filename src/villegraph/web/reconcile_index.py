@@ -106,6 +106,8 @@ class Property:
     description: str
     types: tuple[str, ...]
     path: str
+    value_type: str | None = None
+    """The type of the entities it links to (data extension's `meta`), when they have one."""
 
     def name(self, language: str) -> str:
         return self.en if language == "en" else self.fr
@@ -120,6 +122,7 @@ PROPERTIES: tuple[Property, ...] = (
         "(name, acronym, id or IRI)",
         (FOAF + "Person",),
         f"<{ORG}hasMembership>/<{ORG}organization>/<{ORG}subOrganizationOf>*",
+        ORG + "Organization",
     ),
     Property(
         "role",
@@ -152,6 +155,7 @@ PROPERTIES: tuple[Property, ...] = (
         "an organisation this one belongs to, at any depth (org:subOrganizationOf)",
         (ORG + "Organization",),
         f"<{ORG}subOrganizationOf>+",
+        ORG + "Organization",
     ),
     Property(
         "broader",
@@ -160,6 +164,7 @@ PROPERTIES: tuple[Property, ...] = (
         "a broader theme, at any depth (skos:broader)",
         (SKOS + "Concept",),
         f"<{SKOS}broader>+",
+        SKOS + "Concept",
     ),
     Property(
         "speaker",
@@ -168,6 +173,7 @@ PROPERTIES: tuple[Property, ...] = (
         "a person who speaks in the session or gives the talk",
         (VG + "Session", VG + "Talk"),
         f"<{VG}speaker>|<{VG}presenter>",
+        FOAF + "Person",
     ),
 )
 PROPERTY_BY_ID = {p.id: p for p in PROPERTIES}
@@ -186,10 +192,12 @@ Q_PARENTS = f"SELECT ?x ?parent WHERE {{ ?x <{ORG}subOrganizationOf>|<{SKOS}broa
 
 @dataclass(frozen=True)
 class Value:
-    """One value of a property: the entity it names (if any) and its folded texts."""
+    """One value of a property: the resource it names (if any), its folded texts, and the
+    literal as written (for data extension; a resource is shown by its label)."""
 
     iri: str | None
     texts: tuple[str, ...]
+    literal: str = ""
 
 
 @dataclass
@@ -305,7 +313,10 @@ def build_index(store: Store, base_iri: str) -> Index:
             entity = entities.get(str(x))
             if entity is None or not set(prop.types) & set(entity.types):
                 continue
-            value = Value(str(v) if isinstance(v, URIRef) else None, texts_of(v))
+            if isinstance(v, URIRef):
+                value = Value(str(v), texts_of(v))
+            else:
+                value = Value(None, texts_of(v), str(v))
             entity.values.setdefault(prop.id, []).append(value)
     return Index(base_iri, entities, labels)
 
