@@ -1,7 +1,8 @@
 """`villegraph draft` against hand-curated gold files: precision and recall per kind of fact
 (people, organisations, memberships, sessions with their dates, talks, talk themes), and the
 wall time of one `villegraph draft` process (model load included) beside a plain
-`python -c "import spacy"` measured in the same run.
+`python -c "import spacy"` and spaCy's own load of the model (parser and senter left out, as
+the draft did before `villegraph.draft.french`) measured in the same run.
 
 Cases: the seed announcement against tests/data/curated/seed.yaml, and the two fixtures of
 tests/data/draft/ (an English announcement; a French study day with its speakers in a table).
@@ -42,6 +43,7 @@ CASES = [
     ),
 ]
 VILLEGRAPH = Path(sys.executable).with_name("villegraph")
+SPACY_LOAD = "import spacy; spacy.load('fr_core_news_sm', exclude=['parser', 'senter'])"
 
 
 def _timed(command: list[str]) -> float:
@@ -57,6 +59,7 @@ def main() -> None:
     print("case                        kind           P     R    (matched/drafted/gold)")
     walls: dict[str, list[float]] = {}
     spacy_walls = [_timed([sys.executable, "-c", "import spacy"]) for _ in range(args.runs)]
+    load_walls = [_timed([sys.executable, "-c", SPACY_LOAD]) for _ in range(args.runs)]
     for name, source, gold in CASES:
         with tempfile.TemporaryDirectory() as folder:
             project = Path(folder)
@@ -86,6 +89,10 @@ def main() -> None:
     print(
         f"python -c 'import spacy': median {statistics.median(spacy_walls):.2f} s "
         f"[{min(spacy_walls):.2f}-{max(spacy_walls):.2f}]"
+    )
+    print(
+        f"python -c 'spacy.load(fr_core_news_sm)': median {statistics.median(load_walls):.2f} s "
+        f"[{min(load_walls):.2f}-{max(load_walls):.2f}]"
     )
     for name, times in walls.items():
         print(
