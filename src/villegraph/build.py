@@ -303,7 +303,7 @@ def _write(
             tmp / "shacl-report.txt", report.to_text(), "text/plain; charset=utf-8"
         )
         build_id = _build_id(modified, files["villegraph.nq"])
-        files.update(write_changes(target, tmp))
+        files.update(write_changes(target, tmp, settings.changes_limit))
         files.update(write_gzip_copies(tmp, list(files.items())))
         result = BuildReport(
             out_dir=target,
@@ -329,10 +329,10 @@ def _write(
     return result
 
 
-def write_changes(target: Path, folder: Path) -> dict[str, FileRecord]:
+def write_changes(target: Path, folder: Path, limit: int = 0) -> dict[str, FileRecord]:
     """Write changes.md and changes.json into `folder` (the build being written): its changes
     against the build `target` publishes now (the outgoing one), or a first build when there is
-    none or it cannot be read."""
+    none or it cannot be read; each list cut at `limit` entries (0: all), counts exact."""
     from villegraph.diff import DIFF_NAMES, diff, read_build, to_json_text, to_markdown
 
     new = read_build(folder)
@@ -346,7 +346,7 @@ def write_changes(target: Path, folder: Path) -> dict[str, FileRecord]:
             old.source = target.name
         except InputError:
             old = None
-    changes = diff(old, new)
+    changes = diff(old, new).cut(limit)
     md, js = DIFF_NAMES
     return {
         md: write_text(folder / md, to_markdown(changes), "text/markdown; charset=utf-8"),
