@@ -169,6 +169,11 @@ def _prepare(
         else:
             converted = ""
             report = validate_dataset(dataset, settings)
+        if include_drafts:  # a draft's violations are warnings until it is reviewed
+            from villegraph.records.unreviewed import as_warnings, draft_subjects
+
+            read = [q for q in dataset.quads if q.graph_name.value in dataset.files]  # type: ignore[union-attr]
+            report = as_warnings(report, draft_subjects(read))
         detail.append(
             f"{len(report.violations)} violations, {len(report.warnings)} warnings{converted}"
         )
@@ -299,7 +304,7 @@ def _write(
             tmp / "shacl-report.txt", report.to_text(), "text/plain; charset=utf-8"
         )
         build_id = _build_id(modified, files["villegraph.nq"])
-        files.update(write_changes(target, tmp))
+        files.update(write_changes(target, tmp, settings.changes_limit))
         files.update(write_gzip_copies(tmp, list(files.items())))
         files.update(write_sources(dataset, settings.root, settings.data_dir, tmp))
         result = BuildReport(
@@ -326,10 +331,10 @@ def _write(
     return result
 
 
-def write_changes(target: Path, folder: Path) -> dict[str, FileRecord]:
+def write_changes(target: Path, folder: Path, limit: int = 0) -> dict[str, FileRecord]:
     """Write changes.md and changes.json into `folder` (the build being written): its changes
     against the build `target` publishes now (the outgoing one), or a first build when there is
-    none or it cannot be read."""
+    none or it cannot be read; each list cut at `limit` entries (0: all), counts exact."""
     from villegraph.diff import DIFF_NAMES, diff, read_build, to_json_text, to_markdown
 
     new = read_build(folder)
@@ -343,7 +348,7 @@ def write_changes(target: Path, folder: Path) -> dict[str, FileRecord]:
             old.source = target.name
         except InputError:
             old = None
-    changes = diff(old, new)
+    changes = diff(old, new).cut(limit)
     md, js = DIFF_NAMES
     return {
         md: write_text(folder / md, to_markdown(changes), "text/markdown; charset=utf-8"),
