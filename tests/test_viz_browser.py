@@ -394,7 +394,7 @@ def test_large_networks_open_on_an_overview_of_communities(
     )
     for i, node in enumerate(graph):
         graph.nodes[node].update(kind="theme" if i % 80 == 0 else "person", label_fr=f"n{i}")
-    view = viz.build_view(graph, N.analyse(graph), viz.VizOptions(overview_min=400))
+    view = viz.build_view(graph, N.analyse(graph), viz.VizOptions(overview_above=400))
     assert len(view["clusters"]) >= 6
     assert sum(c["n"] for c in view["clusters"]) == 480
     path = viz.write_html(tmp_path / "overview.html", viz.render_html(view))

@@ -84,11 +84,13 @@ from villegraph.network.model import (
     parse_iri,
     relation_label,
 )
+from villegraph.network.pairs import PairGraph
 from villegraph.network.projections import (
     ego,
     full_network,
     org_hierarchy,
     own_work_themes,
+    person_pairs,
     person_person,
     person_sessions,
     person_theme,
@@ -96,6 +98,7 @@ from villegraph.network.projections import (
     person_themes,
     project,
     theme_view,
+    view_graph,
     with_works_on,
 )
 
@@ -112,6 +115,7 @@ __all__ = [
     "Bridge",
     "Link",
     "NodeInfo",
+    "PairGraph",
     "ResearchNetwork",
     "agent_themes",
     "analyse",
@@ -128,6 +132,7 @@ __all__ = [
     "org_hierarchy",
     "own_work_themes",
     "parse_iri",
+    "person_pairs",
     "person_person",
     "person_sessions",
     "person_theme",
@@ -139,6 +144,7 @@ __all__ = [
     "theme_cooccurrence",
     "theme_view",
     "to_igraph",
+    "view_graph",
     "with_metrics",
     "with_works_on",
 ]
