@@ -331,7 +331,6 @@ def build_view(
     chosen = selection.chosen
     between = analysis.betweenness if analysis else {}
     kept_edges = selection.edges
-    positions = layout(selection.shown, options.seed, kept_edges)
     degree = selection.degree
     top = max((between.get(n, 0.0) for n in chosen), default=0.0)
     top_degree = max((degree[n] for n in chosen), default=0)
@@ -343,7 +342,6 @@ def build_view(
         data = selection.data[node]
         iri = str(node)
         weight = between.get(node, 0.0) / top if top else degree[node] / (top_degree or 1)
-        x, y = positions[node]
         bridge = analysis.bridges.get(iri) if analysis else None
         nodes.append(
             {
@@ -352,8 +350,8 @@ def build_view(
                 "kind": data.get("kind", "other"),
                 "lf": str(data.get("label_fr") or iri),
                 "le": str(data.get("label_en") or data.get("label_fr") or iri),
-                "x": x,
-                "y": y,
+                "x": 0.0,  # placed below: by the whole layout, or by its cluster's
+                "y": 0.0,
                 "size": round(10 + 25 * math.sqrt(weight), 1),
                 "href": node_href(iri, options),
                 "deg": degree[node],
@@ -388,7 +386,6 @@ def build_view(
     total = Counter(data.get("kind", "other") for data in selection.data.values())
     left_out = {k: total[k] - counts.get(k, 0) for k in total if total[k] - counts.get(k, 0)}
     kinds = [k for k in KINDS if k in total] + sorted(k for k in total if k not in KINDS)
-    physics = len(nodes) <= options.physics_max_nodes
     edges_between = selection.edges_between
     others = [
         [
@@ -406,6 +403,11 @@ def build_view(
         if analysis is not None and options.focus is None and len(nodes) > options.overview_above
         else ([], [])
     )
+    if not clusters:  # one drawing of everything (with clusters, each has its own layout)
+        positions = layout(selection.shown, options.seed, kept_edges)
+        for node, item in zip(chosen, nodes, strict=True):
+            item["x"], item["y"] = positions[node]
+    physics = len(nodes) <= options.physics_max_nodes and not clusters
     return {
         "lang": options.lang,
         "title": options.title,
@@ -455,6 +457,12 @@ def overview(
     A cluster is named by its dominant themes (its theme nodes with the most links, else the
     themes its members' links point at, else its most central members), sized by its members,
     placed by a seeded layout of the clusters linked by how many drawn links join them.
+
+    Each cluster's members get a layout of their own, from the links between them, spread
+    evenly over the unit disk (`cx`, `cy`, which the page stretches to its window; `x`, `y` the
+    same in canvas units) and `cw`, their links
+    inside the cluster over the most any member has (the page sizes opened nodes by it), so
+    that an opened cluster reads as a small network, not as a corner of the whole one.
     """
     members: dict[int, list[dict[str, Any]]] = {}
     for node in nodes:
@@ -475,6 +483,7 @@ def overview(
     theme_total: Counter[int] = Counter()
     for counts in theme_links.values():
         theme_total.update(counts)
+    _cluster_layouts(members, edges, by_id, seed)
     clusters = []
     order = sorted(members, key=lambda c: (-len(members[c]), c))
     graph = nx.Graph()
@@ -506,6 +515,61 @@ def overview(
         {"from": ids[a], "to": ids[b], "w": count} for (a, b), count in sorted(between.items())
     ]
     return clusters, cluster_edges
+
+
+def _cluster_layouts(
+    members: dict[int, list[dict[str, Any]]],
+    edges: list[dict[str, Any]],
+    by_id: dict[int, dict[str, Any]],
+    seed: int,
+) -> None:
+    """Lay out each community on its own: `x`, `y`, `cx`, `cy` and `cw` of its members."""
+    inside: dict[int, list[tuple[int, int]]] = {com: [] for com in members}
+    for edge in edges:
+        a, b = by_id[edge["from"]], by_id[edge["to"]]
+        if a["com"] == b["com"] and a["com"] in inside:
+            inside[a["com"]].append((a["id"], b["id"]))
+    for com, group in members.items():
+        sub = nx.Graph()
+        sub.add_nodes_from(node["id"] for node in group)
+        positions = layout(sub, seed, inside[com])
+        links = Counter(i for pair in inside[com] for i in pair)
+        top = max(links.values(), default=0)
+        spread = _spread(positions)
+        extent = 160.0 * math.sqrt(len(group))  # canvas units, as `layout` spreads nodes
+        for node in group:
+            cx, cy = spread[node["id"]]
+            node.update(
+                x=round(cx * extent, 1),
+                y=round(cy * extent, 1),
+                cx=cx,
+                cy=cy,
+                cw=round(links[node["id"]] / top, 3) if top else 0.0,
+            )
+
+
+def _spread(positions: dict[Any, tuple[float, float]]) -> dict[Any, tuple[float, float]]:
+    """Positions in the unit disk, spread evenly: each keeps its direction from the centre and
+    its rank by distance, at radius √(rank / n) (an even density over the disk).
+
+    A force-directed layout of one community packs most members into a dense core around its
+    hubs, with a few outliers setting the extent; fitted to the window, the core stays a knot.
+    """
+    if not positions:
+        return {}
+    mx = sum(x for x, _ in positions.values()) / len(positions)
+    my = sum(y for _, y in positions.values()) / len(positions)
+    polar = {
+        node: (math.hypot(x - mx, y - my), math.atan2(y - my, x - mx))
+        for node, (x, y) in positions.items()
+    }
+    ranked = sorted(polar, key=lambda node: (polar[node][0], str(node)))
+    out = {}
+    for rank, node in enumerate(ranked):
+        radius = math.sqrt((rank + 0.5) / len(ranked)) if len(ranked) > 1 else 0.0
+        angle = polar[node][1]
+        out[node] = (round(radius * math.cos(angle), 4), round(radius * math.sin(angle), 4))
+    return out
 
 
 def vis_options(physics: bool, *, large: bool, seed: int) -> dict[str, Any]:

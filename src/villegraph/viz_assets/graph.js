@@ -568,8 +568,28 @@
     return box;
   }
 
+  /* An opened cluster is drawn as a small network of its own: its members at their cluster
+     layout (cx, cy in [-1, 1]) stretched to the window, sized for that many nodes in that
+     space (larger for more links inside the cluster, cw), so that fitting it shows labels at
+     their reading size instead of a corner of the whole network zoomed until labels vanish. */
+  var CLUSTER_MARGIN = 40;
+  function layOutCluster(com) {
+    var members = data.nodes.filter(function (n) { return n.com === com && n.cx !== undefined; });
+    if (!members.length) { return; }
+    var halfW = Math.max(container.clientWidth / 2 - CLUSTER_MARGIN, 60);
+    var halfH = Math.max(container.clientHeight / 2 - CLUSTER_MARGIN, 60);
+    var room = Math.sqrt((4 * halfW * halfH) / members.length);  // side of each node's share
+    var base = Math.max(3, Math.min(12, room / 6));
+    nodes.update(members.map(function (n) {
+      n.size = Math.round(base * (1 + 1.5 * Math.sqrt(n.cw)) * 10) / 10;
+      return { id: n.id, x: n.cx * halfW, y: n.cy * halfH, size: n.size };
+    }));
+    members.forEach(function (n) { delete labelState[n.id]; });  // placed again, new boxes
+  }
+
   function openCluster(com) {
     openCom = com;
+    if (com !== null) { layOutCluster(com); }
     applyFilters();
     var shown = data.nodes.filter(function (n) { return !n.hidden; }).map(function (n) { return n.id; });
     network.fit({ nodes: shown, animation: false });
