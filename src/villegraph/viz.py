@@ -9,7 +9,8 @@ lists are written directly as JSON into a `<script type="application/json">` blo
 `&`, U+2028 and U+2029 escaped, and the page script builds the DOM with `textContent` only.
 
 Large graphs stay usable: positions are precomputed with igraph's Fruchterman–Reingold layout
-(seeded), physics runs only up to `physics_max_nodes` nodes and is switched off once stabilised,
+(seeded; above `overview_above` drawn nodes, one layout per community, which the page opens as
+clusters), physics runs only up to `physics_max_nodes` nodes and is switched off once stabilised,
 and at most `max_nodes` nodes are drawn (the most central ones), with a visible notice of what
 was left out; the nodes left out stay in the page's search (`others`), which opens their
 neighbourhood. Edge labels are drawn only for the hovered or selected node's links; node labels
@@ -460,9 +461,9 @@ def overview(
 
     Each cluster's members get a layout of their own, from the links between them, spread
     evenly over the unit disk (`cx`, `cy`, which the page stretches to its window; `x`, `y` the
-    same in canvas units) and `cw`, their links
-    inside the cluster over the most any member has (the page sizes opened nodes by it), so
-    that an opened cluster reads as a small network, not as a corner of the whole one.
+    same in canvas units), and `cw`, their links inside the cluster over the most any member
+    has (the page sizes opened nodes by it): an opened cluster reads as a small network, not as
+    a corner of the whole one.
     """
     members: dict[int, list[dict[str, Any]]] = {}
     for node in nodes:

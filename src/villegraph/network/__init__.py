@@ -38,9 +38,11 @@ Projections (`PROJECTIONS`):
   it; session-context themes are not counted as shared) or a session (speaker of it, or
   presenter of a talk in it); `weight` = shared themes + shared sessions.
 
-The network view (`villegraph viz`, `/graph/`) draws the full network with `with_works_on`: a
-direct person → theme edge ("works-on", with its `level`) beside the talk or session behind it,
-so a person's themes are one link away.
+The network view (`villegraph viz`, `/graph/`) draws `view_graph`: the full network with
+`with_works_on` (a direct person → theme edge, "works-on" with its `level`, beside the talk or
+session behind it, so a person's themes are one link away), focused or not; the whole
+person-person projection stays a `PairGraph` (`person_pairs`: its pairs as numpy arrays, which
+igraph and the page read without a networkx edge per pair).
 - `org-hierarchy`: organisations and `org:subOrganizationOf`, directed child → parent.
 
 Metrics: degree and degree centrality; betweenness (networkx exact up to `NX_EXACT_MAX_NODES`
