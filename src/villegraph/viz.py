@@ -242,6 +242,10 @@ def _select_pairs(pairs: PairGraph, analysis: Analysis | None, options: VizOptio
     )
 
 
+GRID_ABOVE = 200
+"""Components of more nodes are laid out with Fruchterman–Reingold's grid approximation."""
+
+
 def layout(graph: nx.Graph, seed: int, edges: list | None = None) -> dict[Any, tuple[float, float]]:
     """Seeded Fruchterman–Reingold positions from igraph, scaled to the node count, centred.
 
@@ -269,8 +273,11 @@ def layout(graph: nx.Graph, seed: int, edges: list | None = None) -> dict[Any, t
             coords = [(0.0, 0.0)]
         else:
             sub = ig.induced_subgraph(members)
+            # repulsion between grid neighbours only above GRID_ABOVE nodes (igraph's own
+            # choice is above 1,000): 6× faster at 660 nodes, for the clusters of an overview
             with seeded_igraph(seed):  # igraph's own random start, from a seeded generator
-                coords = [tuple(c) for c in sub.layout_fruchterman_reingold(niter=300).coords]
+                found = sub.layout_fruchterman_reingold(niter=300, grid=size > GRID_ABOVE)
+            coords = [tuple(c) for c in found.coords]
         xs = [c[0] for c in coords]
         ys = [c[1] for c in coords]
         span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
