@@ -78,7 +78,7 @@ def test_diff_lists_entities_with_labels_graph_counts_and_shacl(
     ]
     graphs = {g.graph.removeprefix(BASE + "graph/"): g.to_json() for g in changes.graphs}
     assert {k: (g["before"], g["after"], g["added"], g["removed"]) for k, g in graphs.items()} == {
-        "derived": (155, 155, 0, 0),
+        "derived": (156, 156, 0, 0),
         "events": (17, 17, 0, 0),
         "ontology": (20, 20, 0, 0),
         "people": (20, 23, 4, 1),
@@ -86,7 +86,7 @@ def test_diff_lists_entities_with_labels_graph_counts_and_shacl(
         "sub-extra": (4, 1, 0, 3),
         "themes": (24, 24, 0, 0),
     }
-    assert (changes.triples_before, changes.triples_after) == (249, 249)
+    assert (changes.triples_before, changes.triples_after) == (250, 250)
     assert [(r.severity, r.focus, r.focus_label, r.message) for r in changes.appeared] == [
         ("Warning", BASE + "person/carol", "Carol Test", "A person should have a label.")
     ]
@@ -114,7 +114,7 @@ def test_build_writes_its_changes_beside_the_dumps(
     assert "Carol Test" in (new / "changes.md").read_text(encoding="utf-8")
     first = json.loads((old / "changes.json").read_text(encoding="utf-8"))
     assert first["first_build"] is True and first["old"] is None
-    assert "First build: 249 triples" in (old / "changes.md").read_text(encoding="utf-8")
+    assert "First build: 250 triples" in (old / "changes.md").read_text(encoding="utf-8")
 
     code, out = _cli(pipeline_settings, "diff")  # the recorded changes of the current build
     assert code == 0 and "- entities: 1 added, 1 removed, 2 changed" in out
