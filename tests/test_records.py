@@ -287,6 +287,11 @@ def test_printed_and_iso_dates() -> None:
     assert str(parse_printed("Jeudi 16 février 2023")) == "2023-02-16"
     assert str(parse_printed("**16/02/2023**")) == "2023-02-16"
     assert parse_printed("A PRÉCISER") is None and parse_printed("31/02/23") is None
+    # an English source prints its dates in English, day first or month first
+    assert str(parse_printed("Tuesday 14 March 2023")) == "2023-03-14"
+    assert str(parse_printed("Tuesday, March 14, 2023")) == "2023-03-14"
+    assert str(parse_printed("14th  March 2023")) == "2023-03-14"
+    assert parse_printed("14 Marsh 2023") is None and parse_printed("February 30, 2023") is None
     xsd = "http://www.w3.org/2001/XMLSchema#"
     assert iso_literal("2018") == ("2018", xsd + "gYear")
     assert iso_literal("2017-03") == ("2017-03", xsd + "gYearMonth")

@@ -282,14 +282,10 @@ def _organisers(
                 found += [ids[fold(org.name)] for org in named]
                 quotes.append(_unique(source, match[0].rstrip(".")))
     if not found:
-        for line in source.lines:
-            letterhead = find_letterhead(line)
-            if letterhead is None or plain(line.strip()) in _STATE_MARKS:
-                continue
-            key = fold(letterhead.name)
+        for key, quote in _letterhead_organisers(source.lines):
             if key in ids:
                 found.append(ids[key])
-                quotes.append(_unique(source, line.strip()))
+                quotes.append(_unique(source, quote))
     if not found:
         cycle["organisers"] = (
             "TODO: who organises the cycle: organisation ids, quoted where the source names them"
@@ -298,6 +294,28 @@ def _organisers(
     cycle["organisers"] = list(dict.fromkeys(found))
     titles = cycle["quote"] if isinstance(cycle["quote"], list) else [cycle["quote"]]
     cycle["quote"] = list(dict.fromkeys([*titles, *quotes]))
+
+
+def _letterhead_organisers(lines: list[str]) -> list[tuple[str, str]]:
+    """The organisations the letterhead prints, each with its quote: not the State's mark, and
+    not an institution whose logo heads one of its units on the next line (`**SciencesPo**` over
+    `CHAIRE VILLES ET NUMÉRIQUE`: the unit organises, the logo says whose unit it is)."""
+    marks = [find_letterhead(line) if plain(line) not in _STATE_MARKS else None for line in lines]
+    found: list[tuple[str, str]] = []
+    for at, mark in enumerate(marks):
+        if mark is None:
+            continue
+        above = marks[at - 1] if at > 0 else None
+        below = marks[at + 1] if at + 1 < len(marks) else None
+        if below is not None and not lines[at + 1].startswith("**"):
+            continue
+        under_logo = above is not None and lines[at - 1].startswith("**")
+        if under_logo and not lines[at].startswith("**"):
+            quote = f"{lines[at - 1]} {lines[at]}"
+        else:
+            quote = lines[at]
+        found.append((fold(mark.name), quote))
+    return found
 
 
 def _names_in(org: Org, text: str) -> bool:

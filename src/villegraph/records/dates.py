@@ -31,9 +31,19 @@ _FRENCH_MONTHS = {
     )
     for name in names
 }
+_ENGLISH_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ["january", "february", "march", "april", "may", "june", "july", "august",
+         "september", "october", "november", "december"],
+        start=1,
+    )
+}  # fmt: skip
+_MONTHS = {**_FRENCH_MONTHS, **_ENGLISH_MONTHS}
 _NUMERIC = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})")
-_WORDS = re.compile(r"(?:[a-z]+\.? )?(\d{1,2})(?:er)? ([a-z]+)\.? (\d{4})")
-PRINTED_FORMS = "dd/mm/yy, dd/mm/yyyy or 16 février 2023"
+_WORDS = re.compile(r"(?:[a-z]+[.,]? )?(\d{1,2})(?:er|st|nd|rd|th)? ([a-z]+)\.?,? (\d{4})")
+_ENGLISH_WORDS = re.compile(r"(?:[a-z]+,? )?([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})")
+PRINTED_FORMS = "dd/mm/yy, dd/mm/yyyy, 16 février 2023, 16 February 2023 or February 16, 2023"
 
 
 def iso_literal(value: str) -> tuple[str, str]:
@@ -69,8 +79,8 @@ def day_of(value: str) -> date | None:
 
 
 def parse_printed(printed: str) -> date | None:
-    """The day a printed date names (27/11/22, 27/11/2022, jeudi 16 février 2023), else None.
-    Two-digit years are of the 2000s."""
+    """The day a printed date names (27/11/22, 27/11/2022, jeudi 16 février 2023, Tuesday
+    14 March 2023, March 14, 2023), else None. Two-digit years are of the 2000s."""
     plain = unicodedata.normalize("NFKD", printed.casefold())
     plain = "".join(c for c in plain if not unicodedata.combining(c)).strip(" *")
     numeric = _NUMERIC.fullmatch(plain)
@@ -78,10 +88,15 @@ def parse_printed(printed: str) -> date | None:
         day, month, year = (int(part) for part in numeric.groups())
         year += 2000 if year < 100 else 0
     else:
+        plain = re.sub(r"\s+", " ", plain)
         words = _WORDS.fullmatch(plain)
-        if words is None or words[2] not in _FRENCH_MONTHS:
+        english = _ENGLISH_WORDS.fullmatch(plain)
+        if words is not None and words[2] in _MONTHS:
+            day, month, year = int(words[1]), _MONTHS[words[2]], int(words[3])
+        elif english is not None and english[1] in _ENGLISH_MONTHS:
+            day, month, year = int(english[2]), _ENGLISH_MONTHS[english[1]], int(english[3])
+        else:
             return None
-        day, month, year = int(words[1]), _FRENCH_MONTHS[words[2]], int(words[3])
     try:
         return date(year, month, day)
     except ValueError:
