@@ -17,6 +17,7 @@ LAYERS: dict[str, int] = {
     "resources": 0,
     "formats": 0,
     "terms": 0,
+    "folding": 0,
     "bnodes": 1,
     "load": 1,
     "jsonld": 1,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from villegraph.web.search import fold
+from villegraph.folding import fold
 
 
 def test_fold_ignores_accents_case_and_spacing() -> None:

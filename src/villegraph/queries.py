@@ -65,7 +65,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +76,7 @@ from rdflib.term import Identifier
 
 from villegraph import lexer
 from villegraph.errors import QueryError, UnknownResource, UsageError
+from villegraph.folding import fold_words
 from villegraph.namespaces import DEFAULT_BASE_IRI, PREFIXES, prefixes_for
 from villegraph.store import SelectResult
 from villegraph.terms import escape_string
@@ -528,9 +528,7 @@ _CUTOFF = 0.6
 
 def normalise_label(text: str) -> str:
     """Accents, case, punctuation, extra spaces removed: "Données-ouvertes" → "donnees ouvertes"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain).split())
+    return fold_words(text)
 
 
 def resolve_resources(

@@ -15,8 +15,9 @@ from villegraph.draft.programme import Session, main_session, merge, programme
 from villegraph.draft.reconcile import Index
 from villegraph.draft.speakers import Speaker, parse_line, parse_table
 from villegraph.draft.talks import Talk, find_talks
-from villegraph.draft.text import Source, fold, plain, slug
+from villegraph.draft.text import Source, plain, slug
 from villegraph.draft.themes import suggest
+from villegraph.folding import fold_key
 
 
 @dataclass
@@ -79,7 +80,7 @@ def _speakers(source: Source, nlp: Any) -> list[Speaker]:
             speakers += _model_speakers(line, nlp)
     unique: dict[str, Speaker] = {}
     for speaker in speakers:
-        unique.setdefault(fold(speaker.name), speaker)
+        unique.setdefault(fold_key(speaker.name), speaker)
     return list(unique.values())
 
 
@@ -101,7 +102,7 @@ def _organisations(source: Source, speakers: list[Speaker]) -> list[Org]:
         if letterhead is not None:
             found.append(letterhead)
     merged: list[Org] = []
-    names = [fold(org.name) for org in found]
+    names = [fold_key(org.name) for org in found]
     found = [
         org
         for org, name in zip(found, names, strict=True)
@@ -121,13 +122,14 @@ def _absorb(known: Org, other: Org) -> None:
     if (
         len(other.name) > len(known.name)
         and other.acronym
-        and fold(known.name) == fold(other.acronym)
+        and fold_key(known.name) == fold_key(other.acronym)
     ):
         known.other_names.append(known.name) if known.name != other.acronym else None
         known.name = other.name
     elif (
         other.name != known.name
-        and fold(other.name) not in {fold(known.name)} | {fold(name) for name in known.other_names}
+        and fold_key(other.name)
+        not in {fold_key(known.name)} | {fold_key(name) for name in known.other_names}
     ) or (
         other.name != known.name
         and other.name not in known.other_names
@@ -170,7 +172,7 @@ def _reconcile(
 
 
 def _org_record(org: Org, ids: dict[str, str], source: Source, notes: list[str]) -> dict[str, Any]:
-    own = ids[fold(org.name)]
+    own = ids[fold_key(org.name)]
     parents = [ids[parent] for parent in org.parents if parent in ids and ids[parent] != own]
     quotes = [_unique(source, quote) for quote in org.quotes]
     other_names = [
@@ -228,7 +230,7 @@ def _people(
         )
         if not speaker.orgs or not speaker.title:
             continue
-        organisation = org_ids[fold(speaker.orgs[0].name)]
+        organisation = org_ids[fold_key(speaker.orgs[0].name)]
         role = _reconcile("role", _title_forms(speaker.title), index, [], speaker.title)
         if role is None:
             role = _role_todo(speaker.title, index)
@@ -257,7 +259,7 @@ def _known_orgs(orgs: list[Org], ids: dict[str, str], notes: list[str]) -> list[
     """Organisations reconciled to a resource another file describes: referred to by their id,
     not described again (a second name or kind would contradict the first)."""
     reconciled = {note.split(":", 1)[0] for note in notes if note.startswith("org/")}
-    return [org for org in orgs if f"org/{ids[fold(org.name)]}" in reconciled]
+    return [org for org in orgs if f"org/{ids[fold_key(org.name)]}" in reconciled]
 
 
 _ORGANISED_BY = re.compile(
@@ -279,7 +281,7 @@ def _organisers(
         for match in _ORGANISED_BY.finditer(paragraph):
             named = [org for org in orgs if _names_in(org, match["who"])]
             if named:
-                found += [ids[fold(org.name)] for org in named]
+                found += [ids[fold_key(org.name)] for org in named]
                 quotes.append(_unique(source, match[0].rstrip(".")))
     if not found:
         for key, quote in _letterhead_organisers(source.lines):
@@ -314,13 +316,13 @@ def _letterhead_organisers(lines: list[str]) -> list[tuple[str, str]]:
             quote = f"{lines[at - 1]} {lines[at]}"
         else:
             quote = lines[at]
-        found.append((fold(mark.name), quote))
+        found.append((fold_key(mark.name), quote))
     return found
 
 
 def _names_in(org: Org, text: str) -> bool:
     """Whether `text` names `org`: a whole word for a short name (an acronym), else its words."""
-    words = [fold(word) for word in text.split()]
+    words = [fold_key(word) for word in text.split()]
     joined = "".join(words)
     return any(name in words if len(name) <= 6 else name in joined for name in org.folded())
 

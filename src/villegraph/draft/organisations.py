@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from villegraph.draft.text import fold, plain
+from villegraph.draft.text import plain
+from villegraph.folding import fold_key
 
 UNIT_WORDS = [
     "Centre",
@@ -128,20 +129,20 @@ class Org:
     other_names: list[str] = field(default_factory=list)
     identifier: str | None = None
     parents: list[str] = field(default_factory=list)
-    """Keys (`fold` of a name) of the organisations it belongs to."""
+    """Keys (`fold_key` of a name) of the organisations it belongs to."""
     quotes: list[str] = field(default_factory=list)
     context: str = ""
 
     def folded(self) -> set[str]:
         """Every name it goes by, folded."""
         names = [self.name, *self.other_names] + ([self.acronym] if self.acronym else [])
-        return {fold(name) for name in names if fold(name)}
+        return {fold_key(name) for name in names if fold_key(name)}
 
     @property
     def kind(self) -> str:
         """The schema's kind, guessed from the words of its name."""
         words = set(re.findall(r"[\wÉé']+", self.name))
-        lowered = fold(self.name)
+        lowered = fold_key(self.name)
         if self.identifier or words & set(UNIT_WORDS):
             return "research-unit"
         if words & set(CHAIR_WORDS) or lowered.startswith("chaire"):
@@ -192,7 +193,7 @@ def parse_chain(chain: str) -> list[Org]:
         if not group:
             continue
         if heads:
-            heads[-1].parents.append(fold(group[0].name))
+            heads[-1].parents.append(fold_key(group[0].name))
         heads.append(group[0])
         orgs.extend(group)
     return orgs
@@ -228,18 +229,18 @@ def _segment(segment: str) -> list[Org]:
         if with_acronym["parent"]:
             parent_name = re.sub(r"^(?:la |le |l'|the )", "", with_acronym["parent"])
             parent = Org(plain(parent_name), quotes=[with_acronym["parent"]])
-            org.parents.append(fold(parent.name))
+            org.parents.append(fold_key(parent.name))
             return [org, parent]
         return [org]
     identifier = IDENTIFIER.search(text)
     if identifier:
         words = text[: identifier.start()].split() + text[identifier.end() :].split()
-        funders = [word for word in words if fold(word) in FUNDERS]
+        funders = [word for word in words if fold_key(word) in FUNDERS]
         name = " ".join(word for word in words if word not in funders) or identifier[0]
         org = Org(plain(name), identifier=identifier[0], quotes=[text])
         group = [org]
         for funder in funders:
-            org.parents.append(fold(funder))
+            org.parents.append(fold_key(funder))
             group.append(Org(funder, quotes=[text]))
         return group
     return [Org(plain(text), quotes=[text])]
@@ -260,7 +261,7 @@ def find_mentions(paragraph: str) -> list[Org]:
     for match in _KEYWORD.finditer(paragraph):
         name = _name_after(paragraph[match.start() :], match[0])
         if name and not any(
-            fold(name) in org.folded() or fold(name) in fold(org.name) for org in found
+            fold_key(name) in org.folded() or fold_key(name) in fold_key(org.name) for org in found
         ):
             found.append(Org(name, quotes=[name]))
     return found

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
-from villegraph.draft.text import fold
+from villegraph.folding import fold_key
 from villegraph.terms import value_of
 
 FOAF = "http://xmlns.com/foaf/0.1/"
@@ -48,14 +48,14 @@ class Index:
 
     def add(self, kind: str, label: str, candidate: Candidate) -> None:
         """Record that `label` names `candidate`."""
-        if fold(label):
-            self.entries[kind].setdefault(fold(label), {})[candidate.iri] = candidate
+        if fold_key(label):
+            self.entries[kind].setdefault(fold_key(label), {})[candidate.iri] = candidate
 
     def lookup(self, kind: str, names: list[str]) -> list[Candidate]:
         """Every known resource of `kind` one of `names` names, in a stable order."""
         found: dict[str, Candidate] = {}
         for name in names:
-            found.update(self.entries[kind].get(fold(name), {}))
+            found.update(self.entries[kind].get(fold_key(name), {}))
         return sorted(found.values(), key=lambda candidate: candidate.iri)
 
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from villegraph.draft.text import fold, plain
+from villegraph.draft.text import plain
+from villegraph.folding import fold_key
 
 KINDS = ("people", "organisations", "memberships", "sessions", "talks", "talk themes")
 TITLE_SIMILARITY = 85.0
@@ -84,12 +85,12 @@ def _pairs(
 
 
 def _person_keys(record: dict[str, Any]) -> set[str]:
-    return {fold(record["name"])}
+    return {fold_key(record["name"])}
 
 
 def _org_keys(record: dict[str, Any]) -> set[str]:
     names = [record["name"], record.get("acronym"), *(record.get("other_names") or [])]
-    return {fold(name) for name in names if isinstance(name, str) and fold(name)}
+    return {fold_key(name) for name in names if isinstance(name, str) and fold_key(name)}
 
 
 def _memberships(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from villegraph.folding import unaccented
 from villegraph.records.quotes import SourceText, normalise
 
 _MARKS = re.compile(r"[*_`#]+|\\(?=[()\[\]])")
@@ -16,16 +16,9 @@ def plain(text: str) -> str:
     return normalise(_MARKS.sub("", _LINK.sub(r"\1", text))).strip(" <>")
 
 
-def fold(text: str) -> str:
-    """Casefolded, accents and anything but letters and digits dropped: a matching key."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c))
-
-
 def slug(text: str, taken: set[str] | None = None) -> str:
     """A slug of `text` (lowercase ASCII words joined by hyphens), unique among `taken`."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    ascii_text = unaccented(text)
     base = "-".join(re.findall(r"[a-z0-9]+", ascii_text)[:6]) or "item"
     result, number = base, 2
     while taken is not None and result in taken:
@@ -100,4 +93,4 @@ def _previous_start(text: str, start: int) -> int:
     return start
 
 
-__all__ = ["Source", "fold", "plain", "slug"]
+__all__ = ["Source", "plain", "slug"]

@@ -4,11 +4,11 @@ English too: `Jeudi 16 février 2023 9h - 10h30`, `27/11/22`, `A PRÉCISER`, `9 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from villegraph.folding import unaccented
 from villegraph.records.dates import parse_printed
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -110,8 +110,7 @@ def parse_day(match: re.Match[str]) -> date | None:
 
 
 def _month(word: str) -> int | None:
-    plain = unicodedata.normalize("NFKD", word.casefold())
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    plain = unaccented(word)
     if plain in _MONTHS_EN:
         return _MONTHS_EN[plain]
     french = parse_printed(f"1 {plain} 2000")

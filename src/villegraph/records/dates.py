@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, datetime
 
+from villegraph.folding import unaccented
 from villegraph.namespaces import XSD_NS
 
 XSD = XSD_NS
@@ -81,8 +81,7 @@ def day_of(value: str) -> date | None:
 def parse_printed(printed: str) -> date | None:
     """The day a printed date names (27/11/22, 27/11/2022, jeudi 16 février 2023, Tuesday
     14 March 2023, March 14, 2023), else None. Two-digit years are of the 2000s."""
-    plain = unicodedata.normalize("NFKD", printed.casefold())
-    plain = "".join(c for c in plain if not unicodedata.combining(c)).strip(" *")
+    plain = unaccented(printed).strip(" *")
     numeric = _NUMERIC.fullmatch(plain)
     if numeric:
         day, month, year = (int(part) for part in numeric.groups())

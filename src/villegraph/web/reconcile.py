@@ -34,6 +34,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from villegraph import __version__
+from villegraph.folding import fold
 from villegraph.namespaces import ONTOLOGY_IRI
 from villegraph.web import failures
 from villegraph.web.failures import WebError
@@ -53,7 +54,6 @@ from villegraph.web.reconcile_index import (
     rank,
     suggest,
 )
-from villegraph.web.search import fold
 
 MAX_BATCH = 50
 MAX_LIMIT = 25

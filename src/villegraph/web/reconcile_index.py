@@ -2,7 +2,7 @@
 short descriptions and property values, and the scoring of a query against them.
 
 Names come from the site search index (`web/search.py`: names, labels, alternative labels and
-acronyms, identifiers, folded by `search.fold`), plus each person's `foaf:familyName`, so that a
+acronyms, identifiers, folded by `folding.fold`), plus each person's `foaf:familyName`, so that a
 spreadsheet of surnames matches. The index is read once per served build, like the search index.
 
 Scoring (0–100, rapidfuzz on folded text, so accents and case never count):
@@ -27,10 +27,11 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 from rdflib import Literal, URIRef
 
+from villegraph.folding import fold
 from villegraph.namespaces import ONTOLOGY_IRI
 from villegraph.store import Store
 from villegraph.web.pages import pick_label
-from villegraph.web.search import fold, index_for
+from villegraph.web.search import index_for
 
 VG = ONTOLOGY_IRI + "#"
 FOAF = "http://xmlns.com/foaf/0.1/"

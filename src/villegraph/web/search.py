@@ -13,7 +13,6 @@ and its link.
 from __future__ import annotations
 
 import threading
-import unicodedata
 from dataclasses import dataclass, field
 
 import anyio.to_thread
@@ -21,6 +20,7 @@ from rdflib import Literal, URIRef
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from villegraph.folding import fold
 from villegraph.store import Store
 from villegraph.web.i18n import chosen_language, message
 from villegraph.web.pages import Linker, kept_parameters, pick_label, render
@@ -62,13 +62,6 @@ KINDS = {
 }
 """First segment of a resource's path → its kind, in French and English."""
 RANK_OF_KIND = {kind: index for index, kind in enumerate(KINDS)}
-
-
-def fold(text: str) -> str:
-    """Text for matching: accents removed, case folded, whitespace collapsed."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
 
 
 @dataclass
