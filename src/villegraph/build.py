@@ -31,12 +31,12 @@ from rdflib import Graph
 from villegraph.config import Settings, absolute
 from villegraph.dump import (
     FileRecord,
+    StatisticsCounter,
     VoidInput,
     class_partitions,
     file_record,
     serialisation_prefixes,
     source_documents,
-    statistics,
     write_context,
     write_dumps,
     write_gzip_copies,
@@ -152,7 +152,7 @@ def _prepare(
     detail: list[str] = []
     with stages.stage("load", detail):
         dataset = load_dataset(settings, include_drafts=include_drafts)
-        detail.append(f"{len(dataset.quads)} triples from {len(dataset.files)} files")
+        detail.append(f"{len(dataset.store)} triples from {len(dataset.files)} files")
     detail = []
     with stages.stage("infer", detail):
         assert settings.ontology_dir is not None
@@ -177,11 +177,9 @@ def _prepare(
 def validate_dataset(dataset: LoadedDataset, settings: Settings) -> Any:
     """SHACL-validate the dataset on its own Oxigraph store (the store engine): no copy of the
     data, the literals as written taken from the dataset's quads."""
-    from villegraph.shacl import WrittenForms
     from villegraph.validate import load_shapes, validate_store
 
-    written = WrittenForms.from_quads(dataset.quads)
-    return validate_store(dataset.store, load_shapes(settings), written)
+    return validate_store(dataset.store, load_shapes(settings), dataset.written)
 
 
 def validate_graph(data: Graph, dataset: LoadedDataset, settings: Settings) -> Any:
@@ -269,11 +267,11 @@ def _write(
         tmp = publication.folder
         quality = quality_quads(report.graph, dataset.base_iri)
         dataset.add(quality)
-        union = dataset.triples()
-        files = write_dumps(dataset, tmp, union)
+        counter = StatisticsCounter(dataset)
+        files = write_dumps(dataset, tmp, counter)
         crash_point("dump")
         graphs = dataset.graph_counts()
-        triples = len(union)
+        triples = counter.triples
         files["void.ttl"] = write_void(
             tmp / "void.ttl",
             VoidInput(
@@ -285,9 +283,10 @@ def _write(
                 sources=source_documents(dataset),
                 dumps=dict(files),
                 endpoint=settings.endpoint,
-                stats=statistics(union),
+                stats=counter.result(),
             ),
         )
+        dataset.close()  # the store is not read again: its memory goes back before the diff
         files[CONTEXT_NAME] = write_context(tmp, dataset.base_iri)
         path = tmp / "shacl-report.ttl"
         write_rdf(
