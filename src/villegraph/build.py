@@ -53,7 +53,9 @@ from villegraph.load import LoadedDataset, graph_iri, load_dataset, to_rdflib_gr
 from villegraph.publish import build_lock, clean, crash_point, current_version, publishing, recover
 from villegraph.quality import quality_quads
 
-STAGES = ("load", "infer", "validate", "dump")
+STAGES = ("load", "infer", "validate", "dump", "changes")
+"""The stages of a build, timed in build.json: `changes` is changes.md/.json against the
+previous build (`villegraph.diff`)."""
 
 
 @dataclass(frozen=True)
@@ -126,11 +128,14 @@ class _Stages:
     def stage(self, name: str, detail: list[str]) -> Iterator[None]:
         start = time.perf_counter()
         yield
-        seconds = time.perf_counter() - start
+        self.record(name, time.perf_counter() - start, detail[0] if detail else "")
+
+    def record(self, name: str, seconds: float, detail: str) -> None:
+        """Note a finished stage."""
         self.timings[name] = seconds
         self.peak_rss_mb[name] = peak_rss_mb()
         if self.progress is not None:
-            self.progress(ProgressEvent(name, seconds, detail[0] if detail else ""))
+            self.progress(ProgressEvent(name, seconds, detail))
 
 
 def prepare(
@@ -261,9 +266,8 @@ def _write(
     report: Any,
 ) -> BuildReport:
     modified = datetime.now(UTC).replace(microsecond=0)
-    detail: list[str] = []
     dump_start = time.perf_counter()
-    with stages.stage("dump", detail), publishing(target) as publication:
+    with publishing(target) as publication:
         tmp = publication.folder
         quality = quality_quads(report.graph, dataset.base_iri)
         dataset.add(quality)
@@ -286,7 +290,7 @@ def _write(
                 stats=counter.result(),
             ),
         )
-        dataset.close()  # the store is not read again: its memory goes back before the diff
+        dataset.close()  # not read again: its memory goes back before the changes are read
         files[CONTEXT_NAME] = write_context(tmp, dataset.base_iri)
         path = tmp / "shacl-report.ttl"
         write_rdf(
@@ -297,8 +301,12 @@ def _write(
             tmp / "shacl-report.txt", report.to_text(), "text/plain; charset=utf-8"
         )
         build_id = _build_id(modified, files["villegraph.nq"])
-        files.update(write_changes(target, tmp))
         files.update(write_gzip_copies(tmp, list(files.items())))
+        stages.record("dump", time.perf_counter() - dump_start, f"{len(files)} files")
+        changes_start = time.perf_counter()
+        changes = write_changes(target, tmp)
+        changes.update(write_gzip_copies(tmp, list(changes.items())))
+        files.update(changes)
         result = BuildReport(
             out_dir=target,
             build_id=build_id,
@@ -313,9 +321,7 @@ def _write(
             files=files,
             peak_rss_mb=stages.peak_rss_mb,
         )
-        detail.append(f"{len(files) + 1} files")
-        stages.timings["dump"] = time.perf_counter() - dump_start
-        stages.peak_rss_mb["dump"] = peak_rss_mb()
+        stages.record("changes", time.perf_counter() - changes_start, f"{len(changes)} files")
         write_json(tmp / "build.json", result.to_json())
         publication.version = build_id
     result.timings = dict(stages.timings)

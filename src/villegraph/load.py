@@ -103,6 +103,16 @@ class LoadedDataset:
         build reads only files."""
         self.store = ox.Store()
         self.written = WrittenForms()
+        _return_freed_memory()
+
+    def add_triples(self, iri: str, triples: Sequence[tuple[Term, ox.NamedNode, Term]]) -> int:
+        """Add the triples of one file as the graph `iri` (the store drops duplicates);
+        returns how many were read."""
+        graph = ox.NamedNode(iri)
+        self.note_graph(iri)
+        self.written.add_all(triples, graph)
+        self.store.extend(ox.Quad(s, p, o, graph) for s, p, o in triples)  # type: ignore[arg-type]
+        return len(triples)
 
     def note_graph(self, iri: str) -> None:
         """Record a graph filled in the store directly (derived facts), in load order."""
@@ -159,6 +169,18 @@ class LoadedDataset:
     def triples(self) -> list[ox.Triple]:
         """`union` as a list (a copy of the whole data: for small datasets and tests)."""
         return list(self.union())
+
+
+def _return_freed_memory() -> None:
+    """Ask the C allocator to give freed memory back to the system (glibc's `malloc_trim`):
+    the store's memory is freed by Rust into the C heap, where Python's own allocations, made
+    elsewhere, would not reuse it. Nothing happens where there is no glibc."""
+    import contextlib
+    import ctypes
+    import ctypes.util
+
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
 
 
 def _has_quads(store: ox.Store, iri: str) -> bool:
@@ -324,20 +346,19 @@ def load_file(
     display: Path | str | None = None,
     max_literal_bytes: int = MAX_LITERAL_BYTES,
 ) -> int:
-    """Parse one file into the graph `{base}graph/<name>` of `dataset`; returns its triple count."""
+    """Parse one file into the graph `{base}graph/<name>` of `dataset`; returns how many
+    triples it read."""
     iri = graph_iri(dataset.base_iri, name)
     if iri in dataset.files:
         raise InputError(
             f"two files map to the graph {iri}: {dataset.files[iri]} and this one",
             display or path,
         )
-    graph = ox.NamedNode(iri)
     triples = parse_file(
         path, dataset.base_iri, display=display, max_literal_bytes=max_literal_bytes
     )
     dataset.files[iri] = path
-    triples = stable_blank_nodes(triples, iri)
-    return dataset.add(ox.Quad(s, p, o, graph) for s, p, o in triples)  # type: ignore[arg-type]
+    return dataset.add_triples(iri, stable_blank_nodes(triples, iri))  # type: ignore[arg-type]
 
 
 def parse_file(

@@ -52,7 +52,7 @@ class WrittenForms:
     def add_all(self, triples: Iterable[tuple[Term, ox.NamedNode, Term]], graph: GraphName) -> None:
         """Note the triples of `graph` whose literal the store would keep in another form (and,
         for those, a triple of the same graph written in the stored form itself)."""
-        triples = list(triples)
+        triples = triples if isinstance(triples, list) else list(triples)
         cache = self._canonical
         fresh = {
             o: None
