@@ -88,6 +88,9 @@ class BuildReport:
     files: dict[str, FileRecord] = field(default_factory=dict)
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
     """The process's peak resident memory (MiB) at the end of each stage."""
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
+    """The process's CPU time (user + system) in each stage: on a shared machine, the figure
+    that does not depend on what else runs."""
 
     @property
     def violations(self) -> int:
@@ -111,6 +114,7 @@ class BuildReport:
             "warnings": self.warnings,
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
             "peak_rss_mb": {k: round(v, 1) for k, v in self.peak_rss_mb.items()},
+            "cpu_seconds": {k: round(v, 2) for k, v in self.cpu_seconds.items()},
             "files": {name: record.to_json() for name, record in self.files.items()},
         }
 
@@ -123,6 +127,8 @@ class _Stages:
         self.progress = progress
         self.timings: dict[str, float] = {}
         self.peak_rss_mb: dict[str, float] = {}
+        self.cpu_seconds: dict[str, float] = {}
+        self._cpu = time.process_time()
 
     @contextmanager
     def stage(self, name: str, detail: list[str]) -> Iterator[None]:
@@ -134,6 +140,8 @@ class _Stages:
         """Note a finished stage."""
         self.timings[name] = seconds
         self.peak_rss_mb[name] = peak_rss_mb()
+        cpu = time.process_time()
+        self.cpu_seconds[name], self._cpu = cpu - self._cpu, cpu
         if self.progress is not None:
             self.progress(ProgressEvent(name, seconds, detail))
 
@@ -320,12 +328,14 @@ def _write(
             timings=stages.timings,
             files=files,
             peak_rss_mb=stages.peak_rss_mb,
+            cpu_seconds=stages.cpu_seconds,
         )
         stages.record("changes", time.perf_counter() - changes_start, f"{len(changes)} files")
         write_json(tmp / "build.json", result.to_json())
         publication.version = build_id
     result.timings = dict(stages.timings)
     result.peak_rss_mb = dict(stages.peak_rss_mb)
+    result.cpu_seconds = dict(stages.cpu_seconds)
     return result
 
 
