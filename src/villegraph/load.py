@@ -145,8 +145,9 @@ class LoadedDataset:
             row["g"].value: int(row["n"].value)  # type: ignore[union-attr]
             for row in self.store.query(query)  # type: ignore[union-attr]
         }
+        extra = self.written.extra()
         return {
-            iri: found[iri] + self.written.extra(ox.NamedNode(iri))
+            iri: found[iri] + extra.get(ox.NamedNode(iri), 0)
             for iri in self._all_graphs()
             if iri in found
         }

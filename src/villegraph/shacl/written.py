@@ -133,12 +133,14 @@ class WrittenForms:
                     continue
             yield triple
 
-    def extra(self, graph: GraphName | None = None) -> int:
-        """How many more triples there are as written than as stored (in `graph`, or in the
-        union): a stored literal that stands for two written ones counts twice."""
-        if graph is None:
-            return sum(len(found) - 1 for found in self.by_triple.values())
-        return sum(len(found) - 1 for (g, _), found in self.by_quad.items() if g == graph)
+    def extra(self) -> dict[GraphName, int]:
+        """Graph → how many more triples it has as written than as stored: a stored literal
+        that stands for two written ones counts twice."""
+        counts: dict[GraphName, int] = {}
+        for (graph, _), found in self.by_quad.items():
+            if len(found) > 1:
+                counts[graph] = counts.get(graph, 0) + len(found) - 1
+        return counts
 
     def __bool__(self) -> bool:
         return bool(self.by_triple)
