@@ -13,6 +13,13 @@ server and Virtuoso, and report p50/p95 over `--runs` runs after one warm-up.
 Each build is measured beside a plain pyoxigraph `Store().bulk_load` of the same files, in its
 own subprocess in the same run, and reports its peak RSS (`ru_maxrss`, as `/usr/bin/time`).
 
+`--canned DIST` times only the canned queries on an existing build (e.g. of
+`villegraph generate --triples 1M --seed 1`), in memory, beside a plain pyoxigraph `bulk_load`
+of the same `villegraph.nq` in the same run; `--queries DIR` takes the queries from another
+folder (an older checkout's, for a before/after):
+
+    .venv/bin/python benchmarks/bench_scale.py --canned /tmp/net-dist --runs 5
+
 Prints Markdown tables; `--json FILE` also writes the raw figures. Nothing here is asserted.
 """
 
@@ -37,7 +44,7 @@ from fixtures_stores import oxigraph_server, virtuoso_server  # noqa: E402
 
 from villegraph.config import Settings  # noqa: E402
 from villegraph.errors import VillegraphError  # noqa: E402
-from villegraph.queries import CannedQuery, Catalogue, bind_values  # noqa: E402
+from villegraph.queries import CannedQuery, Catalogue, canned_text  # noqa: E402
 from villegraph.remote import RemoteStore, read_quads_by_graph  # noqa: E402
 from villegraph.resources import ONTOLOGY_DIR, QUERIES_DIR  # noqa: E402
 from villegraph.store import EmbeddedStore, Store, load_build  # noqa: E402
@@ -320,9 +327,7 @@ def bench_scale(target: int, args: argparse.Namespace, work: Path) -> dict[str, 
     texts: dict[str, str | None] = {}
     for query in catalogue:
         raw = pick_params(embedded, query)
-        texts[query.name] = (
-            None if raw is None else bind_values(query.text, query.parse_params(raw))
-        )
+        texts[query.name] = None if raw is None else canned_text(query, query.parse_params(raw))[0]
     analysis_and_viz(embedded, result, work / f"viz-{target}.html")
     embedded.close()
 
@@ -453,6 +458,49 @@ def ratio(by_store: dict[str, Any], top: str, bottom: str) -> str:
     return f"{statistics.median(a) / statistics.median(b):.1f}×"
 
 
+def bench_canned(dist: Path, queries_dir: Path, runs: int) -> str:
+    """p50 / p95 of every canned query on the build in `dist` (in memory, as run by
+    `run_canned`: parameters bound, a paged query's LIMIT written), with the rows each returns
+    and the plain bulk load of the same N-Quads as the baseline."""
+    import pyoxigraph as ox
+
+    dump = dist / "villegraph.nq"
+
+    def plain_load() -> ox.Store:
+        plain = ox.Store()
+        plain.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+        return plain
+
+    seconds, plain = timed(plain_load)
+    del plain
+    loaded, store = timed(lambda: EmbeddedStore.from_dist(dist))
+    lines = [
+        f"Build {dist}: plain pyoxigraph bulk_load of villegraph.nq {seconds:.1f} s; "
+        f"EmbeddedStore.from_dist {loaded:.1f} s\n",
+        "| query | parameters | rows | p50 ms | p95 ms | p50 ÷ bulk_load |",
+        "|---|---|---|---|---|---|",
+    ]
+    for query in Catalogue.load(queries_dir):
+        raw = pick_params(store, query)
+        if raw is None:
+            lines.append(f"| {query.name} | no parameter value | | | | |")
+            continue
+        text = canned_text(query, query.parse_params(raw))[0]
+        rows = len(store.select(text))
+        times = measure(lambda t=text: store.select(t), runs)
+        shown = ", ".join(f"{k}={v.rsplit('/', 1)[-1]}" for k, v in raw.items())
+        if isinstance(times, str):
+            lines.append(f"| {query.name} | {shown} | | {times} | | |")
+            continue
+        p50 = statistics.median(times)
+        lines.append(
+            f"| {query.name} | {shown} | {rows:,} | {p50 * 1000:.0f} | "
+            f"{percentile(times, 0.95) * 1000:.0f} | {p50 / seconds:.4f} |"
+        )
+    store.close()
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="10k,100k", help="comma-separated, e.g. 10k,100k,1M")
@@ -464,8 +512,13 @@ def main() -> None:
     parser.add_argument("--rdflib-timeout", type=float, default=60)
     parser.add_argument("--worker-budget", type=float, default=600, help="seconds per worker")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser.add_argument("--canned", type=Path, help="only the canned queries, on this build")
+    parser.add_argument("--queries", type=Path, default=QUERIES_DIR, help="canned queries folder")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.canned:
+        print(bench_canned(args.canned, args.queries, args.runs))
+        return
     if args.worker:
         mode, *rest = args.worker
         workers = {

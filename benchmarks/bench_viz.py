@@ -12,10 +12,14 @@ that build: the time to write the page of each projection (read, project, analys
 render, write; wall and CPU), the share of overlapping node labels (`villegraphLabelOverlap()`,
 computed by the page from node positions and text metrics), and how many of a seeded sample of
 people the page's search finds (drawn, or left out and offered with a link to open them).
-`--real DIR` measures the label overlap on another build (the real data).
+`--real DIR` measures the label overlap on another build (the real data). `--overview DIR`
+(a build of `villegraph generate --people 10000`) times its full view: the page written, then
+opened `--runs` times until first drawn (it opens on the overview of communities), and the
+largest cluster opened (fill of the window, labels drawn, overlap). Baselines measured in the
+same run: opening the store, and `python -c "import networkx, igraph"`.
 
     python benchmarks/bench_viz.py [--sizes 1000 10000] [--runs 3] [--max-nodes N]
-                                   [--dist DIR] [--real DIR] [--sample 100]
+                                   [--dist DIR] [--real DIR] [--sample 100] [--overview DIR]
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -124,11 +130,64 @@ def write_page(dist: Path, projection: str, folder: Path) -> tuple[Path, float, 
         research = network.load_network(store)
     finally:
         store.close()
-    graph = network.with_works_on(network.project(research, projection), research)
+    graph = network.view_graph(research, projection)
     analysis = network.analyse(graph, research)
     view = viz.build_view(graph, analysis, viz.VizOptions(graph_path="/graph/"), research)
     path = viz.write_html(folder / f"{projection}.html", viz.render_html(view))
     return path, time.perf_counter() - wall, time.process_time() - cpu, view
+
+
+def import_baseline() -> tuple[float, float]:
+    """(wall s, CPU s of the child) of `python -c "import networkx, igraph"`, the floor of any
+    page-writing process."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import networkx, igraph"], check=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def opened_cluster(page: object, view: dict) -> dict:
+    """The largest cluster opened: share of the window its drawn nodes span, scale, labels."""
+    com = view["clusters"][0]["com"]
+    page.evaluate("c => vgOpenCluster(c)", com)  # type: ignore[attr-defined]
+    return page.evaluate(  # type: ignore[attr-defined]
+        """() => {
+          const ids = vgNodes.get({filter: n => !n.hidden}).map(n => n.id);
+          const at = network.getPositions(ids);
+          const dom = ids.map(id => network.canvasToDOM(at[id]));
+          const xs = dom.map(p => p.x), ys = dom.map(p => p.y);
+          const box = document.getElementById('vg-network').getBoundingClientRect();
+          const o = villegraphLabelOverlap();
+          return {n: ids.length, fill_w: (Math.max(...xs) - Math.min(...xs)) / box.width,
+                  fill_h: (Math.max(...ys) - Math.min(...ys)) / box.height,
+                  font_px: 14 * network.getScale(), labels: o.drawn, overlap: o.share};
+        }"""
+    )
+
+
+def overview_report(browser: object, dist: Path, runs: int) -> None:
+    """The full view of a large build: page written, first draw, the largest cluster opened."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path, wall, cpu, view = write_page(dist, "full", Path(tmp))
+        total = len(view["nodes"]) + len(view["others"])
+        print(
+            f"\nfull view of {dist}: {len(view['nodes'])}/{total} nodes drawn, "
+            f"{len(view['edges'])} links, {len(view['clusters'])} clusters, "
+            f"{path.stat().st_size / 1e6:.1f} MB; written in {wall:.2f} s wall, {cpu:.2f} s CPU"
+        )
+        in_page, goto = measure(browser, path.as_uri(), runs)
+        print(
+            f"first draw (overview): {statistics.median(in_page):.0f} ms in page "
+            f"[{min(in_page):.0f}-{max(in_page):.0f}], "
+            f"{statistics.median(goto):.2f} s wall goto→drawn"
+        )
+        page = open_drawn(browser, path.as_uri())
+        print(f"largest cluster opened: {opened_cluster(page, view)}")
+        page.context.close()  # type: ignore[attr-defined]
 
 
 def open_drawn(browser: object, url: str) -> object:
@@ -186,7 +245,11 @@ def projections_report(browser: object, dist: Path, real: Path | None, sample: i
                 f"{wall:>13.2f} {cpu:>7.2f} "
                 f"{overlap['overlapping']:>4}/{overlap['drawn']:<5} {overlap['share']:.1%}"
             )
+            if projection == "full" and view["clusters"]:
+                print(f"{'':14} largest cluster opened: {opened_cluster(page, view)}")
             if projection == "full":
+                page.context.close()  # type: ignore[attr-defined]
+                page = open_drawn(browser, path.as_uri())  # the search from the overview
                 drawn, left_out, asked = findability(page, view, sample)
                 print(
                     f"{'':14} search: {drawn + left_out}/{asked} people found "
@@ -218,7 +281,10 @@ def main() -> None:
     parser.add_argument("--dist", type=Path, help="a build to measure pages, overlap, search on")
     parser.add_argument("--real", type=Path, help="a second build (the real data) for overlap")
     parser.add_argument("--sample", type=int, default=100, help="people asked of the search")
+    parser.add_argument("--overview", type=Path, help="a large build whose overview is timed")
     args = parser.parse_args()
+    wall, cpu = import_baseline()
+    print(f'baseline: python -c "import networkx, igraph" {wall:.2f} s wall, {cpu:.2f} s CPU')
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
@@ -243,6 +309,8 @@ def main() -> None:
             )
         if args.dist is not None:
             projections_report(browser, args.dist, args.real, args.sample)
+        if args.overview is not None:
+            overview_report(browser, args.overview, args.runs)
         browser.close()
 
 

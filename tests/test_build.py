@@ -28,8 +28,10 @@ PLAIN_FILES = {
     "changes.md",
     "changes.json",
 }
-EXPECTED_FILES = PLAIN_FILES | {name + ".gz" for name in PLAIN_FILES}
-"""Every file of a build (each with its gzip copy), as build.json lists them."""
+SOURCE_TEXTS = {"source-puca-webinaire-seance-5.txt"}
+"""The source texts the data cites, copied as they are (villegraph.sources)."""
+EXPECTED_FILES = PLAIN_FILES | {name + ".gz" for name in PLAIN_FILES} | SOURCE_TEXTS
+"""Every file of a build (each RDF file and report with its gzip copy), as build.json lists them."""
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

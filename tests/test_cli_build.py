@@ -43,7 +43,7 @@ def _subprocess(settings: Settings, *args: str) -> subprocess.CompletedProcess[s
 def test_build_ok(pipeline_settings: Settings) -> None:
     code, out, err = _run(pipeline_settings, "build")
     assert code == 0
-    assert out.startswith("built 249 triples (155 derived) in 7 graphs into ")
+    assert out.startswith("built 250 triples (156 derived) in 7 graphs into ")
     assert f"into {pipeline_settings.dist_dir} in " in out
     assert out.count("\n") == 1
     assert "SHACL: conforms (0 violations, 1 warnings, 0 infos)" in err

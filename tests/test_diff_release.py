@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -18,6 +19,7 @@ from villegraph.build import build
 from villegraph.cli import main
 from villegraph.config import Settings
 from villegraph.diff import diff_paths, to_markdown
+from villegraph.errors import ConfigError
 from villegraph.release import release_iri, series_iri
 
 BASE = "https://w3id.org/villegraph/"
@@ -76,7 +78,7 @@ def test_diff_lists_entities_with_labels_graph_counts_and_shacl(
     ]
     graphs = {g.graph.removeprefix(BASE + "graph/"): g.to_json() for g in changes.graphs}
     assert {k: (g["before"], g["after"], g["added"], g["removed"]) for k, g in graphs.items()} == {
-        "derived": (155, 155, 0, 0),
+        "derived": (156, 156, 0, 0),
         "events": (17, 17, 0, 0),
         "ontology": (20, 20, 0, 0),
         "people": (20, 23, 4, 1),
@@ -84,7 +86,7 @@ def test_diff_lists_entities_with_labels_graph_counts_and_shacl(
         "sub-extra": (4, 1, 0, 3),
         "themes": (24, 24, 0, 0),
     }
-    assert (changes.triples_before, changes.triples_after) == (249, 249)
+    assert (changes.triples_before, changes.triples_after) == (250, 250)
     assert [(r.severity, r.focus, r.focus_label, r.message) for r in changes.appeared] == [
         ("Warning", BASE + "person/carol", "Carol Test", "A person should have a label.")
     ]
@@ -112,7 +114,7 @@ def test_build_writes_its_changes_beside_the_dumps(
     assert "Carol Test" in (new / "changes.md").read_text(encoding="utf-8")
     first = json.loads((old / "changes.json").read_text(encoding="utf-8"))
     assert first["first_build"] is True and first["old"] is None
-    assert "First build: 249 triples" in (old / "changes.md").read_text(encoding="utf-8")
+    assert "First build: 250 triples" in (old / "changes.md").read_text(encoding="utf-8")
 
     code, out = _cli(pipeline_settings, "diff")  # the recorded changes of the current build
     assert code == 0 and "- entities: 1 added, 1 removed, 2 changed" in out
@@ -230,3 +232,42 @@ def test_dumps_lists_and_serves_the_releases(
     assert released_server + "/dumps/releases/1.0.0/villegraph.nq" in urls
     for missing in ("1.0.0/build.json", "2.0.0/villegraph.nq", "1.0.0/../../x", "x/y/z"):
         assert httpx.get(f"{released_server}/dumps/releases/{missing}").status_code == 404
+
+
+def test_changes_are_cut_at_the_limit_with_exact_counts(
+    pipeline_settings: Settings, tmp_path: Path
+) -> None:
+    settings = replace(pipeline_settings, changes_limit=1)
+    assert settings.dist_dir is not None
+    build(settings)
+    old = tmp_path / "old"
+    shutil.copytree(settings.dist_dir.resolve(), old)
+    _change(settings.root)
+    build(settings)
+    stored = json.loads((settings.dist_dir / "changes.json").read_text(encoding="utf-8"))
+    assert stored["counts"] == {"added": 1, "removed": 1, "changed": 2, "appeared": 1, "gone": 1}
+    assert [e["iri"] for e in stored["entities"]["changed"]] == [BASE + "org/institute"]
+    institute = stored["entities"]["changed"][0]
+    assert (institute["added_triples"], institute["removed_triples"]) == (1, 1)
+    assert len(institute["added"]) + len(institute["removed"]) == 1  # one quad in all
+    assert stored["cut"]["limit"] == 1
+    assert "`villegraph diff OLD NEW`" in stored["cut"]["note"]
+    text = (settings.dist_dir / "changes.md").read_text(encoding="utf-8")
+    assert "- entities: 1 added, 1 removed, 2 changed" in text
+    assert "**Cut:** each list below shows at most 1 entries." in text
+    assert (
+        "- <https://w3id.org/villegraph/org/institute> Institute of Tests (+1 −1 triples)" in text
+    )
+    assert "person/bob" not in text.split("## Entities changed")[1].split("##")[0]
+    code, out = _cli(settings, "diff")  # the recorded, cut changes, printed again
+    assert code == 0 and "- entities: 1 added, 1 removed, 2 changed" in out and "**Cut:**" in out
+    code, out = _cli(settings, "diff", str(old), "--format", "json")  # the full diff
+    full = json.loads(out)
+    assert full["cut"] is None and len(full["entities"]["changed"]) == 2
+
+
+def test_the_changes_limit_is_a_setting() -> None:
+    assert Settings.from_env({"VILLEGRAPH_CHANGES_LIMIT": "5"}).changes_limit == 5
+    assert Settings.from_env({}).changes_limit == 1000
+    with pytest.raises(ConfigError, match="changes_limit -1 must not be negative"):
+        Settings.from_env({"VILLEGRAPH_CHANGES_LIMIT": "-1"})

@@ -176,6 +176,8 @@ def test_cli_draft_builds_with_include_drafts(tmp_path: Path) -> None:
     )
     built = runner.invoke(main, ["--root", str(root), "build", "-q", "--include-drafts"])
     # the draft passes the schema and every quote is found (no `seance-5.yaml:LINE:` error);
-    # in this bare project (no data/roles.ttl) the shapes may still ask for roles: exit 1
+    # in this bare project (no data/roles.ttl) its roles are TODOs: the shapes' complaints about
+    # the draft's records are warnings
     assert ".yaml:" not in built.output, built.output
-    assert built.exit_code == 0 or "does not conform to the shapes" in built.output
+    assert built.exit_code == 0, built.output
+    assert "unreviewed draft: A membership has exactly one role" in built.output

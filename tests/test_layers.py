@@ -35,6 +35,7 @@ LAYERS: dict[str, int] = {
     "release": 1,
     "shacl": 1,
     "project": 1,
+    "sources": 1,
     "build": 2,
     "api": 2,
     "network": 2,

@@ -123,7 +123,7 @@ def test_minted_dataset_partition_and_graph_iris_dereference(live_server: str) -
     partition = URIRef(BASE + "dataset#class-foaf-Person")
     assert (URIRef(BASE + "dataset"), VOID.classPartition, partition) in void
     people = httpx.get(live_server + "/graph/people")
-    assert people.status_code == 303 and people.headers["location"] == "/.well-known/void"
+    assert people.status_code == 303 and people.headers["location"] == "/graph/people.html"
     assert (URIRef(BASE + "dataset"), VOID.subset, URIRef(BASE + "graph/people")) in void
     assert httpx.get(live_server + "/graph/no-such-graph").status_code == 404
     network = httpx.get(live_server + "/graph/")

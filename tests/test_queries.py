@@ -28,7 +28,7 @@ EXAMPLES: dict[str, dict[str, str]] = {
     "members-of": {"organisation": "org/psl"},
     "programme": {},
     "speakers-of": {"session": "event/seance-5"},
-    "shared-themes": {"person": "person/jean-baptiste-chambon"},  # shares with Autheman
+    "shared-themes": {"person": "person/jean-baptiste-chambon"},  # shares none: no rows
     "org-hierarchy": {},
     "places-studied": {},
     "provenance": {"resource": "person/carole-anne-tisserand"},
@@ -302,7 +302,8 @@ def test_every_canned_query_parses_and_binds_the_same_way(
     raw = dict(EXAMPLES[name])
     if query.param("lang") is not None:
         raw["lang"] = lang
-    bindings = query.parse_params(raw)
+    # a paged query's `limit` and `offset` are written into its LIMIT clause, not bound
+    bindings = {k: v for k, v in query.parse_params(raw).items() if not query.param(k).paging}
     prepareQuery(query.text)
     bound = bind_values(query.text, bindings)
     prepareQuery(bound)
@@ -310,7 +311,8 @@ def test_every_canned_query_parses_and_binds_the_same_way(
     via_values = built_store.select(bound)
     assert via_substitution.variables == via_values.variables
     assert _normalised(via_substitution.rows) == _normalised(via_values.rows)
-    assert len(via_substitution) > 0, f"{name} gives no answer on the real build"
+    if name != "shared-themes":  # the source's three people state no theme in common
+        assert len(via_substitution) > 0, f"{name} gives no answer on the real build"
 
 
 # --- answers on the real build, checked against the source ------------------------------------
@@ -578,24 +580,16 @@ def test_speakers_of_session_5(catalogue, built_store, source_lines) -> None:
 
 
 def test_shared_themes(catalogue, built_store) -> None:
-    everyone = rows(run_canned(built_store, catalogue["shared-themes"], {}))
-    pairs = {(r["personLabel"], r["otherLabel"]) for r in everyone}
-    # own work only: Tisserand and Chambon's talks share no theme (the session did)
-    assert ("Carole-Anne Tisserand", "Jean-Baptiste Chambon") not in pairs
-    assert ("Jean-Baptiste Chambon", "Carole-Anne Tisserand") not in pairs
-    assert pairs == {
-        ("Déborah Autheman", "Jean-Baptiste Chambon"),
-        ("Jean-Baptiste Chambon", "Déborah Autheman"),
-    }
-    one = rows(
-        run_canned(built_store, catalogue["shared-themes"], {"person": "person/deborah-autheman"})
+    # own work as stated: Tisserand and Chambon's talks share no theme (the session did), and
+    # Autheman's role (transformation of administrations) only meets Chambon's talk
+    # (administrative change, a narrower theme) by roll-up, which is not compared
+    everyone = run_canned(built_store, catalogue["shared-themes"], {})
+    assert len(everyone) == 0
+    assert everyone.notes == ["no two people share a theme of their own work (talks, quoted roles)"]
+    autheman = run_canned(
+        built_store, catalogue["shared-themes"], {"person": "person/deborah-autheman"}
     )
-    assert {r["personLabel"] for r in one} == {"Déborah Autheman"}
-    assert all(int(r["count"]) == len(r["themes"].split(", ")) for r in one)
-    assert set(one[0]["themes"].split(", ")) == {
-        "transformation des administrations",
-        "administrations publiques",
-    }
+    assert len(autheman) == 0
     tisserand = run_canned(
         built_store, catalogue["shared-themes"], {"person": "person/carole-anne-tisserand"}
     )

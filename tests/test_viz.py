@@ -23,6 +23,7 @@ from villegraph import network as N
 from villegraph import viz
 from villegraph.cli import main
 from villegraph.config import Settings
+from villegraph.errors import UsageError
 from villegraph.store import EmbeddedStore
 from villegraph.web.graph import cached_render, parse_request, routes
 
@@ -242,6 +243,8 @@ def test_route_focus_theme_projection_and_lang(client: httpx.Client) -> None:
         ("lang=de", 400, "lang 'de'"),
         ("focus=javascript:alert(1)", 400, "not an absolute http(s) IRI"),
         ("colour=red", 400, "unknown parameter"),
+        ("overview=-1", 400, "overview -1 is not between 0 and 20000"),
+        ("overview=many", 400, "overview 'many' is not a whole number"),
         ("focus=https://w3id.org/villegraph/person/nobody", 404, "no node"),
         ("theme=https://w3id.org/villegraph/person/alice", 404, "no theme"),
     ],
@@ -253,6 +256,18 @@ def test_route_rejects_bad_parameters(
     assert response.status_code == status
     assert message in response.text
     assert response.headers["content-type"].startswith("text/plain")
+
+
+def test_route_overview_threshold(client: httpx.Client) -> None:
+    """`?overview=N`: communities first above N drawn nodes (13 here), 0 always."""
+    assert data_block(client.get("/graph/").text)["clusters"] == []  # 13 nodes, default 400
+    always = data_block(client.get("/graph/?overview=0").text)
+    assert len(always["clusters"]) >= 2
+    assert sum(c["n"] for c in always["clusters"]) == len(always["nodes"]) == 13
+    assert data_block(client.get("/graph/?overview=12").text)["clusters"] == always["clusters"]
+    assert data_block(client.get("/graph/?overview=13").text)["clusters"] == []
+    focused = client.get("/graph/", params={"overview": "0", "focus": B + "person/alice"})
+    assert data_block(focused.text)["clusters"] == []  # a focus opens on the focus
 
 
 # -- the commands -------------------------------------------------------------------------
@@ -342,6 +357,20 @@ def test_cli_viz_and_errors(built_dist: Path, tmp_path: Path) -> None:
     assert code == 3 and "no build" in err
     code, _, err = run("analyze", "--dist", str(built_dist), "--projection", "x")
     assert code == 2
+
+
+def test_cli_viz_overview_threshold(built_dist: Path, tmp_path: Path) -> None:
+    out = tmp_path / "g.html"
+    code, _, _ = run("viz", "--dist", str(built_dist), "-o", str(out))
+    assert code == 0 and data_block(out.read_text(encoding="utf-8"))["clusters"] == []
+    code, _, _ = run("viz", "--dist", str(built_dist), "-o", str(out), "--overview-above", "0")
+    view = data_block(out.read_text(encoding="utf-8"))
+    assert code == 0 and len(view["clusters"]) >= 2
+    assert sum(c["n"] for c in view["clusters"]) == len(view["nodes"])
+    code, _, err = run("viz", "--dist", str(built_dist), "-o", str(out), "--overview-above", "-5")
+    assert code == 2 and "Invalid value for '--overview-above': -5 is not in the range x>=0" in err
+    with pytest.raises(UsageError, match="overview threshold -1 must be 0 or more"):
+        viz.VizOptions(overview_above=-1)
 
 
 def test_pages_are_cached_per_store_directory(small_store: EmbeddedStore, tmp_path: Path) -> None:

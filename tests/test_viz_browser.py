@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -394,7 +395,7 @@ def test_large_networks_open_on_an_overview_of_communities(
     )
     for i, node in enumerate(graph):
         graph.nodes[node].update(kind="theme" if i % 80 == 0 else "person", label_fr=f"n{i}")
-    view = viz.build_view(graph, N.analyse(graph), viz.VizOptions(overview_min=400))
+    view = viz.build_view(graph, N.analyse(graph), viz.VizOptions(overview_above=400))
     assert len(view["clusters"]) >= 6
     assert sum(c["n"] for c in view["clusters"]) == 480
     path = viz.write_html(tmp_path / "overview.html", viz.render_html(view))
@@ -420,4 +421,59 @@ def test_large_networks_open_on_an_overview_of_communities(
     assert page.get_attribute("body", "data-open-cluster") == str(other["com"])
     page.click("#vg-overview")
     assert page.evaluate("vgNodes.get({filter: n => !n.hidden}).length") == len(view["clusters"])
+    clean(page_log)
+
+
+def test_an_opened_cluster_is_laid_out_for_its_own_view(
+    page: Any, page_log: PageLog, tmp_path: Path
+) -> None:
+    """The largest cluster, opened: its members fill the window, with labels at reading size
+    (not a corner of the whole layout zoomed until labels vanish), and labels do not overlap."""
+    blocks = nx.stochastic_block_model(
+        [300, 200, 150, 100, 80],
+        [[0.03 if i == j else 0.001 for j in range(5)] for i in range(5)],
+        seed=4,
+    )
+    graph = nx.relabel_nodes(nx.Graph(blocks), lambda i: f"https://example.org/n{i}")
+    for i, node in enumerate(graph):
+        graph.nodes[node].update(kind="theme" if i % 25 == 0 else "person", label_fr=f"nœud {i}")
+    view = viz.build_view(graph, N.analyse(graph), viz.VizOptions())
+    largest = view["clusters"][0]
+    assert largest["n"] >= 150 and sum(c["n"] for c in view["clusters"]) == 830
+    members = [n for n in view["nodes"] if n["com"] == largest["com"]]
+    radii = [math.hypot(n["cx"], n["cy"]) for n in members]  # spread over the unit disk
+    assert max(radii) <= 1.0 and max(radii) >= 0.99 and sorted(radii)[len(radii) // 2] >= 0.6
+    path = viz.write_html(tmp_path / "clusters.html", viz.render_html(view))
+    page.set_viewport_size({"width": 1400, "height": 900})
+    open_page(page, path.as_uri())
+    point = page.evaluate(
+        "id => network.canvasToDOM(network.getPositions([id])[id])", largest["id"]
+    )
+    box = page.locator("#vg-network").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.wait_for_selector(
+        f"body[data-open-cluster='{largest['com']}']", state="attached", timeout=5000
+    )
+    drawn = page.evaluate(
+        """() => {
+          const ids = vgNodes.get({filter: n => !n.hidden}).map(n => n.id);
+          const at = network.getPositions(ids);
+          const dom = ids.map(id => network.canvasToDOM(at[id]));
+          const xs = dom.map(p => p.x), ys = dom.map(p => p.y);
+          return {n: ids.length, width: Math.max(...xs) - Math.min(...xs),
+                  height: Math.max(...ys) - Math.min(...ys), scale: network.getScale(),
+                  sizes: vgNodes.get(ids).map(n => n.size)};
+        }"""
+    )
+    assert drawn["n"] == largest["n"]
+    assert drawn["width"] >= 0.6 * box["width"] and drawn["height"] >= 0.6 * box["height"]
+    assert drawn["scale"] * 14 >= 10  # 14px labels drawn at 10px or more (vis hides below 6)
+    assert min(drawn["sizes"]) >= 3 and max(drawn["sizes"]) <= 30
+    overlap = page.evaluate("villegraphLabelOverlap()")
+    assert overlap["drawn"] >= 30 and overlap["share"] <= 0.02
+    # back to the overview, then another cluster: laid out for its own view as well
+    page.click("#vg-overview")
+    page.evaluate("id => vgOpenCluster(id)", view["clusters"][-1]["com"])
+    assert page.evaluate("network.getScale()") * 14 >= 10
+    assert page.evaluate("villegraphLabelOverlap()")["share"] <= 0.02
     clean(page_log)

@@ -12,6 +12,9 @@
 - `graph.query(name, **params)` runs a canned query (`queries/*.rq`) and returns its rows as
   dicts of plain Python values: IRIs and strings as `str`, numbers, booleans and dates as such,
   unbound as None. Parameters are given as Python values or strings, as on the command line.
+  A paged query (who-works-on, places-studied, shared-themes) returns one page (`limit`, default
+  100, from `offset`); when more rows follow, `query` warns (`PageWarning`, naming the next
+  offset) and `graph.result(name, …)` has `more` and `next_offset`.
 - `graph.frame(name, **params)`: the same as a pandas DataFrame (pandas must be installed).
 - `graph.select(sparql)`: any SELECT query, rows as dicts.
 - `graph.network(projection="full")`: a networkx graph (`full`, `person-theme`,
@@ -33,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Literal, URIRef
 
 from villegraph.config import Settings
-from villegraph.queries import Catalogue, bind_values, run_canned
+from villegraph.queries import CannedResult, Catalogue, bind_values, page_note, run_canned
 from villegraph.store import SelectResult, Store, open_store
 
 if TYPE_CHECKING:
@@ -54,6 +57,10 @@ def _python(term: object) -> Any:
         value = term.toPython()
         return value if isinstance(value, (int, float, bool, dt.date, dt.datetime)) else str(term)
     return str(term)
+
+
+class PageWarning(UserWarning):
+    """A canned query's answer was one page of a longer one (more rows follow)."""
 
 
 def rows_of(result: SelectResult) -> list[Row]:
@@ -102,7 +109,7 @@ class Graph:
         """The names of the canned queries."""
         return self.catalogue.names()
 
-    def result(self, name: str, **params: object) -> SelectResult:
+    def result(self, name: str, **params: object) -> CannedResult:
         """Run the canned query `name`; the raw result (rdflib terms, truncation flag)."""
         raw = {key: _as_text(value) for key, value in params.items() if value is not None}
         return run_canned(
@@ -114,8 +121,14 @@ class Graph:
         )
 
     def query(self, name: str, **params: object) -> list[Row]:
-        """Run the canned query `name` with keyword parameters; rows as dicts."""
-        return rows_of(self.result(name, **params))
+        """Run the canned query `name` with keyword parameters; rows as dicts (one page of a
+        paged query: a PageWarning says when more rows follow)."""
+        result = self.result(name, **params)
+        if result.more:
+            import warnings
+
+            warnings.warn(f"{name}: {page_note(result)}", PageWarning, stacklevel=2)
+        return rows_of(result)
 
     def frame(self, name: str, **params: object) -> pd.DataFrame:
         """Run the canned query `name`; a pandas DataFrame (needs pandas installed)."""
@@ -186,4 +199,4 @@ def validate_files(*paths: Path | str, root: Path | str | None = None) -> Valida
     return run([Path(p) for p in paths], config)
 
 
-__all__ = ["Graph", "Row", "open_graph", "rows_of", "validate_files"]
+__all__ = ["Graph", "PageWarning", "Row", "open_graph", "rows_of", "validate_files"]

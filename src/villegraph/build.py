@@ -52,6 +52,7 @@ from villegraph.jsonld import CONTEXT_NAME
 from villegraph.load import LoadedDataset, graph_iri, load_dataset, to_rdflib_graph
 from villegraph.publish import build_lock, clean, crash_point, current_version, publishing, recover
 from villegraph.quality import quality_quads
+from villegraph.sources import write_sources
 
 STAGES = ("load", "infer", "validate", "dump", "changes")
 """The stages of a build, timed in build.json: `changes` is changes.md/.json against the
@@ -181,6 +182,11 @@ def _prepare(
         else:
             converted = ""
             report = validate_dataset(dataset, settings)
+        if include_drafts:  # a draft's violations are warnings until it is reviewed
+            from villegraph.records.unreviewed import as_warnings, draft_subjects
+
+            read = [q for q in dataset.quads if q.graph_name.value in dataset.files]  # type: ignore[union-attr]
+            report = as_warnings(report, draft_subjects(read))
         detail.append(
             f"{len(report.violations)} violations, {len(report.warnings)} warnings{converted}"
         )
@@ -298,6 +304,7 @@ def _write(
                 stats=counter.result(),
             ),
         )
+        sources = write_sources(dataset, settings.root, settings.data_dir, tmp)
         dataset.close()  # not read again: its memory goes back before the changes are read
         files[CONTEXT_NAME] = write_context(tmp, dataset.base_iri)
         path = tmp / "shacl-report.ttl"
@@ -310,9 +317,10 @@ def _write(
         )
         build_id = _build_id(modified, files["villegraph.nq"])
         files.update(write_gzip_copies(tmp, list(files.items())))
+        files.update(sources)  # copies of the source texts, sent as they are
         stages.record("dump", time.perf_counter() - dump_start, f"{len(files)} files")
         changes_start = time.perf_counter()
-        changes = write_changes(target, tmp)
+        changes = write_changes(target, tmp, settings.changes_limit)
         changes.update(write_gzip_copies(tmp, list(changes.items())))
         files.update(changes)
         result = BuildReport(
@@ -339,10 +347,10 @@ def _write(
     return result
 
 
-def write_changes(target: Path, folder: Path) -> dict[str, FileRecord]:
+def write_changes(target: Path, folder: Path, limit: int = 0) -> dict[str, FileRecord]:
     """Write changes.md and changes.json into `folder` (the build being written): its changes
     against the build `target` publishes now (the outgoing one), or a first build when there is
-    none or it cannot be read."""
+    none or it cannot be read; each list cut at `limit` entries (0: all), counts exact."""
     from villegraph.diff import DIFF_NAMES, diff, read_build, to_json_text, to_markdown
 
     new = read_build(folder)
@@ -356,7 +364,7 @@ def write_changes(target: Path, folder: Path) -> dict[str, FileRecord]:
             old.source = target.name
         except InputError:
             old = None
-    changes = diff(old, new)
+    changes = diff(old, new).cut(limit)
     md, js = DIFF_NAMES
     return {
         md: write_text(folder / md, to_markdown(changes), "text/markdown; charset=utf-8"),

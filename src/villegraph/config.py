@@ -91,6 +91,8 @@ class Settings:
     """The largest answer kept in the cache (bytes); larger ones are answered, not kept."""
     cache_max_age: int = 60
     """Seconds a client or proxy may reuse a `/sparql` GET answer before revalidating it."""
+    changes_limit: int = 1000
+    """Entries each list of a build's changes.md/.json may hold (`villegraph.diff`); 0: all."""
 
     def __post_init__(self) -> None:
         root = Path(self.root).resolve()
@@ -125,6 +127,7 @@ class Settings:
             "cache_bytes",
             "cache_entry_bytes",
             "cache_max_age",
+            "changes_limit",
         ):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} {getattr(self, name)} must not be negative")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,15 @@ DIFF = "https://w3id.org/villegraph/def/diff#"
 """The small vocabulary of `--format turtle`."""
 DIFF_NAMES = ("changes.md", "changes.json")
 """The files a build writes beside its dumps: its changes against the previous build."""
+LISTS = ("added", "removed", "changed", "appeared", "gone")
+"""The lists of `Changes` a limit cuts, by attribute: entities, then SHACL results."""
+CUT_NOTE = (
+    "The lists are cut (VILLEGRAPH_CHANGES_LIMIT entries each; the quads of changed entities to "
+    "as many in all); the counts are exact. The full lists: `villegraph diff OLD NEW` on the two "
+    "builds (a release, releases/V/, or a copy of dist/ kept before building), or a build with "
+    "VILLEGRAPH_CHANGES_LIMIT=0."
+)
+"""What changes.md and changes.json say when their lists are cut."""
 DEFAULT_GRAPH = ""
 """The key of the default graph in the per-graph counts."""
 
@@ -114,12 +123,18 @@ class EntityChange:
     """For a changed entity: its quads that are gone."""
     triples: int = 0
     """For an entity added or removed: its number of quads (they are in the dumps)."""
+    added_triples: int = 0
+    """For a changed entity: how many quads are new (all of them, even when `added` is cut)."""
+    removed_triples: int = 0
+    """For a changed entity: how many quads are gone."""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "iri": self.iri,
             "label": self.label,
             "triples": self.triples,
+            "added_triples": self.added_triples,
+            "removed_triples": self.removed_triples,
             "added": [list(q) for q in self.added],
             "removed": [list(q) for q in self.removed],
         }
@@ -181,10 +196,42 @@ class Changes:
     graphs: list[GraphCounts] = field(default_factory=list)
     appeared: list[ResultChange] = field(default_factory=list)
     gone: list[ResultChange] = field(default_factory=list)
+    totals: dict[str, int] | None = None
+    """Exact lengths of the lists when they are cut (see `cut`)."""
+    limit: int = 0
+    """The entries each list was cut to; 0 when nothing was left out."""
 
     @property
     def first_build(self) -> bool:
         return self.old is None
+
+    def counts(self) -> dict[str, int]:
+        """How many entities were added, removed, changed, results appeared, gone: exact."""
+        if self.totals is not None:
+            return dict(self.totals)
+        return {name: len(getattr(self, name)) for name in LISTS}
+
+    def cut(self, limit: int) -> Changes:
+        """These changes with each list cut to `limit` entries and the quads listed for changed
+        entities to `limit` in all (0: nothing cut); the counts stay exact."""
+        if limit <= 0:
+            return self
+        counts = self.counts()
+        lists: dict[str, Any] = {name: getattr(self, name)[:limit] for name in LISTS}
+        budget = limit
+        changed = []
+        for entity in lists["changed"]:
+            added, removed = entity.added[:budget], []
+            budget -= len(added)
+            removed = entity.removed[:budget]
+            budget -= len(removed)
+            changed.append(replace(entity, added=added, removed=removed))
+        lists["changed"] = changed
+        listed = sum(len(e.added) + len(e.removed) for e in changed)
+        every = sum(len(e.added) + len(e.removed) for e in self.changed)
+        if all(len(lists[n]) == counts[n] for n in LISTS) and listed == every:
+            return self
+        return replace(self, totals=counts, limit=limit, **lists)
 
     def to_json(self) -> dict[str, Any]:
         """The content of changes.json (and of `villegraph diff --format json`)."""
@@ -193,6 +240,8 @@ class Changes:
             "new": self.new,
             "first_build": self.first_build,
             "triples": {"before": self.triples_before, "after": self.triples_after},
+            "counts": self.counts(),
+            "cut": {"limit": self.limit, "note": CUT_NOTE} if self.limit else None,
             "entities": {
                 "added": [e.to_json() for e in self.added],
                 "removed": [e.to_json() for e in self.removed],
@@ -216,10 +265,15 @@ class Changes:
                 [tuple(q) for q in item["added"]],  # type: ignore[misc]
                 [tuple(q) for q in item["removed"]],  # type: ignore[misc]
                 int(item.get("triples", 0)),
+                int(item.get("added_triples", len(item["added"]))),
+                int(item.get("removed_triples", len(item["removed"]))),
             )
 
         entities, shacl = data["entities"], data["shacl"]
+        cut = data.get("cut")
         return cls(
+            totals=dict(data["counts"]) if cut else None,
+            limit=int(cut["limit"]) if cut else 0,
             old=data["old"],
             new=data["new"],
             triples_before=data["triples"]["before"],
@@ -332,7 +386,10 @@ def diff(old: Build | None, new: Build) -> Changes:
         was, now = old_subjects[iri], new_subjects[iri]
         if was != now:
             label = label_of(now) or label_of(was)
-            changes.changed.append(EntityChange(iri, label, _sorted(now - was), _sorted(was - now)))
+            added, removed = _sorted(now - was), _sorted(was - now)
+            changes.changed.append(
+                EntityChange(iri, label, added, removed, 0, len(added), len(removed))
+            )
     old_graphs, new_graphs = _per_graph(before), _per_graph(new.quads)
     for graph in sorted(old_graphs.keys() | new_graphs.keys()):
         was, now = old_graphs.get(graph, set()), new_graphs.get(graph, set())
@@ -393,15 +450,18 @@ def to_markdown(changes: Changes) -> str:
     if changes.first_build:
         lines += ["", f"First build: {changes.triples_after} triples, nothing to compare."]
     delta = changes.triples_after - changes.triples_before
+    counts = changes.counts()
     lines += [
         "",
         "## Summary",
         "",
         f"- triples: {changes.triples_before} → {changes.triples_after} ({delta:+d})",
-        f"- entities: {len(changes.added)} added, {len(changes.removed)} removed, "
-        f"{len(changes.changed)} changed",
-        f"- SHACL results: {len(changes.appeared)} appeared, {len(changes.gone)} gone",
+        f"- entities: {counts['added']} added, {counts['removed']} removed, "
+        f"{counts['changed']} changed",
+        f"- SHACL results: {counts['appeared']} appeared, {counts['gone']} gone",
     ]
+    if changes.limit:
+        lines += ["", f"**Cut:** each list below shows at most {changes.limit} entries. {CUT_NOTE}"]
     if not changes.first_build:
         for title, entities in (
             ("Entities added", changes.added),
@@ -414,7 +474,7 @@ def to_markdown(changes: Changes) -> str:
         lines += ["", "## Entities changed", ""]
         for entity in changes.changed:
             lines.append(
-                f"- {_named(entity)} (+{len(entity.added)} −{len(entity.removed)} triples)"
+                f"- {_named(entity)} (+{entity.added_triples} −{entity.removed_triples} triples)"
             )
     lines += [
         "",

@@ -57,6 +57,25 @@ RESULT_MEDIA_TYPES = {"json": SPARQL_JSON, "xml": SPARQL_XML, "csv": CSV, "tsv":
 """The SPARQL 1.1 query results formats, by short name."""
 
 
+TEXT_MEDIA_TYPES = {
+    ".txt": "text/plain; charset=utf-8",
+    ".md": "text/markdown; charset=utf-8",
+    ".json": "application/json",
+    ".html": "text/html; charset=utf-8",
+}
+"""Other files a build publishes (source texts, reports), by suffix."""
+
+
+def file_media_type(path: Path | str) -> str:
+    """The media type of a published file by its suffix: an RDF format's, else a text one's,
+    else `application/octet-stream`."""
+    suffix = Path(path).suffix.lower()
+    rdf = BY_SUFFIX.get(suffix)
+    if rdf is not None:
+        return rdf.media_type
+    return TEXT_MEDIA_TYPES.get(suffix, "application/octet-stream")
+
+
 def guess_format(path: Path | str) -> RdfFormat | None:
     """The RDF format of a file by its suffix, or None if the suffix is not an RDF one."""
     return BY_SUFFIX.get(Path(path).suffix.lower())
@@ -135,10 +154,12 @@ __all__ = [
     "NTRIPLES",
     "RDFXML",
     "RDF_FORMATS",
+    "TEXT_MEDIA_TYPES",
     "TRIG",
     "TURTLE",
     "MediaRange",
     "RdfFormat",
+    "file_media_type",
     "guess_format",
     "negotiate",
 ]

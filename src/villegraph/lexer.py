@@ -141,6 +141,9 @@ def unescape_codepoints(text: str) -> str:
     return _CODEPOINT.sub(replace, text)
 
 
+_HEADER_LANG = re.compile(r"[a-z]{2,8}(-[a-z0-9]{1,8})*\Z")
+
+
 class HeaderError(QueryError):
     """A malformed `#+` header line; `line` is its number."""
 
@@ -152,11 +155,13 @@ class HeaderError(QueryError):
 
 @dataclass(frozen=True, slots=True)
 class HeaderLine:
-    """One `#+ key: value` line of a query file's header (`key` lower-cased)."""
+    """One `#+ key: value` line of a query file's header (`key` lower-cased); `#+ key@fr: value`
+    gives the value in one language (`lang`, lower-cased; "" when none is written)."""
 
     number: int
     key: str
     value: str
+    lang: str = ""
 
 
 def header(text: str) -> list[HeaderLine]:
@@ -178,7 +183,10 @@ def header(text: str) -> list[HeaderLine]:
         key, sep, value = stripped[2:].partition(":")
         if not sep or not key.strip():
             raise HeaderError(number, "header line needs 'key: value'")
-        found.append(HeaderLine(number, key.strip().lower(), value.strip()))
+        key, at, lang = key.strip().lower().partition("@")
+        if at and not _HEADER_LANG.match(lang):
+            raise HeaderError(number, f"header key needs a language tag after @, got {lang!r}")
+        found.append(HeaderLine(number, key.strip(), value.strip(), lang))
     return found
 
 

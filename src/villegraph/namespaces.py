@@ -78,6 +78,7 @@ class VG(DefinedNamespace):
     endLine: URIRef
     localCopy: URIRef
     worksOn: URIRef
+    statedTheme: URIRef
     agent: URIRef
     theme: URIRef
     evidence: URIRef

@@ -9,14 +9,26 @@ Each `.rq` file is valid SPARQL that starts with a header of `#+` comment lines:
     #+ param: person (iri? foaf:Person) optional: leave out to query every person
     #+ param: context (boolean=false) also list session context
     #+ empty: nobody works on this theme in their own talks or roles; try context=true
+    #+ title@fr: Qui travaille sur un thème
+    #+ description@fr: Les personnes liées à un thème ou à un thème plus étroit.
+    #+ page: 100
+
+Lines without a language tag are English; `title@fr`, `description@fr` and `empty@fr` give the
+French (`CannedQuery.title_in`, `description_in`, `empty_in`). `#+ page: N` makes a paged query:
+its text has one `LIMIT N` (in the query or in the sub-SELECT that opens its WHERE group), and
+it gets two parameters, `limit` (default N) and `offset` (default 0), that `run_canned` writes
+there as `LIMIT limit+1 OFFSET offset`: one row more than the page tells whether more follow,
+and a cut page carries a note saying so and where the next page starts (`CannedResult`).
 
 A parameter is `NAME (KIND) DESCRIPTION`, KIND one of `iri`, `string`, `lang`, `integer`,
 `date`, `boolean` (true/false, yes/no, 1/0); `(KIND=VALUE)` gives a default, `(KIND?)` makes it
 optional (left unbound when absent). Every parameter is a variable of the query's outer WHERE
 group and of its projection. An `iri` parameter may name the classes its value must have, as
 prefixed names after the kind, alternatives joined by `|` (`(iri skos:Concept)`,
-`(iri foaf:Person|org:Organization)`, `(iri=event/x vg:WebinarSeries)`): `run_canned` then checks
-with one small SELECT through the Store that the resource exists with one of them, accepts a
+`(iri foaf:Person|org:Organization)`, `(iri=event/x vg:WebinarSeries)`), and a concept the scheme
+it must be in (`(iri skos:Concept in theme/scheme)`: a role concept is no theme): `run_canned`
+then checks with one small SELECT through the Store that the resource exists with one of them
+(and in the scheme), accepts a
 label instead of an IRI (`theme="participation citoyenne"`: rdfs:label, skos:prefLabel,
 skos:altLabel or foaf:name, in any language, accents and case aside, acronyms included), and
 otherwise fails with `UnknownResource` listing the closest resources by label. `#+ empty:` is
@@ -31,6 +43,12 @@ change with the base IRI): they come in as parameters, with defaults resolved ag
 For the same answers on Virtuoso 7: start every transitive path (`p*`, `p+`) from a variable
 that a plain triple pattern or a parameter binds; no EXISTS inside BIND (use an OPTIONAL with a
 VALUES table); no IF over aggregates (aggregate a per-row value instead).
+
+A query whose outer WHERE group opens with a sub-SELECT (`WHERE { { SELECT … } … }`, used to
+order and cut a page before the labels are looked up) has its parameters bound at the start of
+that sub-SELECT's WHERE group instead (of the innermost, when that group opens with a
+sub-SELECT in turn): each sub-SELECT on the way must then project every parameter, so the
+outer groups see them bound as well.
 
 Values are given as strings (`key=value` on the command line, form fields on the web) and
 parsed into rdflib terms. An `iri` value may be a full IRI (`https://…` or `<https://…>`), a
@@ -49,7 +67,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,10 +78,11 @@ from rdflib.term import Identifier
 from villegraph import lexer
 from villegraph.errors import QueryError, UnknownResource, UsageError
 from villegraph.namespaces import DEFAULT_BASE_IRI, PREFIXES, prefixes_for
+from villegraph.store import SelectResult
 from villegraph.terms import escape_string
 
 if TYPE_CHECKING:
-    from villegraph.store import SelectResult, Store
+    from villegraph.store import Store
 
 PARAM_KINDS = ("iri", "string", "lang", "integer", "date", "boolean")
 
@@ -72,7 +91,7 @@ _CURIE = r"[A-Za-z][\w.-]*:[A-Za-z_][\w.-]*"
 _PARAM_LINE = re.compile(
     r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*"
     r"\(\s*(?P<kind>[a-z]+)\s*(?:(?P<optional>\?)|=\s*(?P<default>[^)]*?))?"
-    rf"(?:\s+(?P<classes>{_CURIE}(?:\|{_CURIE})*))?\s*\)"
+    rf"(?:\s+(?P<classes>{_CURIE}(?:\|{_CURIE})*)(?:\s+in\s+(?P<scheme>[^\s)]+))?)?\s*\)"
     r"\s*(?P<description>.*)\Z"
 )
 _TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
@@ -96,6 +115,11 @@ class Param:
     optional: bool = False
     classes: tuple[str, ...] = ()
     """Full IRIs of the classes an `iri` value must have one of (empty: not checked)."""
+    scheme: str | None = None
+    """For a `skos:Concept` parameter: the full IRI of the concept scheme its value must be in
+    (`skos:inScheme`); a concept of another scheme is the wrong kind of resource."""
+    paging: bool = False
+    """`limit` or `offset` of a paged query: written into its LIMIT clause, not bound."""
 
     @property
     def required(self) -> bool:
@@ -210,6 +234,26 @@ class CannedQuery:
     base_iri: str = DEFAULT_BASE_IRI
     empty: str = ""
     """The note carried by a run that returns no row (`#+ empty:`)."""
+    page: int | None = None
+    """Default page size of a paged query (`#+ page: N`), None when not paged."""
+    translations: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    """(key, language) → text of the header lines written in another language than English."""
+
+    def title_in(self, language: str) -> tuple[str, str]:
+        """The title in `language` if written, else the English one; with its language."""
+        return self._in("title", self.title, language)
+
+    def description_in(self, language: str) -> tuple[str, str]:
+        """The description in `language` if written, else the English one; with its language."""
+        return self._in("description", self.description, language)
+
+    def empty_in(self, language: str) -> str:
+        """The note of an empty answer in `language` if written, else the English one."""
+        return self._in("empty", self.empty, language)[0]
+
+    def _in(self, key: str, english: str, language: str) -> tuple[str, str]:
+        text = self.translations.get((key, language.lower()))
+        return (text, language.lower()) if text else (english, "en")
 
     @classmethod
     def from_text(
@@ -223,12 +267,21 @@ class CannedQuery:
         """Read the `#+` header of a query text; QueryError naming file:line when malformed."""
         where = str(path) if path is not None else name
         title, descriptions, params, empty = "", [], [], []
+        translated: dict[tuple[str, str], list[str]] = {}
+        page: int | None = None
         try:
             lines = lexer.header(text)
         except lexer.HeaderError as bad:
             raise QueryError(f"{where}:{bad}") from None
-        for number, key, value in ((h.number, h.key, h.value) for h in lines):
-            if key == "title":
+        for line in lines:
+            number, key, value = line.number, line.key, line.value
+            if line.lang and line.lang != "en":
+                if key not in ("title", "description", "empty"):
+                    raise QueryError(
+                        f"{where}:{number}: only title, description and empty take a language"
+                    )
+                translated.setdefault((key, line.lang), []).append(value)
+            elif key == "title":
                 title = value
             elif key == "description":
                 descriptions.append(value)
@@ -236,17 +289,21 @@ class CannedQuery:
                 params.append(_parse_param_line(value, f"{where}:{number}", base_iri))
             elif key == "empty":
                 empty.append(value)
+            elif key == "page":
+                page = _page_size(value, f"{where}:{number}", text)
             else:
                 raise QueryError(
                     f"{where}:{number}: unknown header key {key!r} "
-                    "(expected title, description, param or empty)"
+                    "(expected title, description, param, empty or page)"
                 )
+        if page is not None:
+            params += _paging_params(page)
         names = [p.name for p in params]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise QueryError(f"{where}: parameter declared twice: {', '.join(duplicates)}")
         for param in params:
-            if not re.search(rf"[?$]{param.name}\b", text):
+            if not param.paging and not re.search(rf"[?$]{param.name}\b", text):
                 raise QueryError(
                     f"{where}: parameter {param.name!r} is not a variable of the query"
                 )
@@ -259,6 +316,8 @@ class CannedQuery:
             path=path,
             base_iri=base_iri,
             empty=" ".join(empty),
+            page=page,
+            translations={key: " ".join(values) for key, values in translated.items()},
         )
 
     @classmethod
@@ -314,6 +373,45 @@ class CannedQuery:
         return " ".join(parts)
 
 
+def _page_size(value: str, where: str, text: str) -> int:
+    """The N of `#+ page: N`; the query must hold one `LIMIT N` for `run_canned` to rewrite."""
+    if not _INTEGER.match(value) or int(value) < 1:
+        raise QueryError(f"{where}: page needs a positive number of rows, got {value!r}")
+    _limit_clause(text, int(value), where)
+    return int(value)
+
+
+def _paging_params(page: int) -> list[Param]:
+    return [
+        Param("limit", "integer", f"rows per page (at most {MAX_PAGE})", str(page), paging=True),
+        Param("offset", "integer", "rows to skip: where the page starts", "0", paging=True),
+    ]
+
+
+MAX_PAGE = 10_000
+"""The largest page a paged query serves (`limit`)."""
+
+
+def _limit_clause(text: str, page: int, where: str) -> tuple[int, int]:
+    """Offsets of the one `LIMIT N` clause of a paged query's text (N the page size)."""
+    toks = list(lexer.tokens(text))
+    found = [
+        (token.start, toks[i + 1].end)
+        for i, token in enumerate(toks[:-1])
+        if token.keyword() == "LIMIT" and toks[i + 1].text == str(page)
+    ]
+    offsets = [t for t in toks if t.keyword() == "OFFSET"]
+    if len(found) != 1 or offsets:
+        raise QueryError(f"{where}: a paged query holds exactly one 'LIMIT {page}' and no OFFSET")
+    return found[0]
+
+
+def paged_text(query: CannedQuery, text: str, limit: int, offset: int) -> str:
+    """`text` (the query, parameters bound) with its page's LIMIT written for one row more."""
+    start, end = _limit_clause(text, query.page or 0, query.name)
+    return f"{text[:start]}LIMIT {limit + 1} OFFSET {offset}{text[end:]}"
+
+
 def _parse_param_line(value: str, where: str, base_iri: str) -> Param:
     match = _PARAM_LINE.match(value)
     if not match:
@@ -325,6 +423,12 @@ def _parse_param_line(value: str, where: str, base_iri: str) -> Param:
             f"(kinds: {', '.join(PARAM_KINDS)})"
         )
     classes = _expand_classes(match["classes"], kind, f"{where}: parameter {match['name']!r}")
+    scheme = None
+    if match["scheme"]:
+        try:
+            scheme = str(_parse_iri(match["scheme"], base_iri))
+        except ValueError as error:
+            raise QueryError(f"{where}: parameter {match['name']!r}: scheme: {error}") from None
     param = Param(
         name=match["name"],
         kind=kind,
@@ -332,6 +436,7 @@ def _parse_param_line(value: str, where: str, base_iri: str) -> Param:
         default=match["default"].strip() if match["default"] is not None else None,
         optional=bool(match["optional"]),
         classes=classes,
+        scheme=scheme,
     )
     if param.default is not None:
         try:
@@ -400,12 +505,22 @@ class Catalogue:
 # --- resources named by a parameter: existence, labels, suggestions ----------------------------
 
 _TYPES = "SELECT DISTINCT ?resource ?type WHERE { ?resource a ?type }"
+_IN_SCHEME = """SELECT ?resource ?scheme WHERE {
+  ?resource <http://www.w3.org/2004/02/skos/core#inScheme> ?scheme
+}"""
 _LABELS = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 SELECT DISTINCT ?class ?resource ?label WHERE {
   ?resource a ?class .
   ?resource rdfs:label|skos:prefLabel|skos:altLabel|foaf:name ?label .
+}"""
+_SCHEME_LABELS = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?class ?resource ?label ?scheme WHERE {
+  ?resource skos:inScheme ?scheme .
+  ?resource a ?class .
+  ?resource rdfs:label|skos:prefLabel|skos:altLabel ?label .
 }"""
 SUGGESTIONS = 3
 _CUTOFF = 0.6
@@ -434,31 +549,42 @@ def resolve_resources(
         value = resolved.get(param.name)
         if not param.classes or value is None:
             continue
-        if isinstance(value, URIRef) and _has_class(store, value, param.classes):
+        if isinstance(value, URIRef) and _has_class(store, value, param):
             continue
         given = raw.get(param.name, param.default or "").strip()
         resolved[param.name] = _by_label(store, param, given, query.base_iri)
     return resolved
 
 
-def _has_class(store: Store, iri: URIRef, classes: tuple[str, ...]) -> bool:
-    """Whether `iri` is typed with one of `classes` (one small SELECT)."""
+def _has_class(store: Store, iri: URIRef, param: Param) -> bool:
+    """Whether `iri` is typed with one of the parameter's classes, and in its concept scheme
+    when it names one (one or two small SELECTs)."""
     types = store.select(_TYPES, {"resource": iri}).column("type")
-    return any(str(t) in classes for t in types)
+    if not any(str(t) in param.classes for t in types):
+        return False
+    if param.scheme is None:
+        return True
+    schemes = store.select(_IN_SCHEME, {"resource": iri}).column("scheme")
+    return any(str(s) == param.scheme for s in schemes)
 
 
-def _candidates(store: Store, classes: tuple[str, ...]) -> dict[str, list[str]]:
-    """IRI → labels of every resource of the classes."""
+def _candidates(store: Store, param: Param) -> dict[str, list[str]]:
+    """IRI → labels of every resource of the parameter's classes (and scheme)."""
     found: dict[str, list[str]] = {}
-    for cls in classes:
-        for _, resource, label in store.select(_LABELS, {"class": URIRef(cls)}).rows:
+    for cls in param.classes:
+        if param.scheme is None:
+            rows = store.select(_LABELS, {"class": URIRef(cls)}).rows
+        else:
+            bound = {"class": URIRef(cls), "scheme": URIRef(param.scheme)}
+            rows = [row[:3] for row in store.select(_SCHEME_LABELS, bound).rows]
+        for _, resource, label in rows:
             found.setdefault(str(resource), []).append(str(label))
     return found
 
 
 def _by_label(store: Store, param: Param, given: str, base_iri: str) -> URIRef:
     """The one resource whose label is `given` (accents and case aside), else UnknownResource."""
-    candidates = _candidates(store, param.classes)
+    candidates = _candidates(store, param)
     wanted = normalise_label(given)
     exact = sorted(
         iri for iri, labels in candidates.items() if wanted in map(normalise_label, labels)
@@ -508,6 +634,52 @@ def _shown(iri: str, base_iri: str) -> str:
     return iri.removeprefix(base_iri) if iri.startswith(base_iri) else iri
 
 
+def canned_text(query: CannedQuery, bindings: Mapping[str, Identifier]) -> tuple[str, int, int]:
+    """The text `run_canned` sends for these parsed parameters: bound by a VALUES block and,
+    for a paged query, with its LIMIT written for one row more; with the page's limit and
+    offset (0, 0 when not paged)."""
+    bound = {name: term for name, term in bindings.items() if not _is_paging(query, name)}
+    text = bind_values(query.text, bound)
+    if query.page is None:
+        return text, 0, 0
+    limit, offset = (int(str(bindings[name])) for name in ("limit", "offset"))
+    if not 1 <= limit <= MAX_PAGE or offset < 0:
+        raise QueryError(
+            f"parameter 'limit' must be 1 to {MAX_PAGE} and 'offset' 0 or more, "
+            f"got limit={limit} offset={offset}"
+        )
+    return paged_text(query, text, limit, offset), limit, offset
+
+
+def _is_paging(query: CannedQuery, name: str) -> bool:
+    param = query.param(name)
+    return param is not None and param.paging
+
+
+@dataclass(frozen=True)
+class CannedResult(SelectResult):
+    """The answer to a canned query; for a paged one, which page it is and whether more rows
+    follow it (`next_offset`)."""
+
+    offset: int = 0
+    page: int | None = None
+    more: bool = False
+
+    @property
+    def next_offset(self) -> int | None:
+        """Where the next page starts, None when this page is the last."""
+        return self.offset + len(self.rows) if self.more else None
+
+
+def page_note(result: CannedResult) -> str:
+    """The sentence saying a page is cut short and where the next one starts (English)."""
+    first, last = result.offset + 1, result.offset + len(result.rows)
+    return (
+        f"rows {first}-{last} shown, more follow: next page with offset={result.next_offset}"
+        f" (limit={result.page})"
+    )
+
+
 def run_canned(
     store: Store,
     query: CannedQuery,
@@ -515,17 +687,33 @@ def run_canned(
     *,
     timeout: float | None = None,
     max_rows: int | None = None,
-) -> SelectResult:
+) -> CannedResult:
     """Parse the parameters and run the query with them bound by a VALUES block.
 
     The same query text then reaches every store. It is also much faster on pyoxigraph 0.5
     than its `substitutions` (measured: 1.7 ms against 360 ms for `members-of` at 2M triples),
-    which do not let the optimiser start from the bound variables.
+    which do not let the optimiser start from the bound variables. A paged query fetches one
+    row more than its page: a page cut short carries a note saying where the next starts.
     """
-    bindings = resolve_resources(store, query, query.parse_params(raw_params), raw_params)
-    result = store.select(bind_values(query.text, bindings), timeout=timeout, max_rows=max_rows)
-    if not result.rows and query.empty:
-        result = replace(result, notes=[*result.notes, query.empty])
+    parsed = query.parse_params(raw_params)
+    text, limit, offset = canned_text(query, resolve_resources(store, query, parsed, raw_params))
+    found = store.select(text, timeout=timeout, max_rows=max_rows)
+    more = query.page is not None and len(found.rows) > limit
+    result = CannedResult(
+        found.variables,
+        found.rows[:limit] if more else found.rows,
+        found.truncated,
+        list(found.notes),
+        offset=offset,
+        page=limit if query.page is not None else None,
+        more=more,
+    )
+    if more:
+        result.notes.append(page_note(result))
+    elif not result.rows and offset:
+        result.notes.append(f"no rows from offset={offset}: the answer has fewer rows")
+    elif not result.rows and query.empty:
+        result.notes.append(query.empty)
     return result
 
 
@@ -565,6 +753,25 @@ def _outer_where(text: str) -> tuple[int, int, bool]:
             )
             return token.start, tokens[close].start, subselect
     raise QueryError("SPARQL text has no WHERE group to bind parameters in")
+
+
+def _leading_subselect_where(text: str, open_at: int) -> int | None:
+    """The offset of the WHERE group's `{` of the sub-SELECT that opens the group at
+    `open_at` (`{ { SELECT … WHERE { … } … } … }`), following such sub-SELECTs down to the
+    innermost; None when the group opens otherwise."""
+    tokens = [t for t in lexer.tokens(text) if t.start > open_at]
+    if len(tokens) < 2 or tokens[0].text != "{" or tokens[1].keyword() != "SELECT":
+        return None
+    parens = 0
+    for token in tokens[2:]:
+        if token.text == "(":
+            parens += 1
+        elif token.text == ")":
+            parens -= 1
+        elif token.text == "{" and parens == 0:
+            inner = _leading_subselect_where(text, token.start)
+            return token.start if inner is None else inner
+    return None
 
 
 def _skip_group(tokens: list[lexer.Token], index: int) -> int:
@@ -618,6 +825,9 @@ def bind_values(query_text: str, bindings: Mapping[str, Identifier]) -> str:
     values = " ".join(term_to_sparql(term) for term in bindings.values())
     block = f"VALUES ({names}) {{ ({values}) }}"
     open_at, close_at, subselect = _outer_where(query_text)
+    inner = _leading_subselect_where(query_text, open_at)
+    if inner is not None:
+        return f"{query_text[: inner + 1]} {block}{query_text[inner + 1 :]}"
     if subselect:
         return (
             f"{query_text[: open_at + 1]} {block} {{{query_text[open_at + 1 : close_at]}}} "
@@ -629,10 +839,14 @@ def bind_values(query_text: str, bindings: Mapping[str, Identifier]) -> str:
 __all__ = [
     "PARAM_KINDS",
     "CannedQuery",
+    "CannedResult",
     "Catalogue",
     "Param",
     "bind_values",
+    "canned_text",
     "normalise_label",
+    "page_note",
+    "paged_text",
     "resolve_iri",
     "resolve_resources",
     "run_canned",

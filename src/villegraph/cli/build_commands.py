@@ -117,10 +117,20 @@ def validate_command(
     """Check data against the SHACL shapes; nothing is written.
 
     Without PATHS: the project's ontology, data and derived facts, as a build would see them.
-    With PATHS: those RDF files, together with the ontology and the thesaurus.
-    Exit status: 0 conforms (warnings allowed), 1 violations, 2 unreadable input.
+    With PATHS: those RDF files, together with the ontology and the thesaurus. With curation
+    files (.yaml) among PATHS: each is schema- and quote-checked, then PATHS are validated in
+    their project (its other files as context, derived facts made), and the results about what
+    PATHS describe are printed as `file.yaml:LINE: field: severity: message` (a draft's TODO
+    fields too; its violations are warnings, as in `build --include-drafts`).
+    Exit status: 0 conforms (warnings allowed), 1 violations, 2 unreadable input or a curation
+    file with a problem (`file.yaml:LINE: field: message`).
     """
+    from villegraph.records import YAML_SUFFIXES
+
     project = settings(ctx)
+    if any(path.suffix in YAML_SUFFIXES for path in paths):
+        _validate_curation(ctx, list(paths), output_format)
+        return
     if paths:
         from villegraph.validate import validate_files
 
@@ -138,6 +148,24 @@ def validate_command(
     if output_format != "text":
         click.echo(f"SHACL: {report.summary()}", err=True)
     if not report.conforms:
+        ctx.exit(EXIT_NOT_CONFORMING)
+
+
+def _validate_curation(ctx: click.Context, paths: list[Path], output_format: str) -> None:
+    """`validate` of curation files (and RDF files beside them) in their project."""
+    from villegraph.records.check import check_files
+
+    checked = check_files(paths, settings(ctx))
+    if output_format == "json":
+        findings = [finding.to_dict() for finding in checked.findings]
+        click.echo(json.dumps(findings, indent=2, ensure_ascii=False))
+    elif output_format == "turtle":
+        click.echo(checked.report.to_turtle(), nl=False)
+    else:
+        for finding in checked.findings:
+            click.echo(str(finding))
+    click.echo(f"SHACL: {checked.summary()}", err=True)
+    if not checked.conforms:
         ctx.exit(EXIT_NOT_CONFORMING)
 
 

@@ -41,7 +41,7 @@ def draft_command(ctx: click.Context, source: Path, output: Path | None, force: 
         reason = getattr(error, "strerror", None) or str(error)
         raise InputError(f"cannot read: {reason}", source) from None
     file_name = f"data/sources/{source.name}"
-    text, result = draft_file(source, file_name, project.data_dir)
+    text, result = draft_file(source, file_name, project.data_dir, output)
     if output is None:
         click.echo(text, nl=False)
     else:

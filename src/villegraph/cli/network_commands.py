@@ -296,6 +296,14 @@ def write_csv(graph: nx.Graph, folder: Path) -> list[Path]:
     help="Draw at most this many links (the strongest); a notice says what is left out.",
 )
 @click.option(
+    "--overview-above",
+    type=click.IntRange(min=0),
+    default=viz.OVERVIEW_ABOVE,
+    show_default=True,
+    help="Open on an overview of communities when more than this many nodes are drawn "
+    "(0: always, a number above --max-nodes: never; never with --focus).",
+)
+@click.option(
     "--link-base",
     help="Server URL for the nodes' page links (e.g. http://127.0.0.1:8000/); "
     "default: the resources' own IRIs.",
@@ -313,23 +321,22 @@ def viz_command(
     lang: str,
     max_nodes: int,
     max_edges: int,
+    overview_above: int,
     link_base: str | None,
 ) -> None:
     """Write the interactive network as one self-contained, offline HTML page."""
     if theme and focus:
         raise UsageError("give --theme or --focus, not both")
-    research, graph = _load(ctx, dist, endpoint, projection)
-    graph = network.with_works_on(graph, research)  # a person's themes one link away
+    base_iri = cli_settings(ctx).base_iri
+    focus_iri = network.node_iri(focus, base_iri, "--focus") if focus else None
+    theme_iri = network.node_iri(theme, base_iri, "--theme") if theme else None
+    with _opened(ctx, dist, endpoint) as store:
+        research = network.load_network(store)
+    graph = network.view_graph(research, projection, focus=focus_iri, depth=depth, theme=theme_iri)
     title = "villegraph"
-    if focus:
-        iri = network.node_iri(focus, cli_settings(ctx).base_iri, "--focus")
-        graph = network.ego(graph, iri, depth)
-        title += " — " + graph.nodes[iri].get("label_" + lang, iri)
-    elif theme:
-        iri = network.node_iri(theme, cli_settings(ctx).base_iri, "--theme")
-        graph = network.theme_view(graph, iri)
-        title += " — " + graph.nodes[iri].get("label_" + lang, iri)
-    graph.graph["projection"] = projection
+    shown_around = focus_iri or theme_iri
+    if shown_around:
+        title += " — " + research.nodes[shown_around].label(lang)
     analysis = network.analyse(graph, research)
     if link_base is not None and not link_base.startswith(("http://", "https://")):
         raise UsageError(f"--link-base {link_base!r} is not an http(s) URL")
@@ -338,10 +345,11 @@ def viz_command(
         title=title,
         max_nodes=max_nodes,
         max_edges=max_edges,
-        base_iri=cli_settings(ctx).base_iri if link_base else None,
+        base_iri=base_iri if link_base else None,
         link_prefix=link_base.rstrip("/") + "/" if link_base else None,
         graph_path=link_base.rstrip("/") + "/graph/" if link_base else None,
-        focus=network.node_iri(focus, cli_settings(ctx).base_iri, "--focus") if focus else None,
+        focus=focus_iri,
+        overview_above=overview_above,
     )
     view = viz.build_view(graph, analysis, options, research)
     viz.write_html(output, viz.render_html(view))

@@ -15,10 +15,13 @@ from villegraph.draft.nlp import pipeline
 from villegraph.draft.reconcile import Index, load_index
 
 
-def draft_file(source: Path, file_name: str, data_dir: Path | None) -> tuple[str, Draft]:
-    """The YAML text of the draft of `source` (named `file_name` in it) and its notes."""
+def draft_file(
+    source: Path, file_name: str, data_dir: Path | None, output: Path | None = None
+) -> tuple[str, Draft]:
+    """The YAML text of the draft of `source` (named `file_name` in it) and its notes; the
+    `output` file it replaces is not read for reconciliation."""
     text = source.read_text(encoding="utf-8")
-    result = draft(text, file_name, load_index(data_dir), pipeline())
+    result = draft(text, file_name, load_index(data_dir, skip=output), pipeline())
     header = [
         f"Draft of {file_name} by `villegraph draft`: review every record, then set",
         "status: reviewed. Reconciliation and theme scores are noted in comments.",

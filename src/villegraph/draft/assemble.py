@@ -42,12 +42,18 @@ def draft(text: str, file_name: str, index: Index, nlp: Any) -> Draft:
     main = next((session for session in sessions if session.main), None)
     people, memberships, person_ids = _people(source, speakers, org_ids, index, taken, notes, main)
     cycle = _cycle(source)
+    if cycle is not None:
+        _organisers(cycle, source, orgs, org_ids)
     talks = find_talks(source, [speaker.name for speaker in speakers])
+    known = _known_orgs(orgs, org_ids, notes)
     document: dict[str, Any] = {
+        COMMENT: [note for org in known for note in _notes_about(notes, org.name)],
         "status": "draft",
         "source": _source(source, file_name, cycle, main),
         "people": people,
-        "organisations": [_org_record(org, org_ids, source, notes) for org in orgs],
+        "organisations": [
+            _org_record(org, org_ids, source, notes) for org in orgs if org not in known
+        ],
         "memberships": memberships,
         "cycles": [cycle] if cycle else [],
         "sessions": _session_records(sessions, cycle, person_ids, speakers),
@@ -224,6 +230,8 @@ def _people(
             continue
         organisation = org_ids[fold(speaker.orgs[0].name)]
         role = _reconcile("role", _title_forms(speaker.title), index, [], speaker.title)
+        if role is None:
+            role = _role_todo(speaker.title, index)
         memberships.append(
             {
                 "id": slug(f"{family} {organisation}", membership_ids),
@@ -236,6 +244,67 @@ def _people(
             }
         )
     return people, memberships, ids
+
+
+def _role_todo(title: str, index: Index) -> str:
+    """A TODO for a membership's role no known role's label matches."""
+    known = sorted({c.slug for entry in index.entries["role"].values() for c in entry.values()})
+    listed = f"a role id of data/ ({', '.join(known)})" if known else "a role id"
+    return f"TODO: the role of «{title}»: {listed}, or a new org:Role in a Turtle file of data/"
+
+
+def _known_orgs(orgs: list[Org], ids: dict[str, str], notes: list[str]) -> list[Org]:
+    """Organisations reconciled to a resource another file describes: referred to by their id,
+    not described again (a second name or kind would contradict the first)."""
+    reconciled = {note.split(":", 1)[0] for note in notes if note.startswith("org/")}
+    return [org for org in orgs if f"org/{ids[fold(org.name)]}" in reconciled]
+
+
+_ORGANISED_BY = re.compile(
+    r"\b(?:organis[ée]e?s?|organi[sz]ed)\s+(?:par|by)\s+(?P<who>[^.]*?)"
+    r"(?:,?\s+(?:avec le soutien|en partenariat|with the support|in partnership)\b[^.]*)?(?:\.|$)",
+    re.IGNORECASE,
+)
+_STATE_MARKS = {"GOUVERNEMENT", "RÉPUBLIQUE FRANÇAISE", "GOVERNMENT"}
+
+
+def _organisers(
+    cycle: dict[str, Any], source: Source, orgs: list[Org], ids: dict[str, str]
+) -> None:
+    """The cycle's organisers: the organisations an `Organisé par …` / `Organised by …` sentence
+    names, else those the letterhead prints (not the State's mark), else a TODO."""
+    quotes: list[str] = []
+    found: list[str] = []
+    for paragraph in source.paragraphs:
+        for match in _ORGANISED_BY.finditer(paragraph):
+            named = [org for org in orgs if _names_in(org, match["who"])]
+            if named:
+                found += [ids[fold(org.name)] for org in named]
+                quotes.append(_unique(source, match[0].rstrip(".")))
+    if not found:
+        for line in source.lines:
+            letterhead = find_letterhead(line)
+            if letterhead is None or plain(line.strip()) in _STATE_MARKS:
+                continue
+            key = fold(letterhead.name)
+            if key in ids:
+                found.append(ids[key])
+                quotes.append(_unique(source, line.strip()))
+    if not found:
+        cycle["organisers"] = (
+            "TODO: who organises the cycle: organisation ids, quoted where the source names them"
+        )
+        return
+    cycle["organisers"] = list(dict.fromkeys(found))
+    titles = cycle["quote"] if isinstance(cycle["quote"], list) else [cycle["quote"]]
+    cycle["quote"] = list(dict.fromkeys([*titles, *quotes]))
+
+
+def _names_in(org: Org, text: str) -> bool:
+    """Whether `text` names `org`: a whole word for a short name (an acronym), else its words."""
+    words = [fold(word) for word in text.split()]
+    joined = "".join(words)
+    return any(name in words if len(name) <= 6 else name in joined for name in org.folded())
 
 
 def _title_forms(title: str) -> list[str]:

@@ -1,9 +1,11 @@
 """The spaCy pipeline: `fr_core_news_sm` without its parser (lemmas, part of speech and named
-entities), loaded once; spaCy's blank French pipeline when the model is not installed."""
+entities), loaded once; spaCy's blank French pipeline when the model is not installed. The
+French language data is loaded through `french.install` (the same tokenizer, ~3 s sooner)."""
 
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 MODEL = "fr_core_news_sm"
@@ -14,10 +16,15 @@ def pipeline() -> Any:
     """The pipeline (loaded on first use, from the installed package: no network)."""
     import spacy
 
+    from villegraph.draft import french
+
+    french.install()
     try:
-        return spacy.load(MODEL, exclude=["parser", "senter"])
+        nlp = spacy.load(MODEL, exclude=["parser", "senter", "tokenizer"])
     except OSError:
         return spacy.blank("fr")
+    french.load_tokenizer(nlp, Path(nlp.path))
+    return nlp
 
 
 def lemma_tokens(doc: Any) -> list[tuple[str, int, int]]:

@@ -59,14 +59,19 @@ class Index:
         return sorted(found.values(), key=lambda candidate: candidate.iri)
 
 
-def load_index(data_dir: Path | None, base: str = DEFAULT_BASE) -> Index:
-    """The people and organisations of every Turtle and curation file under `data_dir`."""
+def load_index(
+    data_dir: Path | None, base: str = DEFAULT_BASE, *, skip: Path | None = None
+) -> Index:
+    """The people and organisations of every Turtle and curation file under `data_dir`, but
+    `skip` (the file the draft replaces: a draft is not reconciled with itself)."""
     index = Index()
     if data_dir is None or not data_dir.is_dir():
         return index
     for path in sorted(data_dir.rglob("*.ttl")):
         _turtle(index, path, data_dir)
     for path in sorted([*data_dir.rglob("*.yaml"), *data_dir.rglob("*.yml")]):
+        if skip is not None and path.resolve() == skip.resolve():
+            continue
         _curation(index, path, data_dir, base)
     return index
 

@@ -38,9 +38,11 @@ Projections (`PROJECTIONS`):
   it; session-context themes are not counted as shared) or a session (speaker of it, or
   presenter of a talk in it); `weight` = shared themes + shared sessions.
 
-The network view (`villegraph viz`, `/graph/`) draws the full network with `with_works_on`: a
-direct person → theme edge ("works-on", with its `level`) beside the talk or session behind it,
-so a person's themes are one link away.
+The network view (`villegraph viz`, `/graph/`) draws `view_graph`: the full network with
+`with_works_on` (a direct person → theme edge, "works-on" with its `level`, beside the talk or
+session behind it, so a person's themes are one link away), focused or not; the whole
+person-person projection stays a `PairGraph` (`person_pairs`: its pairs as numpy arrays, which
+igraph and the page read without a networkx edge per pair).
 - `org-hierarchy`: organisations and `org:subOrganizationOf`, directed child → parent.
 
 Metrics: degree and degree centrality; betweenness (networkx exact up to `NX_EXACT_MAX_NODES`
@@ -84,11 +86,13 @@ from villegraph.network.model import (
     parse_iri,
     relation_label,
 )
+from villegraph.network.pairs import PairGraph
 from villegraph.network.projections import (
     ego,
     full_network,
     org_hierarchy,
     own_work_themes,
+    person_pairs,
     person_person,
     person_sessions,
     person_theme,
@@ -96,6 +100,7 @@ from villegraph.network.projections import (
     person_themes,
     project,
     theme_view,
+    view_graph,
     with_works_on,
 )
 
@@ -112,6 +117,7 @@ __all__ = [
     "Bridge",
     "Link",
     "NodeInfo",
+    "PairGraph",
     "ResearchNetwork",
     "agent_themes",
     "analyse",
@@ -128,6 +134,7 @@ __all__ = [
     "org_hierarchy",
     "own_work_themes",
     "parse_iri",
+    "person_pairs",
     "person_person",
     "person_sessions",
     "person_theme",
@@ -139,6 +146,7 @@ __all__ = [
     "theme_cooccurrence",
     "theme_view",
     "to_igraph",
+    "view_graph",
     "with_metrics",
     "with_works_on",
 ]

@@ -11,6 +11,7 @@ import networkx as nx
 
 from villegraph.errors import UsageError
 from villegraph.network.model import ResearchNetwork
+from villegraph.network.pairs import PairGraph
 from villegraph.network.projections import org_hierarchy, person_themes
 
 NX_EXACT_MAX_NODES = 200
@@ -111,17 +112,38 @@ class Bridge:
 
 
 def analyse(
-    graph: nx.Graph,
+    graph: nx.Graph | PairGraph,
     network: ResearchNetwork | None = None,
     *,
     seed: int = DEFAULT_SEED,
 ) -> Analysis:
-    """Degree, betweenness, communities and (with `network`) bridges of a projection."""
-    undirected = graph.to_undirected(as_view=True) if graph.is_directed() else graph
-    large = undirected.number_of_nodes() > NX_EXACT_MAX_NODES
-    if large:
-        betweenness, community, modularity = _igraph_metrics(undirected, seed)
-        sources = betweenness_sources(undirected.number_of_nodes(), undirected.number_of_edges())
+    """Degree, betweenness, communities and (with `network`) bridges of a projection.
+
+    A `PairGraph` gives the same analysis as its networkx form, read from its arrays.
+    """
+    if isinstance(graph, PairGraph) and graph.number_of_nodes() <= NX_EXACT_MAX_NODES:
+        graph = graph.to_networkx()
+    small: nx.Graph | None = None
+    if isinstance(graph, PairGraph):
+        order, ig = graph.to_igraph()
+        degrees = dict(zip(order, graph.degree().tolist(), strict=True))
+    else:
+        undirected = graph.to_undirected(as_view=True) if graph.is_directed() else graph
+        degrees = dict(undirected.degree())
+        if undirected.number_of_nodes() <= NX_EXACT_MAX_NODES:
+            small = undirected
+        else:
+            order, ig = to_igraph(undirected)
+    if small is not None:
+        betweenness = nx.betweenness_centrality(small, normalized=True)
+        community, modularity = _nx_louvain(small, seed)
+        methods = {
+            "betweenness": "networkx exact (normalised)",
+            "communities": f"networkx Louvain, seed {seed}",
+        }
+    else:
+        betweenness, community, modularity = _igraph_metrics(order, ig, seed)
+        sources = betweenness_sources(len(order), ig.ecount())
         methods = {
             "betweenness": (
                 f"igraph sampled, {sources} sources, seed {seed} (normalised)"
@@ -130,19 +152,12 @@ def analyse(
             ),
             "communities": f"igraph multilevel (Louvain), seed {seed}",
         }
-    else:
-        betweenness = nx.betweenness_centrality(undirected, normalized=True)
-        community, modularity = _nx_louvain(undirected, seed)
-        methods = {
-            "betweenness": "networkx exact (normalised)",
-            "communities": f"networkx Louvain, seed {seed}",
-        }
     analysis = Analysis(
         projection=str(graph.graph.get("projection", "")),
         nodes=graph.number_of_nodes(),
         edges=graph.number_of_edges(),
-        degree=dict(undirected.degree()),
-        degree_centrality=_degree_centrality(undirected),
+        degree=degrees,
+        degree_centrality=_degree_centrality(degrees),
         betweenness=betweenness,
         community=community,
         modularity=modularity,
@@ -154,10 +169,12 @@ def analyse(
     return analysis
 
 
-def _degree_centrality(graph: nx.Graph) -> dict[str, float]:
-    if len(graph) < 2:
-        return {n: 0.0 for n in graph}
-    return nx.degree_centrality(graph)
+def _degree_centrality(degrees: dict[str, int]) -> dict[str, float]:
+    """Degree over n − 1, computed as networkx's `degree_centrality` does."""
+    if len(degrees) < 2:
+        return {n: 0.0 for n in degrees}
+    scale = 1.0 / (len(degrees) - 1.0)
+    return {n: d * scale for n, d in degrees.items()}
 
 
 def _nx_louvain(graph: nx.Graph, seed: int) -> tuple[dict[str, int], float]:
@@ -170,8 +187,10 @@ def _nx_louvain(graph: nx.Graph, seed: int) -> tuple[dict[str, int], float]:
     return community, float(modularity)
 
 
-def _igraph_metrics(graph: nx.Graph, seed: int) -> tuple[dict[str, float], dict[str, int], float]:
-    order, ig = to_igraph(graph)
+def _igraph_metrics(
+    order: list[str], ig: Any, seed: int
+) -> tuple[dict[str, float], dict[str, int], float]:
+    """Betweenness (exact or sampled), seeded multilevel communities and their modularity."""
     n = len(order)
     scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
     samples = betweenness_sources(n, ig.ecount())

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
-from itertools import combinations
 
 import networkx as nx
 
 from villegraph.errors import UsageError
 from villegraph.network.model import PROJECTIONS, NodeInfo, ResearchNetwork
+from villegraph.network.pairs import PairGraph, count_pairs, merge_counts
 
 OWN_WORK = "own work"
 """Level of a person–theme edge when a talk of theirs states the theme."""
@@ -36,16 +35,21 @@ def project(network: ResearchNetwork, projection: str = "full") -> nx.Graph:
     return graph
 
 
-def _add_node(graph: nx.Graph, info: NodeInfo) -> None:
-    graph.add_node(
-        info.iri,
-        kind=info.kind,
-        subtype=info.subtype,
-        label_fr=info.label("fr"),
-        label_en=info.label("en"),
-    )
+def node_attributes(info: NodeInfo) -> dict[str, str]:
+    """A node's attributes in every projection: kind, subtype, labels, doubts if any."""
+    attrs = {
+        "kind": info.kind,
+        "subtype": info.subtype,
+        "label_fr": info.label("fr"),
+        "label_en": info.label("en"),
+    }
     for lang, doubts in info.doubts.items():  # only doubtful nodes carry the attribute
-        graph.nodes[info.iri]["doubts_" + lang] = " ".join(doubts)
+        attrs["doubts_" + lang] = " ".join(doubts)
+    return attrs
+
+
+def _add_node(graph: nx.Graph, info: NodeInfo) -> None:
+    graph.add_node(info.iri, **node_attributes(info))
 
 
 def full_network(network: ResearchNetwork) -> nx.Graph:
@@ -157,53 +161,37 @@ def person_person(network: ResearchNetwork) -> nx.Graph:
 
     A theme counts as shared only when it is own work for both (a theme two people merely met
     as the subject of a session they spoke in is session context, not shared work);
-    `weight` = shared themes + shared sessions.
+    `weight` = shared themes + shared sessions. The networkx form of `person_pairs`.
     """
-    graph = nx.Graph()
-    people = network.of_kind("person")
-    for iri in people:
-        _add_node(graph, network.nodes[iri])
+    return person_pairs(network).to_networkx()
+
+
+def person_pairs(network: ResearchNetwork) -> PairGraph:
+    """The person-person projection as integer arrays (see `villegraph.network.pairs`).
+
+    Pairs are counted with numpy: at 2,000 people the own-work themes alone make 725,000
+    pairs, and a networkx edge per pair made this the slowest step of the page.
+    """
+    people = network.of_kind("person")  # sorted: the node order igraph is given
     index = {iri: i for i, iri in enumerate(people)}
-    shared_themes = _pairs(own_work_themes(network), index)
-    shared_sessions = _pairs(person_sessions(network), index)
-    size = len(people)
-
-    def edge(key: int) -> tuple[str, str, dict[str, object]]:
-        a, b = divmod(key, size)
-        themes, sessions = shared_themes.get(key, 0), shared_sessions.get(key, 0)
-        return (
-            people[a],
-            people[b],
-            {
-                "relation": "shares",
-                "weight": themes + sessions,
-                "shared_themes": themes,
-                "shared_sessions": sessions,
-            },
-        )
-
-    graph.add_edges_from(map(edge, sorted(shared_themes.keys() | shared_sessions.keys())))
-    return graph
-
-
-def _pairs(items_of: Mapping[str, Iterable[str]], index: Mapping[str, int]) -> Counter[int]:
-    """a · len(index) + b, with a < b the positions of two people in `index` → how many items
-    they share (via an item → people index).
-
-    Pairs are counted as plain integers: at 2,000 people the own-work themes alone make
-    725,000 pairs, and pairs of strings (then of tuples) made this the slowest step of a page.
-    """
-    size = len(index)
-    holders: dict[str, list[int]] = defaultdict(list)
-    for person, items in items_of.items():
-        if person in index:
-            for item in set(items):
-                holders[item].append(index[person])
-    pairs: Counter[int] = Counter()
-    for people in holders.values():
-        people.sort()
-        pairs.update(a * size + b for a, b in combinations(people, 2))
-    return pairs
+    source, target, columns = merge_counts(
+        len(people),
+        shared_themes=count_pairs(own_work_themes(network), index),
+        shared_sessions=count_pairs(person_sessions(network), index),
+    )
+    return PairGraph(
+        nodes=people,
+        attrs=[node_attributes(network.nodes[iri]) for iri in people],
+        source=source,
+        target=target,
+        columns={
+            "weight": columns["shared_themes"] + columns["shared_sessions"],
+            "shared_themes": columns["shared_themes"],
+            "shared_sessions": columns["shared_sessions"],
+        },
+        relation="shares",
+        graph={"projection": "person-person"},
+    )
 
 
 def org_hierarchy(network: ResearchNetwork) -> nx.DiGraph:
@@ -244,6 +232,29 @@ def with_works_on(graph: nx.Graph, network: ResearchNetwork) -> nx.Graph:
 
 
 # -- focused views ------------------------------------------------------------------------------
+
+
+def view_graph(
+    network: ResearchNetwork,
+    projection: str = "full",
+    *,
+    focus: str | None = None,
+    depth: int = 1,
+    theme: str | None = None,
+) -> nx.Graph | PairGraph:
+    """The graph the network view draws (`villegraph viz`, `/graph/`): the projection, with
+    direct person → theme links in the full network, narrowed to `focus` (within `depth`
+    links) or to `theme`. The whole person-person projection stays a `PairGraph` (its links
+    as arrays); every other view is a networkx graph."""
+    if projection == "person-person" and focus is None and theme is None:
+        return person_pairs(network)
+    graph = with_works_on(project(network, projection), network)
+    if focus is not None:
+        graph = ego(graph, focus, depth)
+    elif theme is not None:
+        graph = theme_view(graph, theme)
+    graph.graph["projection"] = projection
+    return graph
 
 
 def ego(graph: nx.Graph, focus: str, depth: int) -> nx.Graph:

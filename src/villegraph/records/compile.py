@@ -15,6 +15,7 @@ from villegraph.records.rdf import Made, Maker
 from villegraph.records.reading import YamlDocument, read_yaml
 from villegraph.records.schema import check_schema
 from villegraph.records.terms import A, term
+from villegraph.records.todo import drop_todos, refuse_todos
 
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 DRAFT = "draft"
@@ -41,13 +42,19 @@ def read_curation(
     path: Path, shown: Path | str | None = None, *, include_drafts: bool = True
 ) -> CurationFile | None:
     """Read and schema-check one curation file (InputError `file:line: field: message`).
-    A draft is None without `include_drafts`, checked no further than its `status: draft`."""
+    A draft is None without `include_drafts`, checked no further than its `status: draft`;
+    its `TODO` fields are left out, where a reviewed file's are errors (see `todo`)."""
     shown = shown if shown is not None else path
     document = read_yaml(path, shown)
     if not isinstance(document.data, dict):
         raise InputError("a curation file is a mapping (status:, source:, people:, …)", shown, 1)
-    if document.data.get("status") == DRAFT and not include_drafts:
+    is_draft = document.data.get("status") == DRAFT
+    if is_draft and not include_drafts:
         return None
+    if is_draft:
+        drop_todos(document)
+    else:
+        refuse_todos(document, shown)
     check_schema(document, shown)
     return CurationFile(path, shown, document)
 

@@ -94,16 +94,23 @@
     return /^(https?:\/\/[^\s]+|\/(?!\/)[^\s]*)$/.test(href) ? href : null;
   }
 
+  /* With an overview, the members of every cluster start hidden (as applyFilters would make
+     them): hiding 5,000 nodes and 20,000 links by updates after the network is built took
+     longer than building it. */
+  var clusters = data.clusters || [];
+  var clusterMode = clusters.length > 0;
+  data.nodes.forEach(function (n) { n.hidden = clusterMode && n.com !== null; });
+  data.edges.forEach(function (e) { e.hidden = byId[e.from].hidden || byId[e.to].hidden; });
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
     return { id: n.id, label: canvasLabel(n), title: tooltip(n), group: n.kind, size: n.size,
-             x: n.x, y: n.y };
+             x: n.x, y: n.y, hidden: n.hidden };
   }));
   function edgeTitle(e) {
     return edgeLabel(e) + (e.lvl ? " \u2014 " + t(e.lvl) : "");
   }
   var LEVEL_STYLE = { own: { color: "#3d3d3d", width: 2 }, context: { color: "#767676", width: 1 } };
   var edges = new vis.DataSet(data.edges.map(function (e, i) {
-    var item = { id: i, from: e.from, to: e.to, title: edgeTitle(e) };
+    var item = { id: i, from: e.from, to: e.to, title: edgeTitle(e), hidden: e.hidden };
     if (e.lvl) {
       item.dashes = e.lvl === "context" ? [6, 4] : false;
       item.color = { color: LEVEL_STYLE[e.lvl].color, inherit: false };
@@ -113,17 +120,16 @@
   }));
 
   /* ---- overview: communities as labelled clusters, opened by a click ---- */
-  var clusters = data.clusters || [];
-  var clusterMode = clusters.length > 0;
   var openCom = null;
+  var clustersClosed = false;  // the clusters are drawn (the overview) until one is opened
   var clusterById = {};
   clusters.forEach(function (c) {
     clusterById[c.id] = c;
     nodes.add({ id: c.id, label: canvasLabel(c), title: clusterTitle(c), group: "cluster",
-                size: c.size, x: c.x, y: c.y, hidden: true });
+                size: c.size, x: c.x, y: c.y, hidden: false });
   });
   (data.clusterEdges || []).forEach(function (e, i) {
-    edges.add({ id: "ce" + i, from: e.from, to: e.to, value: e.w, hidden: true,
+    edges.add({ id: "ce" + i, from: e.from, to: e.to, value: e.w, hidden: false,
                 title: String(e.w) });
   });
   function clusterTitle(c) {
@@ -175,7 +181,11 @@
   var LINE = Math.round(FONT_SIZE * 1.2);
   var measurer = document.createElement("canvas").getContext("2d");
   measurer.font = FONT_SIZE + "px sans-serif";
+  /* Every node is created with its label below it (vis-network's place), so that only labels
+     that move are updated: each update of the data set costs a pass over every node. */
   var labelState = {};
+  data.nodes.forEach(function (n) { labelState[n.id] = "below"; });
+  clusters.forEach(function (c) { labelState[c.id] = "below"; });
   var CLUSTER_SCALE = 20 / FONT_SIZE;  // cluster labels are drawn at 20px
   function labelWidth(n) {
     return measurer.measureText(canvasLabel(n)).width * (isCluster(n.id) ? CLUSTER_SCALE : 1);
@@ -451,10 +461,13 @@
     if (edgeUpdates.length) { edges.update(edgeUpdates); }
     if (clusterMode) {
       var closed = openCom !== null;
-      nodes.update(clusters.map(function (c) { return { id: c.id, hidden: closed }; }));
-      edges.update((data.clusterEdges || []).map(function (e, i) {
-        return { id: "ce" + i, hidden: closed };
-      }));
+      if (closed !== clustersClosed) {
+        clustersClosed = closed;
+        nodes.update(clusters.map(function (c) { return { id: c.id, hidden: closed }; }));
+        edges.update((data.clusterEdges || []).map(function (e, i) {
+          return { id: "ce" + i, hidden: closed };
+        }));
+      }
       document.getElementById("vg-overview").hidden = !closed;
     }
     if (document.body.getAttribute("data-labels-placed") === "true") { placeLabels(); }
@@ -568,8 +581,28 @@
     return box;
   }
 
+  /* An opened cluster is drawn as a small network of its own: its members at their cluster
+     layout (cx, cy in [-1, 1]) stretched to the window, sized for that many nodes in that
+     space (larger for more links inside the cluster, cw), so that fitting it shows labels at
+     their reading size instead of a corner of the whole network zoomed until labels vanish. */
+  var CLUSTER_MARGIN = 40;
+  function layOutCluster(com) {
+    var members = data.nodes.filter(function (n) { return n.com === com && n.cx !== undefined; });
+    if (!members.length) { return; }
+    var halfW = Math.max(container.clientWidth / 2 - CLUSTER_MARGIN, 60);
+    var halfH = Math.max(container.clientHeight / 2 - CLUSTER_MARGIN, 60);
+    var room = Math.sqrt((4 * halfW * halfH) / members.length);  // side of each node's share
+    var base = Math.max(3, Math.min(12, room / 6));
+    nodes.update(members.map(function (n) {
+      n.size = Math.round(base * (1 + 1.5 * Math.sqrt(n.cw)) * 10) / 10;
+      return { id: n.id, x: n.cx * halfW, y: n.cy * halfH, size: n.size };
+    }));
+    members.forEach(function (n) { delete labelState[n.id]; });  // placed again, new boxes
+  }
+
   function openCluster(com) {
     openCom = com;
+    if (com !== null) { layOutCluster(com); }
     applyFilters();
     var shown = data.nodes.filter(function (n) { return !n.hidden; }).map(function (n) { return n.id; });
     network.fit({ nodes: shown, animation: false });

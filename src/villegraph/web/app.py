@@ -34,9 +34,11 @@ from villegraph.web import (
     dumps,
     failures,
     graph,
+    minted,
     pages,
     programme,
     querypages,
+    reconcile,
     search,
 )
 from villegraph.web.admission import AdmissionControl, Lane, limits_for
@@ -100,6 +102,13 @@ def routes() -> list[BaseRoute]:
         Route("/programme", programme.programme_page, name="programme"),
         Route("/search", search.search_page, name="search"),
         Route("/search.json", search.search_json, name="search-json"),
+        Route("/reconcile", reconcile.reconcile, methods=["GET", "POST"], name="reconcile"),
+        Route("/reconcile/preview", reconcile.preview),
+        Route("/reconcile/view", reconcile.view),
+        Route("/reconcile/suggest/entity", reconcile.suggest_entity),
+        Route("/reconcile/suggest/type", reconcile.suggest_type),
+        Route("/reconcile/suggest/property", reconcile.suggest_property),
+        Route("/reconcile/properties", reconcile.properties),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         Route("/robots.txt", conventions.robots, name="robots"),
         Route("/sitemap.xml", conventions.sitemap, name="sitemap"),
@@ -107,9 +116,10 @@ def routes() -> list[BaseRoute]:
         # The network view keeps `/graph/`; any other `/graph/{name}` is a named graph's IRI.
         Mount(
             "/graph",
-            routes=[*graph.routes, Route("/{name}", conventions.named_graph)],
+            routes=[*graph.routes, Route("/{name}", minted.named_graph)],
             name="graph",
         ),
+        Route("/source/{rest:path}", minted.source),
         Route("/{kind}/{rest:path}", pages.resource, name="resource"),
     ]
 

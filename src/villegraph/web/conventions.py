@@ -5,22 +5,19 @@
 - schema.org JSON-LD for person, organisation, event and talk pages (`schema_jsonld`), made safe
   to embed in `<script type="application/ld+json">` (no `<`, `>` or `&` left in it);
 - `/robots.txt`, `/sitemap.xml` (every resource page), `/dataset` (303 to the VoID description,
-  which also holds the class and property partitions, `{base}dataset#…`), and the named graphs
-  `{base}graph/{name}` (303 to the same description, where each is a `void:subset`).
+  which also holds the class and property partitions, `{base}dataset#…`). The named graphs and
+  the source texts are described in `web/minted.py`.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 import anyio.to_thread
 from markupsafe import Markup
-from rdflib import Graph, URIRef
-from rdflib.namespace import VOID
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
@@ -138,6 +135,7 @@ ROBOTS = """User-agent: *
 Disallow: /sparql
 Disallow: /query
 Disallow: /search
+Disallow: /reconcile
 Disallow: /graph/?
 Allow: /
 Sitemap: {root}/sitemap.xml
@@ -191,34 +189,11 @@ async def dataset(request: Request) -> Response:
     return RedirectResponse(VOID_PATH, status_code=303, headers={"Cache-Control": CACHE_CONTROL})
 
 
-def _subsets(dist_dir: Path) -> set[str]:
-    built = Path(dist_dir) / "void.ttl"
-    if not built.is_file():
-        return set()
-    graph = Graph().parse(built, format="turtle")
-    return {str(o) for o in graph.objects(None, VOID.subset) if isinstance(o, URIRef)}
-
-
-async def named_graph(request: Request) -> Response:
-    """`/graph/{name}` (not the network view): a named graph of the build, described as a
-    `void:subset` of the dataset, answers 303 to that description; anything else is a 404."""
-    from villegraph.web.pages import not_found  # the page module imports this one
-
-    settings = request.app.state.settings
-    name = request.path_params["name"]
-    iri = settings.base_iri + "graph/" + name
-    subsets = await anyio.to_thread.run_sync(_subsets, settings.dist_dir)
-    if iri not in subsets:
-        return not_found(request, iri)
-    return RedirectResponse(VOID_PATH, status_code=303, headers={"Cache-Control": CACHE_CONTROL})
-
-
 __all__ = [
     "dataset",
     "document_headers",
     "embeddable_json",
     "link_header",
-    "named_graph",
     "resource_paths",
     "robots",
     "schema_jsonld",

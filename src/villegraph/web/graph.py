@@ -2,7 +2,8 @@
 
 `GET /graph/` draws the research network of `request.app.state.store`;
 `?theme=IRI` narrows it to a theme, `?focus=IRI&depth=N` to an ego network, `?projection=…`
-picks a projection, `?lang=fr|en` the labels, `?max_nodes=N` / `?max_edges=N` the caps.
+picks a projection, `?lang=fr|en` the labels, `?max_nodes=N` / `?max_edges=N` the caps,
+`?overview=N` opens on an overview of communities above N drawn nodes (0 always, 20000 never).
 Bad parameters are answered 400, an IRI that is not in the network 404, a failing store 503 —
 each with one line of plain text. The page carries the same Content-Security-Policy as a header
 and in its `<meta>`. Pages are cached per store directory (one per build), see `cached_render`.
@@ -43,6 +44,7 @@ class GraphRequest:
     lang: str = "fr"
     max_nodes: int = 5000
     max_edges: int = 20_000
+    overview: int = viz.OVERVIEW_ABOVE
 
 
 def parse_request(params: dict[str, str], base_iri: str = DEFAULT_BASE_IRI) -> GraphRequest:
@@ -52,7 +54,8 @@ def parse_request(params: dict[str, str], base_iri: str = DEFAULT_BASE_IRI) -> G
     (`vgr:theme/smart-city`) or a path relative to the base IRI (`theme/smart-city`).
     """
     unknown = sorted(
-        set(params) - {"projection", "theme", "focus", "depth", "lang", "max_nodes", "max_edges"}
+        set(params)
+        - {"projection", "theme", "focus", "depth", "lang", "max_nodes", "max_edges", "overview"}
     )
     if unknown:
         raise UsageError(f"unknown parameter {unknown[0]!r}")
@@ -71,7 +74,8 @@ def parse_request(params: dict[str, str], base_iri: str = DEFAULT_BASE_IRI) -> G
     depth = _int(params.get("depth", "1"), "depth", 0, MAX_DEPTH)
     max_nodes = _int(params.get("max_nodes", "5000"), "max_nodes", 1, MAX_NODES_LIMIT)
     max_edges = _int(params.get("max_edges", "20000"), "max_edges", 0, MAX_EDGES_LIMIT)
-    return GraphRequest(projection, theme, focus, depth, lang, max_nodes, max_edges)
+    overview = _int(params.get("overview", str(viz.OVERVIEW_ABOVE)), "overview", 0, MAX_NODES_LIMIT)
+    return GraphRequest(projection, theme, focus, depth, lang, max_nodes, max_edges, overview)
 
 
 def _int(raw: str, name: str, low: int, high: int) -> int:
@@ -117,19 +121,20 @@ def cached_render(store: Store, settings: Settings, wanted: GraphRequest, path: 
 def render(store: Store, settings: Settings, wanted: GraphRequest, path: str) -> str:
     """The page for one request (blocking: run it in a thread)."""
     research = network.load_network(store)
-    graph = network.project(research, wanted.projection)
-    graph = network.with_works_on(graph, research)  # a person's themes one link away
-    title = "villegraph"
     try:
-        if wanted.focus:
-            graph = network.ego(graph, wanted.focus, wanted.depth)
-            title += " — " + graph.nodes[wanted.focus].get("label_" + wanted.lang, wanted.focus)
-        elif wanted.theme:
-            graph = network.theme_view(graph, wanted.theme)
-            title += " — " + graph.nodes[wanted.theme].get("label_" + wanted.lang, wanted.theme)
+        graph = network.view_graph(
+            research,
+            wanted.projection,
+            focus=wanted.focus,
+            depth=wanted.depth,
+            theme=wanted.theme,
+        )
     except UsageError as error:
         raise NotInNetwork(str(error)) from None
-    graph.graph["projection"] = wanted.projection
+    title = "villegraph"
+    shown_around = wanted.focus or wanted.theme
+    if shown_around:
+        title += " — " + research.nodes[shown_around].label(wanted.lang)
     analysis = network.analyse(graph, research)
     options = viz.VizOptions(
         lang=wanted.lang,
@@ -140,6 +145,7 @@ def render(store: Store, settings: Settings, wanted: GraphRequest, path: str) ->
         link_prefix="/",
         graph_path=path,
         focus=wanted.focus,
+        overview_above=wanted.overview,
     )
     return viz.page(graph, analysis, options, research)
 

@@ -245,10 +245,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Result truncated at the server's cap.",
     ),
     "queries_intro": (
-        "Les questions des chercheurs, chacune avec un formulaire ; les titres des requêtes sont "
-        "en anglais.",
+        "Les questions des chercheurs, chacune avec un formulaire.",
         "The researchers' questions, each with a form.",
     ),
+    "in_other_language": ("en anglais", "in French"),
+    "page_rows": ("lignes {first} à {last}", "rows {first} to {last}"),
+    "page_more": (
+        "Résultat coupé : d'autres lignes suivent.",
+        "Result cut short: more rows follow.",
+    ),
+    "next_page": ("Page suivante", "Next page"),
+    "previous_page": ("Page précédente", "Previous page"),
     # dumps
     "dumps_intro": (
         "Le graphe entier, dans chaque format, en clair et compressé.",

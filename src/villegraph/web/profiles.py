@@ -377,10 +377,15 @@ class Runner:
         self.labels: dict[str, list[Literal]] = defaultdict(list)
 
     def canned(self, name: str, **params: str) -> list[dict[str, Identifier]]:
-        """A canned query's rows; the resource is known to exist, so no label lookup."""
+        """A canned query's rows; the resource is known to exist, so no label lookup. A paged
+        query is asked for its largest page: a profile shows the whole answer, as before."""
+        from villegraph.queries import MAX_PAGE, canned_text
+
         query = catalogue(self.settings)[name]
-        bindings = query.parse_params({**params, "lang": self.language})
-        return self._select(bind_values(query.text, bindings))
+        raw = {**params, "lang": self.language}
+        if query.page is not None:
+            raw.setdefault("limit", str(MAX_PAGE))
+        return self._select(canned_text(query, query.parse_params(raw))[0])
 
     def small(self, text: str, **bindings: Identifier) -> list[dict[str, Identifier]]:
         """One of this module's queries with `bindings` bound."""

@@ -151,8 +151,43 @@ async def canned_index(request: Request) -> Response:
         catalogue = await anyio.to_thread.run_sync(_catalogue, state.settings)
     except (ImportError, QueryError) as missing:
         return render("error.html", 503, title="Queries", message=str(missing), lang=language)
-    queries = [catalogue[name] for name in sorted(_names(catalogue))]
+    queries = [_shown(catalogue[name], language) for name in sorted(_names(catalogue))]
     return render("queries.html", lang=language, path="/queries/", queries=queries)
+
+
+def _shown(query: Any, language: str) -> dict[str, str]:
+    """A query's name, title and description in the page's language where the query file has
+    them (`#+ title@fr:`), else in English, with the language of each."""
+    title, title_lang = query.title_in(language)
+    description, description_lang = query.description_in(language)
+    return {
+        "name": query.name,
+        "title": title,
+        "title_lang": title_lang,
+        "description": description,
+        "description_lang": description_lang,
+    }
+
+
+def _page(name: str, raw: dict[str, str], result: Any, language: str) -> dict[str, Any] | None:
+    """Where a paged answer stands: its rows ("rows 1 to 100"), links to the next and previous
+    pages (None when the query is not paged)."""
+    from villegraph.web.i18n import message
+
+    if getattr(result, "page", None) is None:
+        return None
+    first, last = result.offset + 1, result.offset + len(result.rows)
+    rows = message("page_rows", language).format(first=first, last=last)
+
+    def link(offset: int) -> str:
+        return f"/queries/{name}?" + urlencode({**raw, "offset": str(offset)})
+
+    previous = max(0, result.offset - result.page) if result.offset > 0 else None
+    return {
+        "rows": rows,
+        "next": link(result.next_offset) if result.next_offset is not None else None,
+        "previous": link(previous) if previous is not None else None,
+    }
 
 
 def _names(catalogue: Any) -> list[str]:
@@ -186,6 +221,8 @@ async def canned(request: Request) -> Response:
         choices[p.name] = await anyio.to_thread.run_sync(_choices, state.store, p, language)
     context: dict[str, Any] = {
         "q": query,
+        "shown": _shown(query, language),
+        "page": None,
         "params": params,
         "raw": raw,
         "choices": choices,
@@ -208,8 +245,10 @@ async def canned(request: Request) -> Response:
             context["variables"] = result.variables
             context["table"] = _cells(result, Linker(state.settings.base_iri))
             context["truncated"] = result.truncated
+            context["page"] = _page(name, raw, result, language)
             if not result.rows and result.notes:  # an empty answer says why (`#+ empty:`)
-                context["error"] = " ".join(result.notes)
+                notes = [query.empty_in(language) if n == query.empty else n for n in result.notes]
+                context["error"] = " ".join(notes)
             context["links"] = [
                 (label, f"/queries/{name}.{fmt}?" + urlencode(raw))
                 for label, fmt in (("CSV", "csv"), ("JSON", "json"))
@@ -256,4 +295,10 @@ async def canned_download(request: Request) -> Response:
         max_bytes=state.settings.max_bytes,
     )
     headers = {"X-Villegraph-Truncated": "true"} if out.truncated or found.truncated else {}
+    next_offset = getattr(found, "next_offset", None)
+    if next_offset is not None:  # a page cut short says so, and where the next one is
+        following = f"/queries/{name}.{fmt}?" + urlencode({**raw, "offset": str(next_offset)})
+        headers["Link"] = f'<{following}>; rel="next"'
+        headers["X-Villegraph-Next-Offset"] = str(next_offset)
+        headers["X-Villegraph-Note"] = found.notes[-1]
     return Response(out.body, media_type=media_type, headers=headers)
