@@ -30,8 +30,10 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
+## SCALES=10k,100k by default; `make bench SCALES=10M` for the national-scale build (opt-in)
+SCALES ?= 10k,100k
 bench: $(VENV)/.installed system-deps
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py --scales $(SCALES)
 
 system-deps:
 	bash .ci/system-deps

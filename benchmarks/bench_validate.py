@@ -164,7 +164,7 @@ def synthetic_engines(settings: Settings, size: int) -> None:
 
     dataset = load_dataset(settings)
     infer(dataset, load_rules(ONTOLOGY_DIR / "rules"))
-    built = len(dataset.quads)
+    built = len(dataset.store)
     rows = [
         ("plain pyoxigraph Store().bulk_load of the files", bulk_load),
         (

@@ -76,7 +76,10 @@ def test_build_report_and_progress(pipeline_settings: Settings) -> None:
     assert [e.stage for e in events] == list(STAGES)
     assert all(e.seconds >= 0 and e.detail for e in events)
     assert events[0].detail == "85 triples from 5 files"
-    assert set(report.timings) == set(STAGES)
+    assert set(report.timings) == set(report.cpu_seconds) == set(report.peak_rss_mb) == set(STAGES)
+    info = json.loads((report.out_dir / "build.json").read_text(encoding="utf-8"))
+    assert set(info["cpu_seconds"]) == set(STAGES)
+    assert all(seconds >= 0 for seconds in info["cpu_seconds"].values())
     assert report.out_dir == pipeline_settings.dist_dir
     assert report.conforms and report.violations == 0
     assert report.warnings == 1  # Bob has no rdfs:label (a warning shape)

@@ -179,7 +179,7 @@ def test_progress_is_shown_on_a_terminal(pipeline_settings: Settings) -> None:
     assert result.returncode == 0
     lines = b"".join(chunks).decode().splitlines()
     stages = [line.split()[0] for line in lines if line.startswith("  ") and " s  " in line]
-    assert stages == ["load", "infer", "validate", "dump"]
+    assert stages == ["load", "infer", "validate", "dump", "changes"]
     assert result.stdout.decode().startswith("built ")
 
 

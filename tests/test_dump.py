@@ -153,3 +153,72 @@ def test_dumps_are_not_empty_and_utf8(built_dist: Path, name: str) -> None:
     text = (built_dist / name).read_text(encoding="utf-8")
     assert "Carole-Anne Tisserand" in text
     assert "Île-de-France" in text
+
+
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _rewritten_dataset(tmp_path: Path) -> LoadedDataset:
+    """Two graphs writing the same number in different forms the store keeps as one."""
+    from villegraph.load import load_file
+
+    dataset = LoadedDataset(BASE)
+    (tmp_path / "a.ttl").write_text(
+        f"""@prefix xsd: <{XSD_NS}> .
+        <{BASE}p/a> <{VG}startLine> "5"^^xsd:positiveInteger, "5"^^xsd:integer ;
+            <{VG}endLine> "05"^^xsd:integer ; <{VG}score> 5 .
+        <{BASE}p/b> <{VG}score> "1.50"^^xsd:decimal .
+        """,
+        encoding="utf-8",
+    )
+    (tmp_path / "b.ttl").write_text(
+        f"""<{BASE}p/a> <{VG}startLine> 5 . <{BASE}p/c> <{VG}score> 1.5 .""", encoding="utf-8"
+    )
+    load_file(dataset, tmp_path / "a.ttl", "a")
+    load_file(dataset, tmp_path / "b.ttl", "b")
+    return dataset
+
+
+def test_literals_the_store_rewrites_are_dumped_as_written_in_their_graph(
+    tmp_path: Path,
+) -> None:
+    from villegraph.dump import StatisticsCounter, statistics, write_dumps
+
+    dataset = _rewritten_dataset(tmp_path)
+    assert len(dataset.store) == 6  # the store keeps "5"^^xsd:integer once in graph a
+    graph_a, graph_b = f"<{BASE}graph/a>", f"<{BASE}graph/b>"
+    counter = StatisticsCounter(dataset)
+    out = tmp_path / "dist"
+    out.mkdir()
+    write_dumps(dataset, out, counter)
+    quads = set((out / "villegraph.nq").read_text(encoding="utf-8").splitlines())
+    start = f"<{BASE}p/a> <{VG}startLine>"
+    assert f'{start} "5"^^<{XSD_NS}positiveInteger> {graph_a} .' in quads
+    assert f'{start} "5"^^<{XSD_NS}integer> {graph_a} .' in quads
+    assert f'{start} "5"^^<{XSD_NS}integer> {graph_b} .' in quads
+    assert f'<{BASE}p/a> <{VG}endLine> "05"^^<{XSD_NS}integer> {graph_a} .' in quads
+    assert f'<{BASE}p/b> <{VG}score> "1.50"^^<{XSD_NS}decimal> {graph_a} .' in quads
+    assert len(quads) == 7 == sum(dataset.graph_counts().values())
+    union = dataset.triples()
+    assert len(union) == 6 == counter.triples  # "5"^^xsd:integer of a and b is one triple
+    assert counter.result() == statistics(union)
+    nt = (out / "villegraph.nt").read_text(encoding="utf-8").splitlines()
+    assert sorted(nt) == sorted(str(t) + " ." for t in union)
+
+
+def test_the_union_is_grouped_by_subject_and_the_jsonld_streamed_node_by_node(
+    pipeline_settings: Settings,
+) -> None:
+    from villegraph.jsonld import compact_bytes, write_compact
+
+    dataset = _dataset(pipeline_settings)
+    union = dataset.triples()
+    subjects = [t.subject for t in union]
+    runs = [s for i, s in enumerate(subjects) if i == 0 or subjects[i - 1] != s]
+    assert len(runs) == len(set(subjects))  # each subject in one block
+    assert len(union) == len(set(union))
+    import io
+
+    out = io.BytesIO()
+    write_compact(union, dataset.base_iri, out)
+    assert out.getvalue() == compact_bytes(union, dataset.base_iri)

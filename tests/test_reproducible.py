@@ -26,7 +26,7 @@ from villegraph.bnodes import stable_blank_nodes
 
 ROOT = Path(__file__).resolve().parents[1]
 MODIFIED = re.compile(rb'(dcterms:modified "|modified> ")[0-9T:+-]+(")')
-BUILD_TIME_FIELDS = ("modified", "build_id", "timings")
+BUILD_TIME_FIELDS = ("modified", "build_id", "timings", "peak_rss_mb", "cpu_seconds")
 
 
 def _build(out: Path, seed: str) -> Path:

@@ -118,8 +118,11 @@ def test_written_forms_keep_only_what_the_store_changes() -> None:
     retyped = ox.Literal("5", datatype=ox.NamedNode(xsd + "positiveInteger"))
     forms = WrittenForms.from_triples([(s, p, kept), (s, p, ox.Literal("text")), (s, p, retyped)])
     assert forms.predicates == {p}
-    assert forms.written(s, p, kept) == [retyped]
+    # The stored "5"^^xsd:integer stands for both triples as written.
+    assert forms.written(s, p, kept) == [retyped, kept]
     assert forms.written(s, p, ox.Literal("text")) == [ox.Literal("text")]
+    only = WrittenForms.from_triples([(s, p, kept), (s, p, ox.Literal("text"))])
+    assert not only and only.written(s, p, kept) == [kept]
 
 
 SHAPE_HEAD = """

@@ -31,12 +31,12 @@ from rdflib import Graph
 from villegraph.config import Settings, absolute
 from villegraph.dump import (
     FileRecord,
+    StatisticsCounter,
     VoidInput,
     class_partitions,
     file_record,
     serialisation_prefixes,
     source_documents,
-    statistics,
     write_context,
     write_dumps,
     write_gzip_copies,
@@ -54,7 +54,9 @@ from villegraph.publish import build_lock, clean, crash_point, current_version, 
 from villegraph.quality import quality_quads
 from villegraph.sources import write_sources
 
-STAGES = ("load", "infer", "validate", "dump")
+STAGES = ("load", "infer", "validate", "dump", "changes")
+"""The stages of a build, timed in build.json: `changes` is changes.md/.json against the
+previous build (`villegraph.diff`)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,9 @@ class BuildReport:
     files: dict[str, FileRecord] = field(default_factory=dict)
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
     """The process's peak resident memory (MiB) at the end of each stage."""
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
+    """The process's CPU time (user + system) in each stage: on a shared machine, the figure
+    that does not depend on what else runs."""
 
     @property
     def violations(self) -> int:
@@ -110,6 +115,7 @@ class BuildReport:
             "warnings": self.warnings,
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
             "peak_rss_mb": {k: round(v, 1) for k, v in self.peak_rss_mb.items()},
+            "cpu_seconds": {k: round(v, 2) for k, v in self.cpu_seconds.items()},
             "files": {name: record.to_json() for name, record in self.files.items()},
         }
 
@@ -122,16 +128,23 @@ class _Stages:
         self.progress = progress
         self.timings: dict[str, float] = {}
         self.peak_rss_mb: dict[str, float] = {}
+        self.cpu_seconds: dict[str, float] = {}
+        self._cpu = time.process_time()
 
     @contextmanager
     def stage(self, name: str, detail: list[str]) -> Iterator[None]:
         start = time.perf_counter()
         yield
-        seconds = time.perf_counter() - start
+        self.record(name, time.perf_counter() - start, detail[0] if detail else "")
+
+    def record(self, name: str, seconds: float, detail: str) -> None:
+        """Note a finished stage."""
         self.timings[name] = seconds
         self.peak_rss_mb[name] = peak_rss_mb()
+        cpu = time.process_time()
+        self.cpu_seconds[name], self._cpu = cpu - self._cpu, cpu
         if self.progress is not None:
-            self.progress(ProgressEvent(name, seconds, detail[0] if detail else ""))
+            self.progress(ProgressEvent(name, seconds, detail))
 
 
 def prepare(
@@ -153,7 +166,7 @@ def _prepare(
     detail: list[str] = []
     with stages.stage("load", detail):
         dataset = load_dataset(settings, include_drafts=include_drafts)
-        detail.append(f"{len(dataset.quads)} triples from {len(dataset.files)} files")
+        detail.append(f"{len(dataset.store)} triples from {len(dataset.files)} files")
     detail = []
     with stages.stage("infer", detail):
         assert settings.ontology_dir is not None
@@ -183,11 +196,9 @@ def _prepare(
 def validate_dataset(dataset: LoadedDataset, settings: Settings) -> Any:
     """SHACL-validate the dataset on its own Oxigraph store (the store engine): no copy of the
     data, the literals as written taken from the dataset's quads."""
-    from villegraph.shacl import WrittenForms
     from villegraph.validate import load_shapes, validate_store
 
-    written = WrittenForms.from_quads(dataset.quads)
-    return validate_store(dataset.store, load_shapes(settings), written)
+    return validate_store(dataset.store, load_shapes(settings), dataset.written)
 
 
 def validate_graph(data: Graph, dataset: LoadedDataset, settings: Settings) -> Any:
@@ -269,17 +280,16 @@ def _write(
     report: Any,
 ) -> BuildReport:
     modified = datetime.now(UTC).replace(microsecond=0)
-    detail: list[str] = []
     dump_start = time.perf_counter()
-    with stages.stage("dump", detail), publishing(target) as publication:
+    with publishing(target) as publication:
         tmp = publication.folder
         quality = quality_quads(report.graph, dataset.base_iri)
         dataset.add(quality)
-        union = dataset.triples()
-        files = write_dumps(dataset, tmp, union)
+        counter = StatisticsCounter(dataset)
+        files = write_dumps(dataset, tmp, counter)
         crash_point("dump")
         graphs = dataset.graph_counts()
-        triples = len(union)
+        triples = counter.triples
         files["void.ttl"] = write_void(
             tmp / "void.ttl",
             VoidInput(
@@ -291,9 +301,11 @@ def _write(
                 sources=source_documents(dataset),
                 dumps=dict(files),
                 endpoint=settings.endpoint,
-                stats=statistics(union),
+                stats=counter.result(),
             ),
         )
+        sources = write_sources(dataset, settings.root, settings.data_dir, tmp)
+        dataset.close()  # not read again: its memory goes back before the changes are read
         files[CONTEXT_NAME] = write_context(tmp, dataset.base_iri)
         path = tmp / "shacl-report.ttl"
         write_rdf(
@@ -304,9 +316,13 @@ def _write(
             tmp / "shacl-report.txt", report.to_text(), "text/plain; charset=utf-8"
         )
         build_id = _build_id(modified, files["villegraph.nq"])
-        files.update(write_changes(target, tmp, settings.changes_limit))
         files.update(write_gzip_copies(tmp, list(files.items())))
-        files.update(write_sources(dataset, settings.root, settings.data_dir, tmp))
+        files.update(sources)  # copies of the source texts, sent as they are
+        stages.record("dump", time.perf_counter() - dump_start, f"{len(files)} files")
+        changes_start = time.perf_counter()
+        changes = write_changes(target, tmp, settings.changes_limit)
+        changes.update(write_gzip_copies(tmp, list(changes.items())))
+        files.update(changes)
         result = BuildReport(
             out_dir=target,
             build_id=build_id,
@@ -320,14 +336,14 @@ def _write(
             timings=stages.timings,
             files=files,
             peak_rss_mb=stages.peak_rss_mb,
+            cpu_seconds=stages.cpu_seconds,
         )
-        detail.append(f"{len(files) + 1} files")
-        stages.timings["dump"] = time.perf_counter() - dump_start
-        stages.peak_rss_mb["dump"] = peak_rss_mb()
+        stages.record("changes", time.perf_counter() - changes_start, f"{len(changes)} files")
         write_json(tmp / "build.json", result.to_json())
         publication.version = build_id
     result.timings = dict(stages.timings)
     result.peak_rss_mb = dict(stages.peak_rss_mb)
+    result.cpu_seconds = dict(stages.cpu_seconds)
     return result
 
 

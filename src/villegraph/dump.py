@@ -15,7 +15,7 @@ import gzip
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from villegraph.formats import JSONLD, NQUADS, NTRIPLES, TRIG, TURTLE, RdfFormat
-from villegraph.jsonld import CONTEXT_NAME, compact_bytes, context_bytes
+from villegraph.jsonld import CONTEXT_NAME, context_bytes, write_compact
 from villegraph.load import LoadedDataset, group_by_subject
 from villegraph.namespaces import prefixes_for
 
@@ -104,24 +104,31 @@ def serialisation_prefixes(base_iri: str) -> dict[str, str]:
 
 
 def write_dumps(
-    dataset: LoadedDataset, out_dir: Path, union: Sequence[ox.Triple] | None = None
+    dataset: LoadedDataset, out_dir: Path, stats: StatisticsCounter | None = None
 ) -> dict[str, FileRecord]:
-    """Write the five RDF dumps into `out_dir`; returns their records by file name.
-
-    `union` is `dataset.triples()` when the caller already has it."""
+    """Write the five RDF dumps into `out_dir`, streaming: read from the store graph after
+    graph (N-Quads) and subject after subject (N-Triples), the other three re-read from those
+    two files; nothing holds the whole data. Returns their records by file name; `stats`, when
+    given, counts the union as it goes by (for VoID)."""
     prefixes = serialisation_prefixes(dataset.base_iri)
-    triples = dataset.triples() if union is None else union
-    quads = dataset.quads
-    records: dict[str, FileRecord] = {}
-    for name, rdf_format in DUMPS.items():
-        path = out_dir / name
-        items: Sequence[ox.Triple] | Sequence[ox.Quad] = quads if name in KEEPS_GRAPHS else triples
-        if rdf_format is JSONLD:
-            path.write_bytes(compact_bytes(triples, dataset.base_iri))
-        else:
-            write_rdf(path, items, rdf_format, prefixes)
-        records[name] = file_record(path, rdf_format.media_type)
-    return records
+    paths = {name: out_dir / name for name in DUMPS}
+    nquads, ntriples = paths["villegraph.nq"], paths["villegraph.nt"]
+    write_rdf(nquads, dataset.iter_quads(), NQUADS)
+    union: Iterable[ox.Triple] = dataset.union()
+    write_rdf(ntriples, union if stats is None else stats.count(union), NTRIPLES)
+    write_rdf(paths["villegraph.trig"], _read(nquads, NQUADS), TRIG, prefixes)
+    write_rdf(paths["villegraph.ttl"], _read(ntriples, NTRIPLES), TURTLE, prefixes)
+    with paths["villegraph.jsonld"].open("wb") as handle:
+        write_compact(_read(ntriples, NTRIPLES), dataset.base_iri, handle)  # type: ignore[arg-type]
+    return {name: file_record(path, DUMPS[name].media_type) for name, path in paths.items()}
+
+
+def _read(path: Path, rdf_format: RdfFormat) -> Iterator[ox.Quad]:
+    """Stream a dump written above back (N-Triples quads are in the default graph)."""
+    quads: Iterator[ox.Quad] = ox.parse(path=str(path), format=rdf_format.oxigraph)
+    if rdf_format is NTRIPLES:
+        return (q.triple for q in quads)  # type: ignore[misc]
+    return quads
 
 
 def write_rdf(
@@ -162,8 +169,93 @@ def namespace_of(iri: str) -> str:
     return iri[: cut + 1]
 
 
+class StatisticsCounter:
+    """Counts VoID statistics of the union while it streams by (grouped by subject, as
+    `LoadedDataset.union` gives it); distinct objects come from the store, corrected for the
+    literals it keeps in another form than written."""
+
+    def __init__(self, dataset: LoadedDataset) -> None:
+        self.dataset = dataset
+        self.subjects = 0
+        self.per_property: dict[str, list[int]] = {}
+        """Property IRI → [triples, distinct subjects]."""
+        self.rewritten: dict[str, set[ox.Literal]] = {}
+        """Property some of whose literals the store rewrote → its objects as written."""
+        self.behind: set[ox.Literal] = set()
+        """Objects as written whose stored form stands for a rewritten literal."""
+        self.standing: set[ox.Literal] = set()
+        """Those stored forms."""
+
+    def count(self, triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
+        """Pass `triples` through, counting them."""
+        written = self.dataset.written
+        rewritten = {p.value for p in written.predicates}
+        canonical = written.canonical
+        stored = written.stored
+        subject: object = None
+        properties: set[str] = set()
+        for triple in triples:
+            if triple.subject != subject:
+                self._close(properties)
+                subject, properties = triple.subject, set()
+                self.subjects += 1
+            predicate = triple.predicate.value
+            properties.add(predicate)
+            entry = self.per_property.get(predicate)
+            if entry is None:
+                entry = self.per_property[predicate] = [0, 0]
+            entry[0] += 1
+            obj = triple.object
+            if predicate in rewritten:
+                self.rewritten.setdefault(predicate, set()).add(obj)  # type: ignore[arg-type]
+            if stored and type(obj) is ox.Literal:
+                form = canonical(obj)
+                if form in stored:
+                    self.behind.add(obj)
+                    self.standing.add(form)
+            yield triple
+        self._close(properties)
+
+    def _close(self, properties: set[str]) -> None:
+        for predicate in properties:
+            self.per_property[predicate][1] += 1
+
+    def result(self) -> Statistics:
+        """The statistics, once the union has streamed by."""
+        store = self.dataset.store
+        objects = {
+            row["p"].value: int(row["n"].value)  # type: ignore[union-attr]
+            for row in store.query(  # type: ignore[union-attr]
+                "SELECT ?p (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p",
+                use_default_graph_as_union=True,
+            )
+        }
+        for predicate, written in self.rewritten.items():
+            objects[predicate] = len(written)
+        total = store.query(
+            "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+        )
+        distinct = int(next(iter(total))["n"].value)  # type: ignore[arg-type, index, union-attr]
+        # As written: each stored form standing for rewritten literals counts as those.
+        distinct += len(self.behind) - len(self.standing)
+        return Statistics(
+            self.subjects,
+            distinct,
+            {
+                p: (count, subjects, objects.get(p, 0))
+                for p, (count, subjects) in sorted(self.per_property.items())
+            },
+        )
+
+    @property
+    def triples(self) -> int:
+        """Triples of the union as written."""
+        return sum(count for count, _ in self.per_property.values())
+
+
 def statistics(triples: Iterable[ox.Triple]) -> Statistics:
-    """Distinct subjects and objects, and triples / distinct subjects / objects per property."""
+    """Distinct subjects and objects, and triples / distinct subjects / objects per property
+    (of a small set of triples held in memory; a build counts with `StatisticsCounter`)."""
     subjects: set[object] = set()
     objects: set[object] = set()
     per_property: dict[str, tuple[list[int], set[object], set[object]]] = {}
@@ -199,24 +291,19 @@ class VoidInput:
 
 def class_partitions(dataset: LoadedDataset) -> dict[str, int]:
     """Class IRI → number of distinct instances, over the union of all graphs."""
-    counts: dict[str, set[object]] = {}
-    for quad in dataset.quads:
-        if quad.predicate == RDF_TYPE and isinstance(quad.object, ox.NamedNode):
-            counts.setdefault(quad.object.value, set()).add(quad.subject)
-    return {cls: len(members) for cls, members in sorted(counts.items())}
+    query = (
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c"
+    )
+    rows = dataset.store.query(query, use_default_graph_as_union=True)
+    found = {row["c"].value: int(row["n"].value) for row in rows}  # type: ignore[union-attr]
+    return dict(sorted(found.items()))
 
 
 def source_documents(dataset: LoadedDataset) -> list[str]:
     """IRIs of the source documents (`foaf:Document`) the data points back to."""
-    document = ox.NamedNode(FOAF + "Document")
-    return sorted(
-        {
-            q.subject.value
-            for q in dataset.quads
-            if q.predicate == RDF_TYPE and q.object == document
-            if isinstance(q.subject, ox.NamedNode)
-        }
-    )
+    query = f"SELECT DISTINCT ?d WHERE {{ ?d a <{FOAF}Document> FILTER(isIRI(?d)) }}"
+    rows = dataset.store.query(query, use_default_graph_as_union=True)
+    return sorted(row["d"].value for row in rows)  # type: ignore[union-attr]
 
 
 def partition_fragment(kind: str, iri: str, base_iri: str) -> str:
@@ -389,6 +476,7 @@ __all__ = [
     "KEEPS_GRAPHS",
     "FileRecord",
     "Statistics",
+    "StatisticsCounter",
     "VoidInput",
     "class_partitions",
     "file_record",

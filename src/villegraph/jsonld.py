@@ -20,10 +20,10 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import IO, Any
 
 import pyoxigraph as ox
 
@@ -84,6 +84,7 @@ class Compactor:
             if isinstance(value, str) and not name.startswith("@") and value.endswith(("/", "#"))
         }
         self._namespaces = sorted(self.prefixes.items(), key=lambda item: -len(item[1]))
+        self._under: dict[str, list[tuple[str, str]]] = {}
         self.terms: dict[str, Term] = {}
         for name, definition in context.items():
             if name.startswith("@") or name in self.prefixes:
@@ -114,9 +115,19 @@ class Compactor:
 
     def compact_iri(self, iri: str) -> str:
         """`prefix:local` for the longest namespace of the context that `iri` is under."""
-        for prefix, namespace in self._namespaces:
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        head = iri[:cut]
+        candidates = self._under.get(head)
+        if candidates is None:
+            # Namespaces end with "/" or "#": those `iri` is under are those its head is under.
+            candidates = self._under[head] = [
+                (prefix, namespace)
+                for prefix, namespace in self._namespaces
+                if head.startswith(namespace)
+            ]
+        for prefix, namespace in candidates:
             local = iri[len(namespace) :]
-            if iri.startswith(namespace) and local and not local.startswith("//"):
+            if local and not local.startswith("//"):
                 return f"{prefix}:{local}"
         return iri
 
@@ -140,15 +151,34 @@ class Compactor:
             subject = triple.subject
             assert not isinstance(subject, ox.Triple)
             node = nodes.setdefault(subject, {"@id": self.node_id(subject)})
-            obj = triple.object
-            if triple.predicate.value == RDF_TYPE and isinstance(obj, ox.NamedNode):
-                node.setdefault("@type", []).append(self.type_name(obj.value))
-                continue
-            self._add(node, triple.predicate.value, obj)
+            self._put(node, triple)
         return {
             "@context": context_iri(self.base_iri),
             "@graph": [_tidy(n) for n in nodes.values()],
         }
+
+    def nodes(self, triples: Iterable[ox.Triple]) -> Iterator[dict[str, Any]]:
+        """One node object per run of triples with the same subject, as they come: triples
+        grouped by subject give one node per subject, holding only one in memory at a time."""
+        node: dict[str, Any] | None = None
+        current: object = None
+        for triple in triples:
+            subject = triple.subject
+            if node is None or subject != current:
+                if node is not None:
+                    yield _tidy(node)
+                assert not isinstance(subject, ox.Triple)
+                node, current = {"@id": self.node_id(subject)}, subject
+            self._put(node, triple)
+        if node is not None:
+            yield _tidy(node)
+
+    def _put(self, node: dict[str, Any], triple: ox.Triple) -> None:
+        obj = triple.object
+        if triple.predicate.value == RDF_TYPE and isinstance(obj, ox.NamedNode):
+            node.setdefault("@type", []).append(self.type_name(obj.value))
+            return
+        self._add(node, triple.predicate.value, obj)
 
     def _add(self, node: dict[str, Any], predicate: str, obj: object) -> None:
         term = self.terms.get(predicate)
@@ -212,6 +242,21 @@ def compact_bytes(triples: Iterable[ox.Triple], base_iri: str) -> bytes:
     return _dumps(Compactor(base_iri).document(triples))
 
 
+def write_compact(triples: Iterable[ox.Triple], base_iri: str, out: IO[bytes]) -> None:
+    """Write the JSON-LD document of `triples` (grouped by subject) to `out`, node by node:
+    the same document as `compact_bytes` for such triples, never whole in memory."""
+    compactor = Compactor(base_iri)
+    head = {"@context": context_iri(base_iri)}
+    out.write(_dumps(head)[: -len(b"\n}\n")] + b',\n "@graph": [')
+    first = True
+    encode = json.JSONEncoder(ensure_ascii=False, indent=1).encode
+    for node in compactor.nodes(triples):
+        text = encode(node).replace("\n", "\n  ")
+        out.write((("\n  " if first else ",\n  ") + text).encode("utf-8"))
+        first = False
+    out.write(b"\n ]\n}\n" if not first else b"]\n}\n")
+
+
 __all__ = [
     "CONTEXT_NAME",
     "Compactor",
@@ -220,4 +265,5 @@ __all__ = [
     "context_bytes",
     "context_document",
     "context_iri",
+    "write_compact",
 ]

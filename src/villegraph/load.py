@@ -2,11 +2,12 @@
 
 Parsing uses pyoxigraph. Its parser keeps every literal exactly as written, but its `Store`
 canonicalises literals (`"5"^^xsd:positiveInteger` is stored as `"5"^^xsd:integer`, `"1.50"` as
-`"1.5"`). So a `LoadedDataset` keeps both: the quads exactly as written (the source of the dumps
-and of the graph given to SHACL) and an in-memory Oxigraph store over them (for SPARQL: the
-derivation rules). Files are written with the default base IRI; when the
-configured base differs, every IRI under the default base (except the ontology namespace) is
-rewritten while reading. Blank nodes get labels made from their content
+`"1.5"`). So a `LoadedDataset` is an in-memory Oxigraph store (the one copy of the data: SPARQL
+for the rules, the shapes and the dumps) and, for the few triples whose literal the store
+changed, their written form per graph (`villegraph.shacl.written`): the dumps and SHACL see the
+data exactly as written without a second copy of it in Python. Files are written with the
+default base IRI; when the configured base differs, every IRI under the default base (except
+the ontology namespace) is rewritten while reading. Blank nodes get labels made from their content
 (`villegraph.bnodes`), so that every build of the same files writes the same dumps.
 
 Limits: a literal longer than `Settings.max_literal_bytes` (1 MB by default; bytes of its lexical
@@ -50,6 +51,7 @@ from villegraph.records import (
     read_curation,
     unknown_reference,
 )
+from villegraph.shacl.written import WrittenForms
 from villegraph.terms import to_rdflib
 
 XSD = XSD_NS
@@ -72,38 +74,119 @@ def graph_iri(base_iri: str, name: str) -> str:
 
 @dataclass
 class LoadedDataset:
-    """The dataset as written (lossless quads, in file order) and a SPARQL store over it."""
+    """The dataset: an Oxigraph store (the one copy of the data) and the literals as written
+    where the store keeps another form; named graphs in load order."""
 
     base_iri: str
     store: ox.Store = field(default_factory=ox.Store)
-    quads: list[ox.Quad] = field(default_factory=list)
-    """Every quad once, exactly as written, graph after graph (each file's quads in order)."""
+    written: WrittenForms = field(default_factory=WrittenForms)
+    """The triples whose literal the store keeps in another form, as written, per graph."""
     files: dict[str, Path] = field(default_factory=dict)
     """Graph IRI → the file it was read from."""
+    graphs: list[str] = field(default_factory=list)
+    """Graph IRIs in load order (the files', then derived and quality)."""
 
     def add(self, quads: Iterable[ox.Quad]) -> int:
-        """Add the quads of a new graph (duplicates dropped) to the list and the store."""
+        """Add the quads of new graphs (duplicates dropped) to the store; returns how many."""
         new = list(dict.fromkeys(quads))
-        self.quads.extend(new)
+        by_graph: dict[Any, list[tuple[Term, ox.NamedNode, Term]]] = {}
+        for q in new:
+            by_graph.setdefault(q.graph_name, []).append((q.subject, q.predicate, q.object))  # type: ignore[arg-type]
+        for graph, triples in by_graph.items():
+            self.note_graph(graph.value)
+            self.written.add_all(triples, graph)
         self.store.extend(new)
         return len(new)
 
-    def append(self, quads: list[ox.Quad]) -> None:
-        """Record quads that are already in the store (derived facts) in the lossless list."""
-        self.quads.extend(quads)
+    def close(self) -> None:
+        """Let the store go (an empty one takes its place): after the dumps are written, the
+        build reads only files."""
+        self.store = ox.Store()
+        self.written = WrittenForms()
+        _return_freed_memory()
+
+    def add_triples(self, iri: str, triples: Sequence[tuple[Term, ox.NamedNode, Term]]) -> int:
+        """Add the triples of one file as the graph `iri` (the store drops duplicates);
+        returns how many were read."""
+        graph = ox.NamedNode(iri)
+        self.note_graph(iri)
+        self.written.add_all(triples, graph)
+        self.store.extend(ox.Quad(s, p, o, graph) for s, p, o in triples)  # type: ignore[arg-type]
+        return len(triples)
+
+    def note_graph(self, iri: str) -> None:
+        """Record a graph filled in the store directly (derived facts), in load order."""
+        if iri not in self.graphs:
+            self.graphs.append(iri)
+
+    def iter_quads(self) -> Iterator[ox.Quad]:
+        """Every quad once, as written, graph after graph in load order (within a graph, in
+        the store's order, the same for the same data)."""
+        for iri in self._all_graphs():
+            yield from self.written.quads(
+                self.store.quads_for_pattern(None, None, None, ox.NamedNode(iri))
+            )
+
+    @property
+    def quads(self) -> list[ox.Quad]:
+        """`iter_quads` as a list (a copy of the whole data: for small datasets and tests)."""
+        return list(self.iter_quads())
+
+    def _all_graphs(self) -> list[str]:
+        known = list(self.graphs)
+        seen = set(known)
+        others = sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+        return known + [g for g in others if g not in seen and _has_quads(self.store, g)]
 
     def graph_counts(self) -> dict[str, int]:
-        """Triples per named graph, in load order."""
-        counts: dict[str, int] = {}
-        for quad in self.quads:
-            name = quad.graph_name.value  # type: ignore[union-attr]
-            counts[name] = counts.get(name, 0) + 1
-        return counts
+        """Triples per named graph (as written), in load order."""
+        query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        found = {
+            row["g"].value: int(row["n"].value)  # type: ignore[union-attr]
+            for row in self.store.query(query)  # type: ignore[union-attr]
+        }
+        extra = self.written.extra()
+        return {
+            iri: found[iri] + extra.get(ox.NamedNode(iri), 0)
+            for iri in self._all_graphs()
+            if iri in found
+        }
+
+    def subjects(self) -> list[ox.NamedNode | ox.BlankNode]:
+        """Every subject of the union, once, in the store's order."""
+        query = "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } }"
+        return [row[0] for row in self.store.query(query)]  # type: ignore[union-attr, misc]
+
+    def union(self) -> Iterator[ox.Triple]:
+        """The union of all graphs as written: distinct triples, grouped by subject (so that
+        Turtle describes each subject in one block), subjects in the store's order. Reads the
+        store subject by subject: no copy of the whole union is made."""
+        by_subject = self.store.quads_for_pattern
+        written = self.written.triples
+        for subject in self.subjects():
+            triples = dict.fromkeys(q.triple for q in by_subject(subject, None, None, None))
+            yield from written(triples)
 
     def triples(self) -> list[ox.Triple]:
-        """The union of all graphs: distinct triples, grouped by subject in first-seen order
-        (so that Turtle describes each subject in one block)."""
-        return group_by_subject(quad.triple for quad in self.quads)
+        """`union` as a list (a copy of the whole data: for small datasets and tests)."""
+        return list(self.union())
+
+
+def _return_freed_memory() -> None:
+    """Ask the C allocator to give freed memory back to the system (glibc's `malloc_trim`):
+    the store's memory is freed by Rust into the C heap, where Python's own allocations, made
+    elsewhere, would not reuse it. Nothing happens where there is no glibc."""
+    import contextlib
+    import ctypes
+    import ctypes.util
+
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
+
+
+def _has_quads(store: ox.Store, iri: str) -> bool:
+    found = store.quads_for_pattern(None, None, None, ox.NamedNode(iri))
+    return next(iter(found), None) is not None
 
 
 def group_by_subject(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
@@ -242,15 +325,12 @@ def load_curation(
 
 def _resolve(references: list[tuple[Reference, Path]], dataset: LoadedDataset) -> None:
     """Raise for the first reference (in file order) to a resource no file describes."""
-    if not references:
-        return
-    subjects = {
-        quad.subject.value for quad in dataset.quads if isinstance(quad.subject, ox.NamedNode)
-    }
     for reference, display in references:
-        if reference.iri in subjects:
+        described = dataset.store.quads_for_pattern(ox.NamedNode(reference.iri), None, None, None)
+        if next(iter(described), None) is not None:
             continue
         prefix = f"{dataset.base_iri}{reference.kind}/"
+        subjects = {s.value for s in dataset.subjects() if isinstance(s, ox.NamedNode)}
         candidates = [
             iri[len(prefix) :]
             for iri in subjects
@@ -267,20 +347,19 @@ def load_file(
     display: Path | str | None = None,
     max_literal_bytes: int = MAX_LITERAL_BYTES,
 ) -> int:
-    """Parse one file into the graph `{base}graph/<name>` of `dataset`; returns its triple count."""
+    """Parse one file into the graph `{base}graph/<name>` of `dataset`; returns how many
+    triples it read."""
     iri = graph_iri(dataset.base_iri, name)
     if iri in dataset.files:
         raise InputError(
             f"two files map to the graph {iri}: {dataset.files[iri]} and this one",
             display or path,
         )
-    graph = ox.NamedNode(iri)
     triples = parse_file(
         path, dataset.base_iri, display=display, max_literal_bytes=max_literal_bytes
     )
     dataset.files[iri] = path
-    triples = stable_blank_nodes(triples, iri)
-    return dataset.add(ox.Quad(s, p, o, graph) for s, p, o in triples)  # type: ignore[arg-type]
+    return dataset.add_triples(iri, stable_blank_nodes(triples, iri))  # type: ignore[arg-type]
 
 
 def parse_file(
@@ -524,7 +603,7 @@ def to_rdflib_graph(dataset: LoadedDataset, graphs: Iterable[str] | None = None)
     graph = Graph()
     convert = _cached({})
     add = graph.store.add
-    for quad in dataset.quads:
+    for quad in dataset.iter_quads():
         if wanted is not None and quad.graph_name.value not in wanted:  # type: ignore[union-attr]
             continue
         triple = (convert(quad.subject), convert(quad.predicate), convert(quad.object))

@@ -25,6 +25,7 @@ from villegraph.shacl.pyeval import conforms, less_or_equal
 from villegraph.shacl.written import WrittenForms
 from villegraph.terms import to_oxigraph, to_rdflib
 
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
 LISTED_FOCUS = 5_000
 """Up to this many focus nodes, the constraint queries list them instead of finding them."""
 
@@ -50,6 +51,7 @@ class StoreEngine:
         self.shapes = shapes
         self.written = written or WrittenForms()
         self._instances: dict[tuple[Node, Node], bool] = {}
+        self._converted: dict[Term, Node] = {}
 
     def run(self) -> Iterator[RawResult]:
         for shape in self.shapes.targeted():
@@ -230,16 +232,28 @@ class StoreEngine:
 
     def _values(
         self, focus: str, prefixes: dict[str, str], predicate: Node
-    ) -> dict[Node, set[Node]]:
+    ) -> dict[ox.NamedNode | ox.BlankNode, set[Term]]:
+        """Focus node → its values for `predicate` as written, in pyoxigraph terms (converted
+        to rdflib only where a value is tested: once per distinct value, see `_rdf`)."""
         p = ox.NamedNode(str(predicate))
         query = f"SELECT ?this ?v WHERE {{ {focus} OPTIONAL {{ ?this <{predicate}> ?v }} }}"
-        found: dict[Node, set[Node]] = {}
+        found: dict[ox.NamedNode | ox.BlankNode, set[Term]] = {}
+        written = self.written.written
         for row in self._select(prefixes, query):
-            subject, value = row["this"], row["v"]
-            values = found.setdefault(to_rdflib(subject), set())
+            subject, value = row[0], row[1]
+            values = found.get(subject)  # type: ignore[arg-type]
+            if values is None:
+                values = found[subject] = set()  # type: ignore[index]
             if value is not None:
-                values.update(to_rdflib(w) for w in self.written.written(subject, p, value))  # type: ignore[arg-type]
+                values.update(written(subject, p, value))  # type: ignore[arg-type]
         return found
+
+    def _rdf(self, term: Term) -> Node:
+        """The rdflib form of a pyoxigraph term, made once per term."""
+        converted = self._converted.get(term)
+        if converted is None:
+            converted = self._converted[term] = to_rdflib(term)
+        return converted
 
     def _is_instance(self, node: Node, cls: Node) -> bool:
         key = (node, cls)
@@ -256,34 +270,53 @@ class StoreEngine:
     def _property_in_python(
         self, shape: Shape, focus: str, prefixes: dict[str, str]
     ) -> Iterator[RawResult]:
+        """The property shape's constraints in Python over the values as written; each test
+        made once per distinct value (line numbers repeat across passages)."""
         values = self._values(focus, prefixes, shape.path)  # type: ignore[arg-type]
         params = shape.params
-        for node, found in values.items():
-            for rule in params.get(SH.minCount, []):
-                if len(found) < int(rule):  # type: ignore[call-overload]
+        rdf = self._rdf
+        passes: dict[tuple[URIRef, Node, Term], bool] = {}
+
+        def ok(parameter: URIRef, rule: Node, value: Term) -> bool:
+            key = (parameter, rule, value)
+            result = passes.get(key)
+            if result is None:
+                result = passes[key] = self._conforms_rule(shape, parameter, rule, rdf(value))
+            return result
+
+        tests = [(param, rule) for param in VALUE_PARAMETERS for rule in params.get(param, [])]
+        min_counts = [int(rule) for rule in params.get(SH.minCount, [])]  # type: ignore[call-overload]
+        max_counts = [int(rule) for rule in params.get(SH.maxCount, [])]  # type: ignore[call-overload]
+        has_values = [(rule, to_oxigraph(rule)) for rule in params.get(SH.hasValue, [])]  # type: ignore[arg-type]
+        unique_lang = Literal(True) in params.get(SH.uniqueLang, [])
+        qualified = shape.one(SH.qualifiedValueShape)
+        inner = self.shapes.shape(qualified) if qualified is not None else None
+        low, high = shape.one(SH.qualifiedMinCount), shape.one(SH.qualifiedMaxCount)
+        for subject, found in values.items():
+            node = rdf(subject)
+            for limit in min_counts:
+                if len(found) < limit:
                     yield self._core(shape, node, None, SH.minCount)
-            for rule in params.get(SH.maxCount, []):
-                if len(found) > int(rule):  # type: ignore[call-overload]
+            for limit in max_counts:
+                if len(found) > limit:
                     yield self._core(shape, node, None, SH.maxCount)
-            for parameter in VALUE_PARAMETERS:
-                for rule in params.get(parameter, []):
-                    for value in found:
-                        if not self._conforms_rule(shape, parameter, rule, value):
-                            yield self._core(shape, node, value, parameter)
-            for rule in params.get(SH.hasValue, []):
-                if rule not in found:
+            for parameter, rule in tests:
+                failing = [v for v in found if not ok(parameter, rule, v)]
+                for value in sorted((rdf(v) for v in failing), key=lambda n: n.n3()):
+                    yield self._core(shape, node, value, parameter)
+            for _, wanted in has_values:
+                if wanted not in found:
                     yield self._core(shape, node, None, SH.hasValue)
-            if Literal(True) in params.get(SH.uniqueLang, []):
+            if unique_lang:
                 languages = [
-                    v.language.lower() for v in found if isinstance(v, Literal) and v.language
+                    v.language.lower() for v in found if type(v) is ox.Literal and v.language
                 ]
                 for _language in sorted({x for x in languages if languages.count(x) > 1}):
                     yield self._core(shape, node, None, SH.uniqueLang)
-            qualified = shape.one(SH.qualifiedValueShape)
-            if qualified is not None:
-                inner = self.shapes.shape(qualified)
-                count = sum(1 for v in found if conforms(self.shapes, inner, v, self._is_instance))
-                low, high = shape.one(SH.qualifiedMinCount), shape.one(SH.qualifiedMaxCount)
+            if inner is not None:
+                count = sum(
+                    1 for v in found if conforms(self.shapes, inner, rdf(v), self._is_instance)
+                )
                 yield from self._qualified(
                     shape,
                     node,
@@ -291,12 +324,21 @@ class StoreEngine:
                     None if low is None else int(str(low)),
                     None if high is None else int(str(high)),
                 )
+        compared: dict[tuple[Term, Term], bool] = {}
+
+        def at_most(value: Term, other: Term) -> bool:
+            result = compared.get((value, other))
+            if result is None:
+                result = compared[(value, other)] = less_or_equal(rdf(value), rdf(other))
+            return result
+
         for other in params.get(SH.lessThanOrEquals, []):
             others = self._values(focus, prefixes, other)
-            for node, found in values.items():
-                for value in sorted(found, key=lambda n: n.n3()):
-                    if any(not less_or_equal(value, o) for o in others.get(node, ())):
-                        yield self._core(shape, node, value, SH.lessThanOrEquals)
+            for subject, found in values.items():
+                bounds = others.get(subject, ())
+                failing = [v for v in found if any(not at_most(v, o) for o in bounds)]
+                for value in sorted((rdf(v) for v in failing), key=lambda n: n.n3()):
+                    yield self._core(shape, rdf(subject), value, SH.lessThanOrEquals)
 
     def _conforms_rule(self, shape: Shape, parameter: URIRef, rule: Node, value: Node) -> bool:
         probe = Shape(shape.node, shape.path, shape.severity, [], params={parameter: [rule]})
