@@ -38,14 +38,11 @@ def published_name(document: str, base_iri: str, local_copy: str) -> str | None:
 def local_copies(dataset: LoadedDataset) -> dict[str, str]:
     """Document IRI → its local copy as the data states it (the first one, in file order)."""
     found: dict[str, str] = {}
-    for quad in dataset.quads:
-        subject, value = quad.subject, quad.object
-        if (
-            quad.predicate == LOCAL_COPY
-            and isinstance(subject, ox.NamedNode)
-            and isinstance(value, ox.Literal)
-        ):
-            found.setdefault(subject.value, value.value)
+    for graph in dataset.graphs:  # load order; read from the store, no copy of the data
+        for quad in dataset.store.quads_for_pattern(None, LOCAL_COPY, None, ox.NamedNode(graph)):
+            subject, value = quad.subject, quad.object
+            if isinstance(subject, ox.NamedNode) and isinstance(value, ox.Literal):
+                found.setdefault(subject.value, value.value)
     return found
 
 
