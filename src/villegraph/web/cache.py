@@ -23,9 +23,14 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from villegraph.store import Store
+
+T = TypeVar("T")
 
 ENTRY_OVERHEAD = 200
 """Bytes charged to each entry on top of its payload (key, bookkeeping)."""
@@ -161,3 +166,29 @@ def etag_for(build: str, key: Hashable) -> str:
 
 
 __all__ = ["CacheStats", "Entry", "PassedTexts", "ResultCache", "etag_for"]
+
+
+class PerBuild(Generic[T]):
+    """A value made from the served build on first use (an index of its labels), kept while
+    that build is served: one per store folder and base IRI, the last one only. A store
+    without a folder (in memory) gets a fresh value each time."""
+
+    def __init__(self, make: Callable[[Store, str], T]) -> None:
+        self._make = make
+        self._kept: dict[tuple[int, str], T] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, store: Store, base_iri: str) -> T:
+        """The value for this store and base IRI, made once."""
+        location = getattr(store, "path", None)
+        if location is None:
+            return self._make(store, base_iri)
+        key = (id(store), f"{location}|{base_iri}")
+        with self._lock:
+            if key in self._kept:
+                return self._kept[key]
+        value = self._make(store, base_iri)
+        with self._lock:
+            self._kept.clear()
+            self._kept[key] = value
+        return value

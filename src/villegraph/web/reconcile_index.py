@@ -20,7 +20,6 @@ Scoring (0–100, rapidfuzz on folded text, so accents and case never count):
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -30,6 +29,7 @@ from rdflib import Literal, URIRef
 from villegraph.folding import fold
 from villegraph.namespaces import ONTOLOGY_IRI
 from villegraph.store import Store
+from villegraph.web.cache import PerBuild
 from villegraph.web.pages import pick_label
 from villegraph.web.search import index_for
 
@@ -322,24 +322,8 @@ def build_index(store: Store, base_iri: str) -> Index:
     return Index(base_iri, entities, labels)
 
 
-_cache: dict[tuple[int, str], Index] = {}
-_cache_lock = threading.Lock()
-
-
-def index_of(store: Store, base_iri: str) -> Index:
-    """The index of the served build, read once per store folder (as the search index is)."""
-    location = getattr(store, "path", None)
-    if location is None:
-        return build_index(store, base_iri)
-    key = (id(store), f"{location}|{base_iri}")
-    with _cache_lock:
-        if key in _cache:
-            return _cache[key]
-    index = build_index(store, base_iri)
-    with _cache_lock:
-        _cache.clear()
-        _cache[key] = index
-    return index
+index_of = PerBuild(build_index)
+"""The index of the served build, read once per store folder (as the search index is)."""
 
 
 @dataclass(frozen=True)

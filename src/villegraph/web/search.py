@@ -12,7 +12,6 @@ and its link.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 
 import anyio.to_thread
@@ -22,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 
 from villegraph.folding import fold
 from villegraph.store import Store
+from villegraph.web.cache import PerBuild
 from villegraph.web.i18n import chosen_language, message
 from villegraph.web.pages import Linker, kept_parameters, pick_label, render
 
@@ -118,24 +118,8 @@ def build_index(store: Store, base_iri: str) -> list[Entry]:
     return list(entries.values())
 
 
-_cache: dict[tuple[int, str], list[Entry]] = {}
-_cache_lock = threading.Lock()
-
-
-def index_for(store: Store, base_iri: str) -> list[Entry]:
-    """The index of the served build, read once per store folder (see the module docstring)."""
-    location = getattr(store, "path", None)
-    if location is None:
-        return build_index(store, base_iri)
-    key = (id(store), f"{location}|{base_iri}")
-    with _cache_lock:
-        if key in _cache:
-            return _cache[key]
-    entries = build_index(store, base_iri)
-    with _cache_lock:
-        _cache.clear()
-        _cache[key] = entries
-    return entries
+index_for = PerBuild(build_index)
+"""The index of the served build, read once per store folder (see the module docstring)."""
 
 
 def search(entries: list[Entry], query: str, language: str, limit: int) -> list[Hit]:
@@ -223,4 +207,4 @@ async def search_json(request: Request) -> Response:
     )
 
 
-__all__ = ["Hit", "build_index", "fold", "index_for", "search", "search_json", "search_page"]
+__all__ = ["Hit", "build_index", "index_for", "search", "search_json", "search_page"]
