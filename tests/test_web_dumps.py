@@ -83,3 +83,22 @@ def test_gzip_copies_written_by_the_build_are_sent_as_they_are(
     assert gz.decompress(response.content) == (built_dist / "villegraph.nt").read_bytes()
     ranged = httpx.get(live_server + "/dumps/villegraph.nt", headers={"Range": "bytes=0-9"})
     assert ranged.status_code == 206 and len(ranged.content) == 10
+
+
+def test_source_texts_listed_and_served(live_server: str, built_dist: Path) -> None:
+    web_server, dist = live_server, built_dist
+    texts = sorted(p.name for p in dist.glob("source-*.txt"))
+    assert texts, "the build publishes the source text it cites"
+    for lang in ("fr", "en"):
+        page = httpx.get(f"{web_server}/dumps/?lang={lang}").text
+        assert 'id="sources"' in page
+        for name in texts:
+            assert f'href="/dumps/{name}"' in page
+    for name in texts:
+        served = httpx.get(f"{web_server}/dumps/{name}")
+        assert served.status_code == 200
+        assert served.headers["content-type"].startswith("text/plain")
+        assert served.content == (dist / name).read_bytes()
+        packed = httpx.get(f"{web_server}/dumps/{name}.gz")
+        assert gzip.decompress(packed.content) == served.content
+    assert httpx.get(f"{web_server}/dumps/source-none.txt").status_code == 404

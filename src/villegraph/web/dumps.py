@@ -24,6 +24,7 @@ from starlette.responses import FileResponse, Response, StreamingResponse
 
 from villegraph.dump import GZIP_LEVEL
 from villegraph.formats import JSONLD, NQUADS, NTRIPLES, RDFXML, TRIG, TURTLE, negotiate
+from villegraph.sources import PREFIX as SOURCE_PREFIX
 from villegraph.web.pages import chosen_language, etag_matches, not_found, render
 from villegraph.web.sparql import rdf_response
 
@@ -55,6 +56,8 @@ WORDS = {
         "version": "version",
         "issued": "publiée le",
         "files": "fichiers",
+        "sources": "Textes des sources",
+        "sources_intro": "Les annonces d'où viennent les faits, citées par la construction.",
     },
     "en": {
         "changes": "Changes since the previous build",
@@ -63,6 +66,8 @@ WORDS = {
         "version": "version",
         "issued": "issued",
         "files": "files",
+        "sources": "Source texts",
+        "sources_intro": "The announcements the facts come from, as the build cites them.",
     },
 }
 """The words of the changes and releases sections, per page language."""
@@ -109,10 +114,22 @@ async def dump_file(request: Request) -> Response:
     """`/dumps/NAME` and `/dumps/NAME.gz`."""
     name = request.path_params["name"]
     plain = name.removesuffix(".gz")
-    if plain not in DOWNLOADS:
+    dist = Path(request.app.state.settings.dist_dir)
+    offered = DOWNLOADS if plain in DOWNLOADS else source_files(build_info(dist))
+    if plain not in offered:
         return not_found(request, request.url.path)
-    path = Path(request.app.state.settings.dist_dir) / plain
-    return _file_response(request, path, name, DOWNLOADS[plain])
+    return _file_response(request, dist / plain, name, offered[plain])
+
+
+def source_files(info: dict[str, Any]) -> dict[str, str]:
+    """The source texts a build published (`villegraph.sources`), as build.json lists them:
+    file name → media type."""
+    files = info.get("files", {})
+    return {
+        name: str(files[name].get("media_type") or "text/plain; charset=utf-8")
+        for name in sorted(files)
+        if name.startswith(SOURCE_PREFIX)
+    }
 
 
 def _file_response(request: Request, path: Path, name: str, media_type: str) -> Response:
@@ -206,6 +223,7 @@ async def dump_index(request: Request) -> Response:
         dumps=_rows(dist, DUMPS, info),
         reports=_rows(dist, REPORTS, info),
         changes=_rows(dist, CHANGES, info),
+        sources=_rows(dist, source_files(info), info),
         releases=_release_rows(request),
         words=WORDS.get(lang, WORDS["en"]),
         info=info,
@@ -268,6 +286,7 @@ __all__ = [
     "dump_file",
     "dump_index",
     "release_file",
+    "source_files",
     "void_graph",
     "well_known_void",
 ]
