@@ -25,6 +25,18 @@ when it must run again (its WHERE clause is scanned):
   `vg:ThemeAttribution`: those rules' attributions, so it runs again only after they add some;
 - otherwise: anything derived, so it runs again after any rule (itself included) adds some.
 
+With the project's rules the second pass evaluates no rule (measured: it is only the check
+that no rule's inputs changed): rules 10–20 read the data only, 30 reads 10 and 15, 40 reads
+30, 50 reads 10–20, and each runs after what it reads. No rule reads its own results, so none
+re-runs for its own additions; a rule that did (a chain followed one step a run) would need
+its passes.
+
+Whether a run added anything, and how much, is the growth of the store (`len`): the rules
+write to the derived graph only, and counting the store's quads in Oxigraph costs a quarter
+of a COUNT over the derived graph (at 1M, 0.2 s against 0.8 s a rule). A rule whose result is
+empty adds nothing and is not counted. Checking each produced triple with `in` instead costs
+about as much as the COUNT (2 µs a triple through Python).
+
 Results never cross into Python one by one: each CONSTRUCT result is serialised to N-Triples
 and loaded into the derived graph by Oxigraph; the store is the one copy of them. (Running a
 rule as `INSERT { GRAPH <derived> {…} } USING <graph>… WHERE {…}` instead gives the same facts
@@ -172,23 +184,14 @@ def run_rule(store: ox.Store, rule: Rule, base_iri: str) -> bytes:
     return result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
 
 
-def _count(store: ox.Store, graph: ox.NamedNode) -> int:
-    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    solutions = store.query(query, substitutions={ox.Variable("g"): graph})
-    if not isinstance(solutions, ox.QuerySolutions):  # pragma: no cover - a SELECT
-        raise TypeError("a SELECT query answered something else")
-    solution = next(iter(solutions), None)  # no row at all when the graph is empty
-    return 0 if solution is None else int(solution["n"].value)  # type: ignore[union-attr]
-
-
 def infer(dataset: LoadedDataset, rules: list[Rule]) -> InferenceReport:
     """Run `rules` to a fixpoint, adding what they derive to the `derived` graph of `dataset`."""
     iri = graph_iri(dataset.base_iri, DERIVED_GRAPH)
     graph = ox.NamedNode(iri)
     store = dataset.store
     report = InferenceReport(iri, per_rule={rule.iri: 0 for rule in rules})
-    initial = _count(store, graph)
-    size = initial
+    size = len(store)
+    """The store's quads: the rules write to `graph` only, so its growth is theirs."""
     version = {rule.iri: 0 for rule in rules}
     """Rule IRI → how many of its runs added something."""
     seen: dict[str, dict[str, int]] = {}
@@ -203,12 +206,11 @@ def infer(dataset: LoadedDataset, rules: list[Rule]) -> InferenceReport:
             if rule.iri in seen and all(seen[rule.iri].get(i) == version.get(i) for i in inputs):
                 continue
             seen[rule.iri] = {i: version.get(i, 0) for i in inputs}
-            store.load(
-                run_rule(store, rule, dataset.base_iri),
-                format=ox.RdfFormat.N_TRIPLES,
-                to_graph=graph,
-            )
-            grown = _count(store, graph)
+            derived = run_rule(store, rule, dataset.base_iri)
+            if not derived:
+                continue
+            store.load(derived, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            grown = len(store)
             report.per_rule[rule.iri] += grown - size
             added_in_pass += grown - size
             if grown > size:
@@ -217,7 +219,7 @@ def infer(dataset: LoadedDataset, rules: list[Rule]) -> InferenceReport:
         if not added_in_pass:
             break
     dataset.note_graph(iri)
-    report.triples = size - initial
+    report.triples = sum(report.per_rule.values())
     return report
 
 
