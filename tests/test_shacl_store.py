@@ -170,3 +170,44 @@ def test_sparql_constraints_are_batched_with_path_substituted() -> None:
         "http://example.org/a has 2",
         "http://example.org/b has 3",
     ]
+
+
+def test_value_constraints_checked_together_and_absent_paths_skipped() -> None:
+    """One value breaking several value constraints gives one result for each; sh:minCount and
+    sh:maxCount of one path; a path with no value anywhere still fails sh:minCount and
+    sh:hasValue and nothing else; as pyshacl does."""
+    shapes = Graph().parse(
+        data=SHAPE_HEAD.replace("sh:targetNode ex:a", "sh:targetNode ex:a, ex:b")
+        + """    sh:property [ sh:path ex:p ; sh:nodeKind sh:IRI ; sh:pattern "^z" ;
+                  sh:datatype ex:t ; sh:minLength 3 ; sh:message "p" ] ;
+    sh:property [ sh:path ex:p ; sh:minCount 2 ; sh:maxCount 1 ; sh:message "count" ] ;
+    sh:property [ sh:path ex:absent ; sh:minCount 1 ; sh:maxCount 1 ; sh:hasValue ex:a ;
+                  sh:class ex:C ; sh:uniqueLang true ; sh:message "absent" ] .""",
+        format="turtle",
+    )
+    data = Graph().parse(
+        data="""@prefix ex: <http://example.org/> .
+        ex:a ex:p "ab" , ex:zzz . ex:b ex:p ex:yy .""",
+        format="turtle",
+    )
+    report = assert_same(data, shapes)
+    found = [(row[0], row[1], row[2].rsplit("#", 1)[1], row[4]) for row in results(report)]
+    a, b = "<http://example.org/a>", "<http://example.org/b>"
+    absent, p = "<http://example.org/absent>", "<http://example.org/p>"
+    assert [row for row in found if row[1] == absent] == [
+        (a, absent, "HasValueConstraintComponent>", ""),
+        (a, absent, "MinCountConstraintComponent>", ""),
+        (b, absent, "HasValueConstraintComponent>", ""),
+        (b, absent, "MinCountConstraintComponent>", ""),
+    ]
+    assert [row[2] for row in found if row[:2] == (a, p) and row[3] == '"ab"'] == [
+        "DatatypeConstraintComponent>",
+        "MinLengthConstraintComponent>",
+        "NodeKindConstraintComponent>",
+        "PatternConstraintComponent>",
+    ]
+    # ex:a has two values (more than 1), ex:b one (fewer than 2): counted once for both.
+    counted = [(row[0], row[2]) for row in found if row[2].startswith(("Min", "Max"))]
+    assert (a, "MaxCountConstraintComponent>") in counted
+    assert (b, "MinCountConstraintComponent>") in counted
+    assert len(found) == 14

@@ -52,6 +52,7 @@ class StoreEngine:
         self.written = written or WrittenForms()
         self._instances: dict[tuple[Node, Node], bool] = {}
         self._converted: dict[Term, Node] = {}
+        self._predicates: dict[URIRef, bool] = {}
 
     def run(self) -> Iterator[RawResult]:
         for shape in self.shapes.targeted():
@@ -136,35 +137,18 @@ class StoreEngine:
     ) -> Iterator[RawResult]:
         path = sq.path_text(self.shapes, shape.path)  # type: ignore[arg-type]
         params = shape.params
-        for rule in params.get(SH.minCount, []):
-            limit = int(rule)  # type: ignore[call-overload]
-            if limit == 1:
-                query = f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} ?v }} }}"
-            elif limit > 1:
-                query = (
-                    f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v }} }} "
-                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {limit})"
-                )
-            else:
-                continue
-            for row in self._select(prefixes, query):
-                yield self._core(shape, to_rdflib(row["this"]), None, SH.minCount)
-        for rule in params.get(SH.maxCount, []):
-            query = (
-                f"SELECT ?this WHERE {{ {focus} ?this {path} ?v }} GROUP BY ?this "
-                f"HAVING (COUNT(DISTINCT ?v) > {int(str(rule))})"
-            )
-            for row in self._select(prefixes, query):
-                yield self._core(shape, to_rdflib(row["this"]), None, SH.maxCount)
-        for parameter in VALUE_PARAMETERS:
-            for rule in params.get(parameter, []):
-                test = sq._one_test(self.shapes, shape, parameter, rule, "?v")
-                query = (
-                    f"SELECT DISTINCT ?this ?v WHERE {{ {focus} ?this {path} ?v "
-                    f"FILTER(!({test})) }}"
-                )
-                for row in self._select(prefixes, query):
-                    yield self._core(shape, to_rdflib(row["this"]), to_rdflib(row["v"]), parameter)
+        if not self._has_values(shape):
+            # No value anywhere: only the constraints that demand values can fail.
+            yield from self._counted(shape, focus, prefixes, path, only_demanding=True)
+            return
+        yield from self._counted(shape, focus, prefixes, path, only_demanding=False)
+        tests = [
+            (parameter, rule, sq._one_test(self.shapes, shape, parameter, rule, "?v"))
+            for parameter in VALUE_PARAMETERS
+            for rule in params.get(parameter, [])
+        ]
+        if tests:
+            yield from self._value_tests(shape, focus, prefixes, path, tests)
         for rule in params.get(SH.hasValue, []):
             query = (
                 f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS "
@@ -180,7 +164,138 @@ class StoreEngine:
             )
             for row in self._select(prefixes, query):
                 yield self._core(shape, to_rdflib(row["this"]), None, SH.uniqueLang)
+        yield from self._qualified_counts(shape, focus, prefixes, path)
+        for other in params.get(SH.lessThanOrEquals, []):
+            query = (
+                f"SELECT DISTINCT ?this ?v ?o WHERE {{ {focus} ?this {path} ?v . "
+                f"?this {sq.term(other)} ?o }}"
+            )
+            yield from self._less_or_equal(shape, self._select(prefixes, query))
+
+    def _has_values(self, shape: Shape) -> bool:
+        """Whether the shape's path (a single predicate) has any value at all in the store; other
+        paths are taken to have some. Answered once per predicate by a cheap ASK."""
+        if not isinstance(shape.path, URIRef):
+            return True
+        found = self._predicates.get(shape.path)
+        if found is None:
+            answer = self.store.query(
+                f"ASK {{ ?s {sq.term(shape.path)} ?o }}", use_default_graph_as_union=True
+            )
+            found = self._predicates[shape.path] = bool(answer)
+        return found
+
+    def _counted(
+        self,
+        shape: Shape,
+        focus: str,
+        prefixes: dict[str, str],
+        path: str,
+        *,
+        only_demanding: bool,
+    ) -> Iterator[RawResult]:
+        """sh:minCount and sh:maxCount; with `only_demanding` (the path has no value at all),
+        sh:minCount, sh:hasValue and sh:qualifiedMinCount, the only ones that can fail then."""
+        params = shape.params
+        if not only_demanding and params.get(SH.minCount) and params.get(SH.maxCount):
+            yield from self._min_and_max(shape, focus, prefixes, path)
+            return
+        for rule in params.get(SH.minCount, []):
+            limit = int(rule)  # type: ignore[call-overload]
+            if limit == 1:
+                query = f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} ?v }} }}"
+            elif limit > 1:
+                query = (
+                    f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v }} }} "
+                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {limit})"
+                )
+            else:
+                continue
+            for row in self._select(prefixes, query):
+                yield self._core(shape, to_rdflib(row["this"]), None, SH.minCount)
+        if only_demanding:
+            for rule in params.get(SH.hasValue, []):
+                query = (
+                    f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS "
+                    f"{{ ?this {path} {sq.term(rule)} }} }}"
+                )
+                for row in self._select(prefixes, query):
+                    yield self._core(shape, to_rdflib(row["this"]), None, SH.hasValue)
+            yield from self._qualified_counts(shape, focus, prefixes, path, only_demanding=True)
+            return
+        for rule in params.get(SH.maxCount, []):
+            query = (
+                f"SELECT ?this WHERE {{ {focus} ?this {path} ?v }} GROUP BY ?this "
+                f"HAVING (COUNT(DISTINCT ?v) > {int(str(rule))})"
+            )
+            for row in self._select(prefixes, query):
+                yield self._core(shape, to_rdflib(row["this"]), None, SH.maxCount)
+
+    def _min_and_max(
+        self, shape: Shape, focus: str, prefixes: dict[str, str], path: str
+    ) -> Iterator[RawResult]:
+        """sh:minCount and sh:maxCount from one count of each focus node's values."""
+        lows = [int(rule) for rule in shape.params[SH.minCount]]  # type: ignore[call-overload]
+        highs = [int(str(rule)) for rule in shape.params[SH.maxCount]]
+        query = (
+            f"SELECT ?this ?n WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE "
+            f"{{ {focus} OPTIONAL {{ ?this {path} ?v }} }} GROUP BY ?this }} "
+            f"FILTER(?n < {max(lows)} || ?n > {min(highs)}) }}"
+        )
+        counts = [
+            (to_rdflib(row["this"]), int(row["n"].value)) for row in self._select(prefixes, query)
+        ]
+        for limit in lows:
+            for node, count in counts:
+                if count < limit:
+                    yield self._core(shape, node, None, SH.minCount)
+        for limit in highs:
+            for node, count in counts:
+                if count > limit:
+                    yield self._core(shape, node, None, SH.maxCount)
+
+    def _value_tests(
+        self,
+        shape: Shape,
+        focus: str,
+        prefixes: dict[str, str],
+        path: str,
+        tests: list[tuple[URIRef, Node, str | None]],
+    ) -> Iterator[RawResult]:
+        """All value constraints of the shape in one pass over its values: each test bound to a
+        variable (unbound where the test errs, which FILTER(!(test)) would have dropped), the
+        rows kept where some test is false; results in the order of the tests."""
+        binds = " ".join(f"BIND(({test}) AS ?ok{i})" for i, (_, _, test) in enumerate(tests))
+        failing = " || ".join(f"(BOUND(?ok{i}) && !?ok{i})" for i in range(len(tests)))
+        names = " ".join(f"?ok{i}" for i in range(len(tests)))
+        query = (
+            f"SELECT DISTINCT ?this ?v {names} WHERE {{ {focus} ?this {path} ?v "
+            f"{binds} FILTER({failing}) }}"
+        )
+        found: list[list[tuple[Node, Node]]] = [[] for _ in tests]
+        for row in self._select(prefixes, query):
+            for i in range(len(tests)):
+                ok = row[f"ok{i}"]
+                if ok is not None and ok.value == "false":
+                    found[i].append((to_rdflib(row["this"]), to_rdflib(row["v"])))
+        for (parameter, _, _), rows in zip(tests, found, strict=True):
+            for node, value in rows:
+                yield self._core(shape, node, value, parameter)
+
+    def _qualified_counts(
+        self,
+        shape: Shape,
+        focus: str,
+        prefixes: dict[str, str],
+        path: str,
+        *,
+        only_demanding: bool = False,
+    ) -> Iterator[RawResult]:
+        """sh:qualifiedValueShape with its counts (with `only_demanding`, only when a
+        sh:qualifiedMinCount above 0 can fail on nodes without values)."""
         qualified = shape.one(SH.qualifiedValueShape)
+        if only_demanding and not int(str(shape.one(SH.qualifiedMinCount) or 0)):
+            return
         if qualified is not None:
             test = sq.value_test(self.shapes, self.shapes.shape(qualified), "?v")
             query = (
@@ -200,12 +315,6 @@ class StoreEngine:
                 yield from self._qualified(
                     shape, to_rdflib(row["this"]), int(row["n"].value), low_n, high_n
                 )
-        for other in params.get(SH.lessThanOrEquals, []):
-            query = (
-                f"SELECT DISTINCT ?this ?v ?o WHERE {{ {focus} ?this {path} ?v . "
-                f"?this {sq.term(other)} ?o }}"
-            )
-            yield from self._less_or_equal(shape, self._select(prefixes, query))
 
     def _qualified(
         self, shape: Shape, focus: Node, count: int, low: int | None, high: int | None
