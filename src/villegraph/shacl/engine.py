@@ -149,13 +149,7 @@ class StoreEngine:
         ]
         if tests:
             yield from self._value_tests(shape, focus, prefixes, path, tests)
-        for rule in params.get(SH.hasValue, []):
-            query = (
-                f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS "
-                f"{{ ?this {path} {sq.term(rule)} }} }}"
-            )
-            for row in self._select(prefixes, query):
-                yield self._core(shape, to_rdflib(row["this"]), None, SH.hasValue)
+        yield from self._missing_values(shape, focus, prefixes, path, params.get(SH.hasValue, []))
         if Literal(True) in params.get(SH.uniqueLang, []):
             query = (
                 f"SELECT ?this ?lang WHERE {{ {focus} ?this {path} ?v "
@@ -214,13 +208,8 @@ class StoreEngine:
             for row in self._select(prefixes, query):
                 yield self._core(shape, to_rdflib(row["this"]), None, SH.minCount)
         if only_demanding:
-            for rule in params.get(SH.hasValue, []):
-                query = (
-                    f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS "
-                    f"{{ ?this {path} {sq.term(rule)} }} }}"
-                )
-                for row in self._select(prefixes, query):
-                    yield self._core(shape, to_rdflib(row["this"]), None, SH.hasValue)
+            required = params.get(SH.hasValue, [])
+            yield from self._missing_values(shape, focus, prefixes, path, required)
             yield from self._qualified_counts(shape, focus, prefixes, path, only_demanding=True)
             return
         for rule in params.get(SH.maxCount, []):
@@ -281,6 +270,18 @@ class StoreEngine:
         for (parameter, _, _), rows in zip(tests, found, strict=True):
             for node, value in rows:
                 yield self._core(shape, node, value, parameter)
+
+    def _missing_values(
+        self, shape: Shape, focus: str, prefixes: dict[str, str], path: str, values: list[Any]
+    ) -> Iterator[RawResult]:
+        """sh:hasValue: focus nodes whose path does not reach each required value."""
+        for rule in values:
+            query = (
+                f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS "
+                f"{{ ?this {path} {sq.term(rule)} }} }}"
+            )
+            for row in self._select(prefixes, query):
+                yield self._core(shape, to_rdflib(row["this"]), None, SH.hasValue)
 
     def _qualified_counts(
         self,
