@@ -15,7 +15,15 @@ from starlette.responses import Response
 from villegraph.formats import negotiate
 from villegraph.namespaces import ONTOLOGY_IRI, prefixes_for
 from villegraph.store import Store
-from villegraph.web.pages import LABEL_PATH, Linker, Term, chosen_language, pick_label, render
+from villegraph.web.pages import (
+    LABEL_PATH,
+    Linker,
+    Term,
+    capped,
+    chosen_language,
+    pick_label,
+    render,
+)
 from villegraph.web.sparql import RDF_OFFER, rdf_response
 
 PREFIX = f"""PREFIX vg: <{ONTOLOGY_IRI}#>
@@ -38,10 +46,12 @@ Q_COUNT_THEMES = (
     " GROUP BY ?scheme"
 )
 Q_LICENCE = PREFIX + "SELECT ?licence WHERE { ?d dcterms:license ?licence } LIMIT 1"
+LIST_ROWS = 5000
+"""Rows (a resource and one of its labels) a list page shows; the query asks for one more."""
 Q_MEMBERS = (
     PREFIX
     + f"""SELECT ?class ?x ?label WHERE {{ ?x a ?class OPTIONAL {{ ?x {LABEL_PATH} ?label }} }}
-LIMIT 5000"""
+LIMIT {LIST_ROWS + 1}"""
 )
 
 
@@ -104,8 +114,12 @@ async def listing(request: Request) -> Response:
     rows = await anyio.to_thread.run_sync(
         lambda: state.store.select(Q_MEMBERS, {"class": URIRef(class_iri)}).rows
     )
+    cut: list[str] = []
+    rows = capped(rows, LIST_ROWS, name, cut)
     items = _labelled([row[1:] for row in rows], linker, language)
-    return render("list.html", lang=language, path="/" + name, title=titles[language], items=items)
+    return render(
+        "list.html", lang=language, path="/" + name, title=titles[language], items=items, cut=cut
+    )
 
 
 Q_ONTOLOGY = (

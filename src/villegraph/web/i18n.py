@@ -74,6 +74,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "individuals": ("Individus", "Individuals"),
     "incoming": ("Liens entrants", "Incoming links"),
     "derived_facts": ("Faits dérivés et leurs preuves", "Derived facts and their evidence"),
+    "profile_answers": ("Réponses", "Answers"),
+    "cut_notice": (
+        "Listes coupées sur cette page (leurs premières lignes seulement) :",
+        "Lists cut short on this page (their first rows only):",
+    ),
+    "cut_whole": (
+        "la réponse entière est au point d'accès SPARQL",
+        "the whole answer is at the SPARQL endpoint",
+    ),
     "theme": ("Thème", "Theme"),
     "evidence": ("Preuve", "Evidence"),
     "rule": ("Règle", "Rule"),

@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import anyio.to_thread
@@ -162,15 +162,32 @@ class Description:
     printed_date: str | None = None
     doubts: list[str] = field(default_factory=list)
     """The build's validation warnings about this resource, in the page language."""
+    cut: list[str] = field(default_factory=list)
+    """The lists shown shorter than they are (message keys): the page says so."""
+
+
+R = TypeVar("R")
+
+OUT_ROWS, IN_ROWS, EVIDENCE_ROWS, PASSAGE_ROWS = 5000, 2000, 1000, 100
+"""How many rows each list of a resource page shows; each query asks for one more, to know."""
+
+
+def capped(rows: list[R], limit: int, name: str, cut: list[str]) -> list[R]:
+    """The first `limit` rows; when there were more, `name` is noted in `cut`."""
+    if len(rows) <= limit:
+        return rows
+    if name not in cut:
+        cut.append(name)
+    return rows[:limit]
 
 
 Q_OUT = f"""SELECT ?s ?p ?o ?label WHERE {{ ?s ?p ?o OPTIONAL {{ ?o {LABEL_PATH} ?label }} }}
-LIMIT 5000"""
+LIMIT {OUT_ROWS + 1}"""
 Q_IN = f"""SELECT ?s ?x ?p ?label WHERE {{
   ?x ?p ?s
   FILTER NOT EXISTS {{ ?x a <{ONTOLOGY_IRI}#ThemeAttribution> }}
   OPTIONAL {{ ?x {LABEL_PATH} ?label }}
-}} LIMIT 2000"""
+}} LIMIT {IN_ROWS + 1}"""
 """Incoming links; theme attributions are left out, the page lists them as derived facts."""
 Q_PLABEL = """SELECT ?s ?p ?label WHERE {
   { SELECT DISTINCT ?s ?p WHERE { { ?s ?p ?o } UNION { ?o ?p ?s } } }
@@ -182,14 +199,14 @@ SELECT ?s ?theme ?evidence ?rule ?tlabel ?elabel ?level ?llabel WHERE {{
   OPTIONAL {{ ?a vg:evidenceLevel ?level OPTIONAL {{ ?level {LABEL_PATH} ?llabel }} }}
   OPTIONAL {{ ?theme {LABEL_PATH} ?tlabel }}
   OPTIONAL {{ ?evidence {LABEL_PATH} ?elabel }}
-}} LIMIT 1000"""
+}} LIMIT {EVIDENCE_ROWS + 1}"""
 Q_PASSAGES = f"""PREFIX vg: <{ONTOLOGY_IRI}#>
 SELECT ?s ?passage ?text ?start ?end ?path WHERE {{
   ?s <http://www.w3.org/ns/prov#wasDerivedFrom> ?passage .
   ?passage <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ?text .
   OPTIONAL {{ ?passage vg:startLine ?start }} OPTIONAL {{ ?passage vg:endLine ?end }}
   OPTIONAL {{ ?passage <http://purl.org/dc/terms/isPartOf>/vg:localCopy ?path }}
-}} ORDER BY ?start LIMIT 100"""
+}} ORDER BY ?start LIMIT {PASSAGE_ROWS + 1}"""
 Q_EXISTS = "ASK { { ?s ?p ?o } UNION { ?o ?p ?s } }"
 Q_SOURCE_LANGUAGE = """SELECT DISTINCT ?s ?language WHERE {
   ?s <http://purl.org/dc/terms/source>/<http://purl.org/dc/terms/language> ?language
@@ -248,8 +265,9 @@ def describe(store: Store, iri: str, linker: Linker, language: str) -> Descripti
     def prop(p: Identifier) -> Term:
         return _term(p, plabels.get(str(p), []), linker, language)
 
-    out_rows = [row[1:] for row in store.select(Q_OUT, subject).rows]
     found = Description(iri, linker.curie(iri))
+    out_rows = [row[1:] for row in store.select(Q_OUT, subject).rows]
+    out_rows = capped(out_rows, OUT_ROWS, "properties", found.cut)
     rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
     label_props = {str(x) for x in LABEL_PATH.replace("<", "").replace(">", "").split("|")}
     for p, o, labels in _grouped(out_rows, language, linker):
@@ -260,6 +278,7 @@ def describe(store: Store, iri: str, linker: Linker, language: str) -> Descripti
         else:
             found.outgoing.append((prop(p), _term(o, labels, linker, language)))
     in_rows = [row[1:] for row in store.select(Q_IN, subject).rows]
+    in_rows = capped(in_rows, IN_ROWS, "incoming", found.cut)
     for x, p, labels in _grouped([(r[0], r[1], r[2]) for r in in_rows], language, linker):
         found.incoming.append((_term(x, labels, linker, language), prop(p)))
     found.label = pick_label(found.labels, language) or linker.curie(iri)
@@ -269,7 +288,8 @@ def describe(store: Store, iri: str, linker: Linker, language: str) -> Descripti
     found.printed_date = next((o.text for p, o in found.outgoing if p.iri == PRINTED_DATE), None)
     found.doubts = doubts(store, language, iri).get(iri, [])
     facts: dict[tuple, tuple[list[Literal], list[Literal], list[Literal]]] = {}
-    for row in store.select(Q_EVIDENCE, subject).dicts():
+    evidence_rows = store.select(Q_EVIDENCE, subject).dicts()
+    for row in capped(evidence_rows, EVIDENCE_ROWS, "derived_facts", found.cut):
         key = (row["theme"], row["evidence"], row.get("rule"), row.get("level"))
         buckets = facts.setdefault(key, ([], [], []))
         for name, bucket in zip(("tlabel", "elabel", "llabel"), buckets, strict=True):
@@ -295,7 +315,8 @@ def describe(store: Store, iri: str, linker: Linker, language: str) -> Descripti
             text(e["evidence"]),
         )
     )
-    for row in store.select(Q_PASSAGES, subject).dicts():
+    passage_rows = store.select(Q_PASSAGES, subject).dicts()
+    for row in capped(passage_rows, PASSAGE_ROWS, "source", found.cut):
         found.passages.append(
             {
                 "passage": _term(row["passage"], [], linker, language),

@@ -30,7 +30,7 @@ from villegraph.errors import QueryError, QueryTimeout
 from villegraph.namespaces import FOAF, ONTOLOGY_IRI, ORG, SKOS, sparql_prefixes
 from villegraph.queries import Catalogue, bind_values, normalise_label
 from villegraph.store import Store
-from villegraph.web.pages import Linker, Term, pick_label
+from villegraph.web.pages import Linker, Term, capped, pick_label
 
 LOG = logging.getLogger("villegraph.web")
 VG = ONTOLOGY_IRI + "#"
@@ -48,6 +48,8 @@ EVIDENCE_KINDS = {TALK: "talk", MEMBERSHIP: "role", SESSION: "session"}
 
 PREFIXES = sparql_prefixes("vg", "org", "skos", "rdfs", "foaf", "schema", "dcterms")
 NAMES = "foaf:name|rdfs:label|skos:prefLabel|dcterms:title"
+ANSWER_ROWS = 1000
+"""Rows each small query of a profile shows; each asks for one more, to know when it cuts."""
 
 
 def _label(var: str, out: str, path: str = NAMES) -> str:
@@ -95,7 +97,7 @@ Q_SESSIONS_OF = (
     {_label("other", "otherLabel", "foaf:name|rdfs:label")}
   }}
   {_label("session", "sessionLabel", "dcterms:title|rdfs:label")}
-}} LIMIT 1000"""
+}} LIMIT {ANSWER_ROWS + 1}"""
 )
 """The sessions a person speaks in, with the other speakers of each (co-speakers)."""
 
@@ -128,7 +130,7 @@ Q_THEME_ORGANISATIONS = (
   ?organisation a org:Organization .
   OPTIONAL {{ ?a vg:talkCount ?talks }}
   {_label("organisation", "organisationLabel", "rdfs:label|foaf:name")}
-}} LIMIT 1000"""
+}} LIMIT {ANSWER_ROWS + 1}"""
 )
 """Organisations whose members' own work has the theme, with how many members and talks."""
 
@@ -140,7 +142,7 @@ Q_THEME_NEIGHBOURS = (
   UNION {{ ?theme skos:broader ?other BIND("broader" AS ?relation) }}
   UNION {{ ?other skos:narrower ?theme BIND("broader" AS ?relation) }}
   {_label("other", "otherLabel", "skos:prefLabel")}
-}} LIMIT 1000"""
+}} LIMIT {ANSWER_ROWS + 1}"""
 )
 """A theme's broader and narrower themes (either direction of the thesaurus)."""
 
@@ -170,7 +172,7 @@ Q_SESSION_TALKS = (
     {_label("presenter", "presenterLabel", "foaf:name|rdfs:label")}
   }}
   {_label("talk", "talkLabel", "dcterms:title|rdfs:label")}
-}} LIMIT 1000"""
+}} LIMIT {ANSWER_ROWS + 1}"""
 )
 """The talks of a session with their presenters."""
 
@@ -179,7 +181,7 @@ Q_SUBJECTS = (
     + f"""SELECT ?theme ?themeLabel WHERE {{
   ?x dcterms:subject ?theme .
   {_label("theme", "themeLabel", "skos:prefLabel")}
-}} LIMIT 1000"""
+}} LIMIT {ANSWER_ROWS + 1}"""
 )
 """The themes a resource's description states (`dcterms:subject`)."""
 
@@ -205,7 +207,7 @@ Q_TALK = (
     {_label("theme", "themeLabel", "skos:prefLabel")}
   }}
   UNION {{ ?talk vg:studies ?studied . {_label("studied", "studiedLabel", NAMES)} }}
-}} LIMIT 1000"""
+}} LIMIT {ANSWER_ROWS + 1}"""
 )
 """A talk's presenters, session, themes with the words that state them, and what it studies."""
 
@@ -219,7 +221,7 @@ Q_ORG_RELATIVES = (
   UNION {{ ?organisation vg:partnerOf ?other BIND("partner" AS ?relation) }}
   UNION {{ ?other vg:partnerOf ?organisation BIND("partner" AS ?relation) }}
   {_label("other", "otherLabel", "rdfs:label|foaf:name")}
-}} LIMIT 1000"""
+}} LIMIT {ANSWER_ROWS + 1}"""
 )
 """An organisation's direct sub-organisations, the organisations it belongs to, its partners."""
 
@@ -330,6 +332,8 @@ class Profile:
     speakers: list[Speaker] = field(default_factory=list)
     themes: list[Term] = field(default_factory=list)
     members: list[Member] = field(default_factory=list)
+    cut: list[str] = field(default_factory=list)
+    """The answers shown shorter than they are (message keys): the page says so."""
     sub_organisations: list[Term] = field(default_factory=list)
     super_organisations: list[Term] = field(default_factory=list)
     partners: list[Term] = field(default_factory=list)
@@ -375,6 +379,8 @@ class Runner:
         self.linker = linker
         self.language = language
         self.labels: dict[str, list[Literal]] = defaultdict(list)
+        self.cut: list[str] = []
+        """Set when a query had more rows than the page shows."""
 
     def canned(self, name: str, **params: str) -> list[dict[str, Identifier]]:
         """A canned query's rows; the resource is known to exist, so no label lookup. A paged
@@ -385,11 +391,15 @@ class Runner:
         raw = {**params, "lang": self.language}
         if query.page is not None:
             raw.setdefault("limit", str(MAX_PAGE))
-        return self._select(canned_text(query, query.parse_params(raw))[0])
+        text, limit, _ = canned_text(query, query.parse_params(raw))
+        rows = self._select(text)
+        return capped(rows, limit, "profile_answers", self.cut) if query.page else rows
 
     def small(self, text: str, **bindings: Identifier) -> list[dict[str, Identifier]]:
         """One of this module's queries with `bindings` bound."""
-        return self._select(bind_values(text, bindings))
+        return capped(
+            self._select(bind_values(text, bindings)), ANSWER_ROWS, "profile_answers", self.cut
+        )
 
     def _select(self, text: str) -> list[dict[str, Identifier]]:
         timeout = getattr(self.settings, "timeout", None)
@@ -820,7 +830,9 @@ def profile_of(
     for class_iri, make in PROFILES:
         if class_iri in types:
             try:
-                return make(run, URIRef(iri))
+                profile = make(run, URIRef(iri))
+                profile.cut = run.cut
+                return profile
             except (QueryError, QueryTimeout) as failed:
                 LOG.warning("no answer part for %s: %s", iri, failed)
                 return None
