@@ -77,3 +77,49 @@ def test_header_has_a_plain_search_form(web_server: str) -> None:
     assert '<script src="/static/search.js" defer></script>' in page
     script = httpx.get(web_server + "/static/search.js").text
     assert "innerHTML" not in script and "http" not in script
+
+
+def test_more_matches_than_shown_are_counted_and_said() -> None:
+    from rdflib import Literal
+
+    from villegraph.web.pages import render
+    from villegraph.web.search import PAGE_LIMIT, Entry, search
+
+    entries = [
+        Entry(
+            f"https://w3id.org/villegraph/person/p{i}",
+            f"/person/p{i}",
+            "person",
+            [Literal(f"Ville {i:04d}")],
+            [(f"ville {i:04d}", f"Ville {i:04d}")],
+        )
+        for i in range(PAGE_LIMIT + 7)
+    ]
+    hits, total = search(entries, "ville", "en", PAGE_LIMIT)
+    assert len(hits) == PAGE_LIMIT and total == PAGE_LIMIT + 7
+    assert hits[0].label == "Ville 0000"
+    page = bytes(
+        render(
+            "search.html", lang="en", search_query="ville", hits=hits, total=total, too_short=False
+        ).body
+    ).decode()
+    assert f"{total} result(s) for « ville » — the best {PAGE_LIMIT} are shown" in page
+    few, count = search(entries[:3], "ville", "en", PAGE_LIMIT)
+    assert len(few) == count == 3
+    page = bytes(
+        render(
+            "search.html", lang="en", search_query="ville", hits=few, total=3, too_short=False
+        ).body
+    )
+    assert "the best" not in page.decode()
+
+
+def test_suggestions_say_how_many_matched_and_link_to_all(web_server: str) -> None:
+    answer = httpx.get(web_server + "/search.json", params={"q": "ville", "lang": "en"}).json()
+    assert answer["total"] >= len(answer["results"]) > 0
+    if answer["total"] > len(answer["results"]):
+        assert answer["more"] == f"All {answer['total']} results"
+    else:
+        assert answer["more"] is None
+    few = httpx.get(web_server + "/search.json", params={"q": "smart", "lang": "en"}).json()
+    assert few["total"] == len(few["results"]) and few["more"] is None

@@ -15,11 +15,11 @@ from starlette.responses import Response
 from villegraph.formats import negotiate
 from villegraph.namespaces import ONTOLOGY_IRI, prefixes_for
 from villegraph.store import Store
+from villegraph.web.capping import capped
 from villegraph.web.pages import (
     LABEL_PATH,
     Linker,
     Term,
-    capped,
     chosen_language,
     pick_label,
     render,

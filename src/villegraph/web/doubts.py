@@ -12,18 +12,27 @@ from collections import defaultdict
 from rdflib import Literal, URIRef
 
 from villegraph.store import Store
+from villegraph.web.capping import capped
 
-Q_DOUBTS = """PREFIX sh: <http://www.w3.org/ns/shacl#>
-SELECT ?focus ?result ?message WHERE {
+DOUBT_ROWS = 10_000
+"""The warning messages read at most (one row more is asked, to know when there were more)."""
+Q_DOUBTS = f"""PREFIX sh: <http://www.w3.org/ns/shacl#>
+SELECT ?focus ?result ?message WHERE {{
   ?result sh:focusNode ?focus ; sh:resultSeverity sh:Warning ; sh:resultMessage ?message .
-} LIMIT 10000"""
+}} LIMIT {DOUBT_ROWS + 1}"""
 
 
-def doubts(store: Store, language: str, focus: str | None = None) -> dict[str, list[str]]:
-    """Focus IRI → its warning messages in `language`, one per result, in a stable order."""
+def doubts(
+    store: Store, language: str, focus: str | None = None, cut: list[str] | None = None
+) -> dict[str, list[str]]:
+    """Focus IRI → its warning messages in `language`, one per result, in a stable order.
+
+    When the store holds more than `DOUBT_ROWS` messages, the first are kept and "doubts" is
+    noted in `cut` (pages name what they cut)."""
     bindings = {"focus": URIRef(focus)} if focus else None
     by_result: dict[tuple[str, str], list[Literal]] = defaultdict(list)
-    for row in store.select(Q_DOUBTS, bindings).dicts():
+    rows = store.select(Q_DOUBTS, bindings).dicts()
+    for row in capped(rows, DOUBT_ROWS, "doubts", cut if cut is not None else []):
         message = row.get("message")
         if isinstance(message, Literal):
             by_result[(str(row["focus"]), str(row["result"]))].append(message)
@@ -41,4 +50,4 @@ def _in_language(messages: list[Literal], language: str) -> str:
     return str(min(messages, key=str))
 
 
-__all__ = ["Q_DOUBTS", "doubts"]
+__all__ = ["DOUBT_ROWS", "Q_DOUBTS", "doubts"]

@@ -75,6 +75,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "incoming": ("Liens entrants", "Incoming links"),
     "derived_facts": ("Faits dérivés et leurs preuves", "Derived facts and their evidence"),
     "profile_answers": ("Réponses", "Answers"),
+    "cycles": ("Cycles", "Cycles"),
+    "sessions": ("Séances", "Sessions"),
+    "choices_cut": (
+        "Seuls les {shown} premiers (par nom) sont proposés : saisissez l'IRI d'un autre, "
+        "ou cherchez-le",
+        "Only the first {shown} (by name) are offered: type another one's IRI, or search for it",
+    ),
     "cut_notice": (
         "Listes coupées sur cette page (leurs premières lignes seulement) :",
         "Lists cut short on this page (their first rows only):",
@@ -233,6 +240,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Searches names, labels, alternative labels and acronyms, ignoring accents and case.",
     ),
     "search_results": ("résultat(s) pour", "result(s) for"),
+    "search_all": ("Les {total} résultats", "All {total} results"),
+    "search_first": (
+        "les {shown} meilleurs sont montrés : précisez la recherche pour voir les autres",
+        "the best {shown} are shown: make the search more precise to see the others",
+    ),
     "search_none": ("Aucun résultat pour", "No result for"),
     "search_hint": (
         "Essayez un mot plus court, un sigle (CNRS, PUCA) ou parcourez les thèmes.",

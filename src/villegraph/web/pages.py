@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlencode
 
 import anyio.to_thread
@@ -34,6 +34,7 @@ from villegraph.network import kind_of
 from villegraph.store import Store
 from villegraph.terms import to_oxigraph
 from villegraph.web import conventions
+from villegraph.web.capping import capped
 from villegraph.web.doubts import doubts
 from villegraph.web.i18n import LANGUAGES, chosen_language, message, translator
 from villegraph.web.sparql import FORMAT_BY_TYPE
@@ -166,19 +167,8 @@ class Description:
     """The lists shown shorter than they are (message keys): the page says so."""
 
 
-R = TypeVar("R")
-
 OUT_ROWS, IN_ROWS, EVIDENCE_ROWS, PASSAGE_ROWS = 5000, 2000, 1000, 100
 """How many rows each list of a resource page shows; each query asks for one more, to know."""
-
-
-def capped(rows: list[R], limit: int, name: str, cut: list[str]) -> list[R]:
-    """The first `limit` rows; when there were more, `name` is noted in `cut`."""
-    if len(rows) <= limit:
-        return rows
-    if name not in cut:
-        cut.append(name)
-    return rows[:limit]
 
 
 Q_OUT = f"""SELECT ?s ?p ?o ?label WHERE {{ ?s ?p ?o OPTIONAL {{ ?o {LABEL_PATH} ?label }} }}
@@ -286,7 +276,7 @@ def describe(store: Store, iri: str, linker: Linker, language: str) -> Descripti
     found.translated = is_translation(found.labels, language, source_languages)
     found.in_network = kind_of({t.iri for t in found.types if t.iri}) is not None
     found.printed_date = next((o.text for p, o in found.outgoing if p.iri == PRINTED_DATE), None)
-    found.doubts = doubts(store, language, iri).get(iri, [])
+    found.doubts = doubts(store, language, iri, found.cut).get(iri, [])
     facts: dict[tuple, tuple[list[Literal], list[Literal], list[Literal]]] = {}
     evidence_rows = store.select(Q_EVIDENCE, subject).dicts()
     for row in capped(evidence_rows, EVIDENCE_ROWS, "derived_facts", found.cut):
@@ -305,6 +295,7 @@ def describe(store: Store, iri: str, linker: Linker, language: str) -> Descripti
                 "level": _term(level, llabels, linker, language) if level is not None else None,
             }
         )
+
     def text(term: Term | None) -> str:
         return term.text if term is not None else ""
 

@@ -30,7 +30,8 @@ from villegraph.errors import QueryError, QueryTimeout
 from villegraph.namespaces import FOAF, ONTOLOGY_IRI, ORG, SKOS, sparql_prefixes
 from villegraph.queries import Catalogue, bind_values, normalise_label
 from villegraph.store import Store
-from villegraph.web.pages import Linker, Term, capped, pick_label
+from villegraph.web.capping import capped
+from villegraph.web.pages import Linker, Term, pick_label
 
 LOG = logging.getLogger("villegraph.web")
 VG = ONTOLOGY_IRI + "#"
@@ -70,7 +71,7 @@ Q_AFFILIATIONS = (
   OPTIONAL {{ ?unit skos:altLabel ?short }}
   OPTIONAL {{ ?unit org:identifier ?identifier }}
   {_label("unit", "unitLabel", "rdfs:label|foaf:name")}
-}} LIMIT 500"""
+}} LIMIT {ANSWER_ROWS + 1}"""
 )
 """A person's memberships: the title as printed and the organisation (name, acronym, identifier)."""
 
@@ -82,7 +83,7 @@ Q_ABOVE = (
   OPTIONAL {{ ?super skos:altLabel ?short }}
   OPTIONAL {{ ?super org:identifier ?identifier }}
   {_label("super", "superLabel", "rdfs:label|foaf:name")}
-}} LIMIT 500"""
+}} LIMIT {ANSWER_ROWS + 1}"""
 )
 """Every organisation above `?unit` (sub → super edges), to print the chain up to the top."""
 
@@ -118,7 +119,7 @@ WHERE {{
     ?a vg:rolledUpFrom ?source . ?source vg:theme ?from .
     {_label("from", "fromLabel", "skos:prefLabel")}
   }}
-}} LIMIT 5000"""
+}} LIMIT {ANSWER_ROWS + 1}"""
 )
 """An agent's attributions in detail: quotes, evidence, and the themes a roll-up comes from."""
 
@@ -159,7 +160,7 @@ Q_SESSION = (
     ?session schema:superEvent ?cycle .
     {_label("cycle", "cycleLabel", "rdfs:label|dcterms:title")}
   }}
-}} LIMIT 100"""
+}} LIMIT {ANSWER_ROWS + 1}"""
 )
 """A session's dates (as printed and as read), number, status and cycle."""
 

@@ -17,36 +17,40 @@ from starlette.responses import Response
 
 from villegraph.namespaces import VG, sparql_prefixes
 from villegraph.store import Store
+from villegraph.web.capping import capped
 from villegraph.web.doubts import doubts
 from villegraph.web.i18n import chosen_language
 from villegraph.web.pages import LABEL_PATH, Linker, Term, is_translation, pick_label, render
 
 PREFIX = sparql_prefixes("vg", "schema", "dcterms")
+PROGRAMME_ROWS = 10_000
+"""Rows read at most per list (cycles, sessions, speakers, talks); one more is asked, and a
+longer list is cut and named on the page."""
 Q_SESSIONS = (
     PREFIX
-    + """SELECT ?cycle ?session ?position ?printed ?start ?number ?status ?title ?language WHERE {
+    + f"""SELECT ?cycle ?session ?position ?printed ?start ?number ?status ?title ?language WHERE {{
   ?cycle a vg:WebinarSeries .
   ?session schema:superEvent ?cycle ; vg:programmePosition ?position .
-  OPTIONAL { ?session vg:printedDate ?printed }
-  OPTIONAL { ?session schema:startDate ?start }
-  OPTIONAL { ?session vg:sessionNumber ?number }
-  OPTIONAL { ?session schema:eventStatus ?status }
-  OPTIONAL { ?session dcterms:title ?title }
-  OPTIONAL { ?session dcterms:source/dcterms:language ?language }
-} LIMIT 10000"""
+  OPTIONAL {{ ?session vg:printedDate ?printed }}
+  OPTIONAL {{ ?session schema:startDate ?start }}
+  OPTIONAL {{ ?session vg:sessionNumber ?number }}
+  OPTIONAL {{ ?session schema:eventStatus ?status }}
+  OPTIONAL {{ ?session dcterms:title ?title }}
+  OPTIONAL {{ ?session dcterms:source/dcterms:language ?language }}
+}} LIMIT {PROGRAMME_ROWS + 1}"""
 )
 Q_CYCLES = (
     PREFIX
     + f"""SELECT ?cycle ?label WHERE {{
   ?cycle a vg:WebinarSeries OPTIONAL {{ ?cycle {LABEL_PATH} ?label }}
-}} LIMIT 1000"""
+}} LIMIT {PROGRAMME_ROWS + 1}"""
 )
 Q_PEOPLE = (
     PREFIX
     + f"""SELECT ?session ?x ?label WHERE {{
   ?session vg:speaker ?x ; schema:superEvent/a vg:WebinarSeries .
   OPTIONAL {{ ?x {LABEL_PATH} ?label }}
-}} LIMIT 10000"""
+}} LIMIT {PROGRAMME_ROWS + 1}"""
 )
 Q_TALKS = (
     PREFIX
@@ -54,7 +58,7 @@ Q_TALKS = (
   ?x a vg:Talk ; schema:superEvent ?session .
   ?session schema:superEvent/a vg:WebinarSeries .
   OPTIONAL {{ ?x {LABEL_PATH} ?label }}
-}} LIMIT 10000"""
+}} LIMIT {PROGRAMME_ROWS + 1}"""
 )
 TO_BE_ANNOUNCED = str(VG.DateToBeAnnounced)
 
@@ -102,11 +106,16 @@ def _linked(rows: list[dict], linker: Linker, language: str) -> dict[str, list[T
     }
 
 
-def programme(store: Store, base_iri: str, language: str) -> list[Cycle]:
-    """Every webinar cycle with its sessions in printed order (blocking: run in a thread)."""
+def programme(
+    store: Store, base_iri: str, language: str, cut: list[str] | None = None
+) -> list[Cycle]:
+    """Every webinar cycle with its sessions in printed order (blocking: run in a thread).
+
+    A list longer than `PROGRAMME_ROWS` rows is cut and its name noted in `cut`."""
+    cut = cut if cut is not None else []
     linker = Linker(base_iri)
     cycle_labels: dict[str, list[Literal]] = defaultdict(list)
-    for row in store.select(Q_CYCLES).dicts():
+    for row in capped(store.select(Q_CYCLES).dicts(), PROGRAMME_ROWS, "cycles", cut):
         label = row.get("label")
         if isinstance(label, Literal):
             cycle_labels[str(row["cycle"])].append(label)
@@ -114,7 +123,7 @@ def programme(store: Store, base_iri: str, language: str) -> list[Cycle]:
     sessions: dict[tuple[str, str], Session] = {}
     titles: dict[str, list[Literal]] = defaultdict(list)
     sources: dict[str, set[str]] = defaultdict(set)
-    for row in store.select(Q_SESSIONS).dicts():
+    for row in capped(store.select(Q_SESSIONS).dicts(), PROGRAMME_ROWS, "sessions", cut):
         key = (str(row["cycle"]), str(row["session"]))
         iri = key[1]
         if key not in sessions:
@@ -133,9 +142,11 @@ def programme(store: Store, base_iri: str, language: str) -> list[Cycle]:
             titles[iri].append(title)
         if "language" in row:
             sources[iri].add(str(row["language"]))
-    speakers = _linked(store.select(Q_PEOPLE).dicts(), linker, language)
-    talks = _linked(store.select(Q_TALKS).dicts(), linker, language)
-    raised = doubts(store, language)
+    people = capped(store.select(Q_PEOPLE).dicts(), PROGRAMME_ROWS, "speakers", cut)
+    speakers = _linked(people, linker, language)
+    given = capped(store.select(Q_TALKS).dicts(), PROGRAMME_ROWS, "talks", cut)
+    talks = _linked(given, linker, language)
+    raised = doubts(store, language, cut=cut)
     cycles = {
         iri: Cycle(Term(pick_label(found, language) or linker.curie(iri), linker.href(iri), iri))
         for iri, found in cycle_labels.items()
@@ -163,10 +174,11 @@ async def programme_page(request: Request) -> Response:
     """`/programme`: the programme of every webinar cycle."""
     language = chosen_language(request)
     state = request.app.state
+    cut: list[str] = []
     cycles = await anyio.to_thread.run_sync(
-        programme, state.store, state.settings.base_iri, language
+        programme, state.store, state.settings.base_iri, language, cut
     )
-    return render("programme.html", lang=language, path="/programme", cycles=cycles)
+    return render("programme.html", lang=language, path="/programme", cycles=cycles, cut=cut)
 
 
-__all__ = ["Cycle", "Session", "programme", "programme_page"]
+__all__ = ["PROGRAMME_ROWS", "Cycle", "Session", "programme", "programme_page"]

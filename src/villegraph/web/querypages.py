@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ from villegraph.errors import QueryError
 from villegraph.lexer import fingerprint
 from villegraph.store import SelectResult, Store
 from villegraph.web.admission import admitted, client_of
+from villegraph.web.capping import capped
 from villegraph.web.failures import HANDLED, message_of, plain, status_of
 from villegraph.web.pages import (
     Linker,
@@ -110,12 +112,14 @@ def _catalogue(settings: Any) -> Any:
     return Catalogue.load(settings.queries_dir, base_iri=settings.base_iri)
 
 
-Q_CHOICES = """SELECT ?class ?x ?label WHERE {
+CHOICE_ROWS = 1000
+"""Rows of choices read at most for a parameter (one more is asked, to know there were more)."""
+Q_CHOICES = f"""SELECT ?class ?x ?label WHERE {{
   ?x a ?class
-  OPTIONAL {
+  OPTIONAL {{
     ?x <http://www.w3.org/2004/02/skos/core#prefLabel>|<http://xmlns.com/foaf/0.1/name> ?label
-  }
-} ORDER BY ?label LIMIT 1000"""
+  }}
+}} ORDER BY ?label LIMIT {CHOICE_ROWS + 1}"""
 CHOICE_CLASSES = {
     "theme": "http://www.w3.org/2004/02/skos/core#Concept",
     "person": "http://xmlns.com/foaf/0.1/Person",
@@ -123,24 +127,34 @@ CHOICE_CLASSES = {
 }
 
 
-def _choices(store: Store, param: Any, language: str) -> list[tuple[str, str]]:
+@dataclass
+class Choices:
+    """Values offered for a parameter, and whether they are only the first of more."""
+
+    values: list[tuple[str, str]] = field(default_factory=list)
+    cut: bool = False
+
+
+def _choices(store: Store, param: Any, language: str) -> Choices:
     """Values offered for a parameter: themes, people or organisations, or the page languages."""
     name = param.name
     if getattr(param, "kind", "").startswith("lang"):
-        return [("fr", "français"), ("en", "English")]
+        return Choices([("fr", "français"), ("en", "English")])
     if getattr(param, "kind", "iri") != "iri":
-        return []
+        return Choices()
     for key, class_iri in CHOICE_CLASSES.items():
         if key in name:
             seen: dict[str, str] = {}
-            for _, x, label in store.select(Q_CHOICES, {"class": URIRef(class_iri)}).rows:
+            cut: list[str] = []
+            rows = store.select(Q_CHOICES, {"class": URIRef(class_iri)}).rows
+            for _, x, label in capped(rows, CHOICE_ROWS, name, cut):
                 if isinstance(label, Literal) and label.language in (None, language):
                     seen[str(x)] = str(label)
                 else:
                     seen.setdefault(str(x), str(label) if label is not None else str(x))
             kept = {k: v for k, v in seen.items() if key != "theme" or "/theme/" in k}
-            return sorted(kept.items(), key=lambda kv: kv[1].lower())
-    return []
+            return Choices(sorted(kept.items(), key=lambda kv: kv[1].lower()), bool(cut))
+    return Choices()
 
 
 async def canned_index(request: Request) -> Response:

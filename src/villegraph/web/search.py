@@ -122,12 +122,15 @@ index_for = PerBuild(build_index)
 """The index of the served build, read once per store folder (see the module docstring)."""
 
 
-def search(entries: list[Entry], query: str, language: str, limit: int) -> list[Hit]:
+def search(
+    entries: list[Entry], query: str, language: str, limit: int
+) -> tuple[list[Hit], int]:
     """Entries whose labels contain `query` (folded), best first: a whole-label match, then a
-    label starting with it, then a word starting with it, then anywhere; shorter labels first."""
+    label starting with it, then a word starting with it, then anywhere; shorter labels first.
+    The first `limit` hits, and how many entries matched in all."""
     wanted = fold(query)
     if len(wanted) < MIN_LENGTH:
-        return []
+        return [], 0
     scored = []
     for entry in entries:
         best: tuple[int, int, str] | None = None
@@ -162,7 +165,7 @@ def search(entries: list[Entry], query: str, language: str, limit: int) -> list[
                 matched=None if fold(matched) == fold(label) else matched,
             )
         )
-    return hits
+    return hits, len(scored)
 
 
 def kind_name(kind: str, language: str) -> str:
@@ -171,17 +174,18 @@ def kind_name(kind: str, language: str) -> str:
     return english if language == "en" else french
 
 
-async def _hits(request: Request, limit: int) -> tuple[str, str, list[Hit]]:
+async def _hits(request: Request, limit: int) -> tuple[str, str, list[Hit], int]:
     state = request.app.state
     language = chosen_language(request)
     query = request.query_params.get("q", "")[:MAX_QUERY]
     entries = await anyio.to_thread.run_sync(index_for, state.store, state.settings.base_iri)
-    return query, language, search(entries, query, language, limit)
+    hits, total = search(entries, query, language, limit)
+    return query, language, hits, total
 
 
 async def search_page(request: Request) -> Response:
     """`/search?q=`: the results as a page; without `q`, the form and a short help."""
-    query, language, hits = await _hits(request, PAGE_LIMIT)
+    query, language, hits, total = await _hits(request, PAGE_LIMIT)
     return render(
         "search.html",
         lang=language,
@@ -189,18 +193,27 @@ async def search_page(request: Request) -> Response:
         keep=kept_parameters(request),
         search_query=query,
         hits=hits,
+        total=total,
         too_short=len(fold(query)) < MIN_LENGTH,
     )
 
 
 async def search_json(request: Request) -> Response:
     """`/search.json?q=`: up to ten suggestions, `{"query", "results": [{label, kind, href,
-    iri, matched}], "empty"}` where `empty` is the page's "no result" sentence."""
-    query, language, hits = await _hits(request, SUGGEST_LIMIT)
+    iri, matched}], "total", "more", "empty"}` where `total` counts every match, `more` is
+    the link text to all of them when the results are cut, and `empty` is the page's "no
+    result" sentence."""
+    query, language, hits, total = await _hits(request, SUGGEST_LIMIT)
     return JSONResponse(
         {
             "query": query,
             "results": [hit.to_json() for hit in hits],
+            "total": total,
+            "more": (
+                message("search_all", language).replace("{total}", str(total))
+                if total > len(hits)
+                else None
+            ),
             "empty": f"{message('search_none', language)} « {query} »" if not hits else None,
         },
         headers={"Vary": "Accept-Language, Cookie", "X-Content-Type-Options": "nosniff"},

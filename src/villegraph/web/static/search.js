@@ -33,6 +33,16 @@
       list.appendChild(li);
     } else {
       answer.results.forEach(function (hit) { list.appendChild(item(hit)); });
+      if (answer.more) {
+        var all = document.createElement("li");
+        var link = document.createElement("a");
+        link.className = "more";
+        link.href = "/search?q=" + encodeURIComponent(answer.query);
+        link.textContent = answer.more;
+        all.setAttribute("role", "option");
+        all.appendChild(link);
+        list.appendChild(all);
+      }
     }
     list.hidden = false;
   }
