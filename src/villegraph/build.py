@@ -185,8 +185,7 @@ def _prepare(
         if include_drafts:  # a draft's violations are warnings until it is reviewed
             from villegraph.records.unreviewed import as_warnings, draft_subjects
 
-            read = [q for q in dataset.quads if q.graph_name.value in dataset.files]  # type: ignore[union-attr]
-            report = as_warnings(report, draft_subjects(read))
+            report = as_warnings(report, draft_subjects(dataset.file_quads()))
         detail.append(
             f"{len(report.violations)} violations, {len(report.warnings)} warnings{converted}"
         )

@@ -127,6 +127,15 @@ class LoadedDataset:
                 self.store.quads_for_pattern(None, None, None, ox.NamedNode(iri))
             )
 
+    def file_quads(self) -> Iterator[ox.Quad]:
+        """The quads of the graphs read from files (not derived or quality ones), as written,
+        graph after graph."""
+        for iri in self.graphs:
+            if iri in self.files:
+                yield from self.written.quads(
+                    self.store.quads_for_pattern(None, None, None, ox.NamedNode(iri))
+                )
+
     @property
     def quads(self) -> list[ox.Quad]:
         """`iter_quads` as a list (a copy of the whole data: for small datasets and tests)."""

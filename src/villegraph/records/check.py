@@ -125,7 +125,6 @@ def check_files(paths: list[Path], settings: Settings) -> CheckReport:
         parse_file,
         project_files,
     )
-    from villegraph.shacl import WrittenForms
     from villegraph.validate import load_shapes, validate_store
 
     named = {path.resolve(): path for path in paths}
@@ -160,10 +159,8 @@ def check_files(paths: list[Path], settings: Settings) -> CheckReport:
     _resolve(references, dataset)
     assert settings.ontology_dir is not None
     infer(dataset, load_rules(settings.ontology_dir / "rules"))
-    written = WrittenForms.from_quads(dataset.quads)
-    report = validate_store(dataset.store, load_shapes(settings), written)
-    read = [q for q in dataset.quads if q.graph_name.value in dataset.files]  # type: ignore[union-attr]
-    report = as_warnings(report, draft_subjects(read))
+    report = validate_store(dataset.store, load_shapes(settings), dataset.written)
+    report = as_warnings(report, draft_subjects(dataset.file_quads()))
     findings: list[Finding] = []
     for file in files:
         found = _todos(file) + [
@@ -217,7 +214,7 @@ def _todos(file: _Named) -> list[Finding]:
 
 def _resolve(references: list[Any], dataset: Any) -> None:
     """Raise for the first reference to a resource no file describes (as the loader does)."""
-    subjects = {q.subject.value for q in dataset.quads if isinstance(q.subject, ox.NamedNode)}
+    subjects = {s.value for s in dataset.subjects() if isinstance(s, ox.NamedNode)}
     for reference, shown in references:
         if reference.iri in subjects:
             continue
