@@ -185,39 +185,54 @@ async def load(url: str, seconds: float, workload: str = "same") -> tuple[float,
     return time.perf_counter() - started, latencies
 
 
-def tree_cpu(pid: int) -> float:
+def tree_cpu(pid: int) -> tuple[float, float]:
     """CPU seconds used so far by `pid` and its descendants (Linux `/proc`): a server's own
-    cost, whatever else the machine runs."""
+    cost, whatever else the machine runs; and by `pid` alone (villegraph's front process,
+    without its query workers)."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    total = own = 0.0
     stack = [pid]
     while stack:
         current = stack.pop()
         try:
             fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
             total += sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
+            if current == pid:
+                own = sum(int(f) for f in fields[11:13]) / tick
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, ValueError):
             continue
-    return total
+    return total, own
 
 
-def measured(url: str, seconds: float, workload: str, pid: int) -> tuple[float, list[float], float]:
-    """One run: elapsed seconds, latencies, and the server's CPU milliseconds per request."""
-    before = tree_cpu(pid)
+def measured(
+    url: str, seconds: float, workload: str, pid: int
+) -> tuple[float, list[float], float, float]:
+    """One run: elapsed seconds, latencies, and the server's CPU milliseconds per request
+    (all its processes, and its front process alone)."""
+    before, before_own = tree_cpu(pid)
     elapsed, latencies = asyncio.run(load(url, seconds, workload))
-    return elapsed, latencies, (tree_cpu(pid) - before) * 1000 / max(1, len(latencies))
+    after, after_own = tree_cpu(pid)
+    count = max(1, len(latencies))
+    return (
+        elapsed,
+        latencies,
+        (after - before) * 1000 / count,
+        (after_own - before_own) * 1000 / count,
+    )
 
 
-def report(name: str, elapsed: float, latencies: list[float], cpu_ms: float = 0.0) -> float:
+def report(
+    name: str, elapsed: float, latencies: list[float], cpu_ms: float = 0.0, own_ms: float = 0.0
+) -> float:
     ordered = sorted(latencies)
     rate = len(ordered) / elapsed
     p50 = statistics.median(ordered) * 1000
     p95 = ordered[int(len(ordered) * 0.95) - 1] * 1000
     print(
         f"{name:12s} {rate:8.0f} req/s   p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   n={len(ordered)}"
-        f"   server CPU {cpu_ms:.2f} ms/request"
+        f"   server CPU {cpu_ms:.2f} ms/request (front process {own_ms:.2f})"
     )
     return rate
 

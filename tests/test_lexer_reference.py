@@ -326,3 +326,22 @@ def test_readings_share_one_list_until_a_less_than() -> None:
     assert [t.text for t in written][7:] == ["(", "?o", "<1)SERVICE:x#>", "{", "}", "}"]
     assert [t.text for t in parsed][7:] == ["(", "?o", "<", "1", ")", "SERVICE:x", "{", "}", "}"]
     assert written[:9] == parsed[:9]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(head=st.text(max_size=8), tail=st.text(max_size=8))
+def test_upper_case_maps_each_character_on_its_own(head: str, tail: str) -> None:
+    """What the guard's SERVICE pre-check relies on: the upper case of a slice of a text is
+    a slice of the upper case of the text."""
+    assert (head + tail).upper() == head.upper() + tail.upper()
+
+
+def test_upper_case_of_every_character_is_context_free() -> None:
+    """Characters with special upper cases (ß, ﬀ, ŉ …) and the sigmas, between neighbours."""
+    characters = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    special = [c for c in characters if len(c.upper()) != 1]
+    assert len(special) > 50
+    for around in ("", "a", "Σ", "ß", "s"):
+        for character in [*special, "σ", "ς", "Σ", "i", "ı", "ſ", "K"]:
+            text = around + character + around
+            assert text.upper() == around.upper() + character.upper() + around.upper()

@@ -25,6 +25,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import NamedTuple
 
 from villegraph.errors import QueryError
@@ -272,7 +273,7 @@ def fingerprint(text: str, *, as_parsed: bool = False) -> str:
 def digest_tokens(toks: Iterable[Token]) -> str:
     """`fingerprint` of tokens already read (the guard reads them once for both)."""
     parts = [
-        t.text.upper() if t.kind == "word" and t.text not in CASE_SENSITIVE_WORDS else t.text
+        t[1].upper() if t[0] == "word" and t[1] not in CASE_SENSITIVE_WORDS else t[1]  # kind, text
         for t in toks
     ]
     # length-prefixed: no two splits collide
@@ -280,16 +281,13 @@ def digest_tokens(toks: Iterable[Token]) -> str:
     return hashlib.sha256(joined.encode()).hexdigest()[:32]
 
 
+_DEPTH = {"(": 1, "{": 1, "[": 1, ")": -1, "}": -1, "]": -1}
+
+
 def nesting_depth(toks: list[Token]) -> int:
     """The deepest nesting of `(`, `{` and `[` among `toks`."""
-    depth = deepest = 0
-    for token in toks:
-        if token.text in ("(", "{", "["):
-            depth += 1
-            deepest = max(deepest, depth)
-        elif token.text in (")", "}", "]"):
-            depth -= 1
-    return deepest
+    steps = [_DEPTH.get(t[1], 0) for t in toks if t[0] == "punct"]  # only punct has these texts
+    return max(accumulate(steps, initial=0))
 
 
 __all__ = [

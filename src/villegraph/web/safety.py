@@ -68,6 +68,13 @@ def _iri(token: Token, prefixes: dict[str, str]) -> str | None:
     return None
 
 
+def _may_hold_service(text: str) -> bool:
+    """False when no token of `text` can read as SERVICE: a token is a slice of the text and
+    `str.upper` maps each character on its own, so a token whose upper case starts with SERVICE
+    puts SERVICE in the upper case of the whole text."""
+    return "SERVICE" in text.upper()
+
+
 def _check_service(toks: list[Token], *, strict: bool) -> None:
     """Refuse a SERVICE keyword; in the less-than reading only one followed by a group."""
     for index, token in enumerate(toks):
@@ -148,9 +155,10 @@ def check_and_fingerprint(
             f"the query nests groups or parentheses {depth} deep; the limit is {MAX_NESTING}"
         )
     form = _check_dataset(written, dataset_graphs)
-    _check_service(written, strict=True)
-    if parsed is not written:  # the same tokens pass the less-than check if they passed this
-        _check_service(parsed, strict=False)
+    if _may_hold_service(query):
+        _check_service(written, strict=True)
+        if parsed is not written:  # the same tokens pass the less-than check if they passed
+            _check_service(parsed, strict=False)
     # the reading `fingerprint(as_parsed=True)` digests
     key = digest_tokens(parsed)
     unescaped = _unescaped(query)
