@@ -15,8 +15,12 @@ Prints requests/s, p50 and p95 for each workload:
 - `unique`: every request is such a unique page query.
 
 Also measures the per-query overhead of the worker-process pool against an in-process query.
+With `--micro`, only in-process figures, no server: per page-query text (made unique as in the
+`unique` workload), the guard and the lexer now and as they were (`tests/reference_lexer.py`),
+beside running the query itself on pyoxigraph in the same process.
 
     .venv/bin/python benchmarks/bench_server.py [--dist dist] [--seconds 10] [--workloads ...]
+    .venv/bin/python benchmarks/bench_server.py --micro [--rounds 7]
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -74,6 +79,22 @@ def variant(number: int) -> str:
 
 def page_queries(endpoint: str, per_query: int = 12) -> list[tuple[str, dict[str, object]]]:
     """Canned queries with resources of the build bound (found through `endpoint`)."""
+
+    def find(class_iri: str) -> list[str]:
+        query = f"SELECT ?x WHERE {{ ?x a <{class_iri}> }} ORDER BY ?x LIMIT {per_query}"
+        found = httpx.get(
+            endpoint,
+            params={"query": query},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=30,
+        ).json()["results"]["bindings"]
+        return [row["x"]["value"] for row in found]
+
+    return page_shapes(find)
+
+
+def page_shapes(find: Callable[[str], list[str]]) -> list[tuple[str, dict[str, object]]]:
+    """Canned queries with resources of the build bound; `find` gives instances of a class."""
     from rdflib import Literal, URIRef
 
     from villegraph.config import Settings
@@ -89,15 +110,7 @@ def page_queries(endpoint: str, per_query: int = 12) -> list[tuple[str, dict[str
             shapes.append((canned.text, common))
             continue
         param, class_iri = bound
-        found = httpx.get(
-            endpoint,
-            params={
-                "query": f"SELECT ?x WHERE {{ ?x a <{class_iri}> }} ORDER BY ?x LIMIT {per_query}"
-            },
-            headers={"Accept": "application/sparql-results+json"},
-            timeout=30,
-        ).json()["results"]["bindings"]
-        shapes += [(canned.text, {param: URIRef(row["x"]["value"]), **common}) for row in found]
+        shapes += [(canned.text, {param: URIRef(iri), **common}) for iri in find(class_iri)]
     return shapes
 
 
@@ -172,39 +185,54 @@ async def load(url: str, seconds: float, workload: str = "same") -> tuple[float,
     return time.perf_counter() - started, latencies
 
 
-def tree_cpu(pid: int) -> float:
+def tree_cpu(pid: int) -> tuple[float, float]:
     """CPU seconds used so far by `pid` and its descendants (Linux `/proc`): a server's own
-    cost, whatever else the machine runs."""
+    cost, whatever else the machine runs; and by `pid` alone (villegraph's front process,
+    without its query workers)."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    total = own = 0.0
     stack = [pid]
     while stack:
         current = stack.pop()
         try:
             fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
             total += sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
+            if current == pid:
+                own = sum(int(f) for f in fields[11:13]) / tick
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, ValueError):
             continue
-    return total
+    return total, own
 
 
-def measured(url: str, seconds: float, workload: str, pid: int) -> tuple[float, list[float], float]:
-    """One run: elapsed seconds, latencies, and the server's CPU milliseconds per request."""
-    before = tree_cpu(pid)
+def measured(
+    url: str, seconds: float, workload: str, pid: int
+) -> tuple[float, list[float], float, float]:
+    """One run: elapsed seconds, latencies, and the server's CPU milliseconds per request
+    (all its processes, and its front process alone)."""
+    before, before_own = tree_cpu(pid)
     elapsed, latencies = asyncio.run(load(url, seconds, workload))
-    return elapsed, latencies, (tree_cpu(pid) - before) * 1000 / max(1, len(latencies))
+    after, after_own = tree_cpu(pid)
+    count = max(1, len(latencies))
+    return (
+        elapsed,
+        latencies,
+        (after - before) * 1000 / count,
+        (after_own - before_own) * 1000 / count,
+    )
 
 
-def report(name: str, elapsed: float, latencies: list[float], cpu_ms: float = 0.0) -> float:
+def report(
+    name: str, elapsed: float, latencies: list[float], cpu_ms: float = 0.0, own_ms: float = 0.0
+) -> float:
     ordered = sorted(latencies)
     rate = len(ordered) / elapsed
     p50 = statistics.median(ordered) * 1000
     p95 = ordered[int(len(ordered) * 0.95) - 1] * 1000
     print(
         f"{name:12s} {rate:8.0f} req/s   p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   n={len(ordered)}"
-        f"   server CPU {cpu_ms:.2f} ms/request"
+        f"   server CPU {cpu_ms:.2f} ms/request (front process {own_ms:.2f})"
     )
     return rate
 
@@ -235,12 +263,73 @@ def overhead(store_path: Path, repeat: int = 300) -> None:
     )
 
 
+def micro(dump: Path, rounds: int) -> None:
+    """In-process: the guard and the lexer per unique page-query text, now and as they were,
+    beside the query itself on pyoxigraph (same process, same texts, alternating rounds)."""
+    import pyoxigraph as ox
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import reference_lexer as before
+
+    from villegraph import lexer
+    from villegraph.web.safety import check_and_fingerprint
+
+    store = ox.Store()
+    store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+
+    def find(class_iri: str) -> list[str]:
+        query = f"SELECT ?x WHERE {{ ?x a <{class_iri}> }} ORDER BY ?x LIMIT 12"
+        found = store.query(query, use_default_graph_as_union=True)
+        return [row["x"].value for row in found]  # type: ignore[union-attr]
+
+    PAGES.extend(page_shapes(find))
+    graphs = {g.value for g in store.named_graphs()}  # type: ignore[union-attr]
+    sets = {
+        "page": [page_query(n, next(_unique)) for n in range(len(PAGES))],
+        "small": [variant(next(_unique)) for _ in range(len(PAGES))],
+    }
+    for texts in sets.values():
+        assert [check_and_fingerprint(t, graphs) for t in texts] == [
+            before.check_and_fingerprint(t, graphs) for t in texts
+        ]
+    steps: dict[str, Callable[[str], object]] = {
+        "query on pyoxigraph (baseline)": lambda t: list(
+            store.query(t, use_default_graph_as_union=True)  # type: ignore[arg-type]
+        ),
+        "guard, before": lambda t: before.check_and_fingerprint(t, graphs),
+        "guard, now": lambda t: check_and_fingerprint(t, graphs),
+        "lexer (one reading), before": lambda t: list(before.tokens(t)),
+        "lexer (one reading), now": lambda t: list(lexer.tokens(t)),
+        "lexer (both readings), before": lambda t: (
+            list(before.tokens(t)),
+            list(before.tokens(t, less_than_after_operand=True, strict=False)),
+        ),
+        "lexer (both readings), now": lambda t: lexer.readings(t),
+    }
+    print(f"{len(PAGES)} page-query texts, {rounds} alternating rounds; ms per text, median")
+    print("| step | page queries (1.7–4.3 KB) | small SELECT |")
+    print("|---|---|---|")
+    timings: dict[tuple[str, str], list[float]] = {}
+    for _ in range(rounds):
+        for kind, texts in sets.items():
+            for name, step in steps.items():
+                start = time.perf_counter()
+                for text in texts:
+                    step(text)
+                per_text = (time.perf_counter() - start) / len(texts) * 1000
+                timings.setdefault((name, kind), []).append(per_text)
+    for name in steps:
+        cells = [f"{statistics.median(timings[name, kind]):.3f}" for kind in sets]
+        print(f"| {name} | {' | '.join(cells)} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dist", type=Path, default=Path("dist"))
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--micro", action="store_true", help="in-process figures only")
     parser.add_argument(
         "--workloads", default=",".join(WORKLOADS), help="comma-separated: " + ", ".join(WORKLOADS)
     )
@@ -251,6 +340,9 @@ def main() -> None:
     dump = args.dist / "villegraph.nq"
     if not dump.is_file():
         sys.exit(f"no {dump}: run `villegraph build` first")
+    if args.micro:
+        micro(dump, args.rounds)
+        return
     work = Path(tempfile.mkdtemp(prefix="vg-bench-"))
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     processes = []

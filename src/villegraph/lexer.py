@@ -25,6 +25,8 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import accumulate
+from typing import NamedTuple
 
 from villegraph.errors import QueryError
 
@@ -68,8 +70,7 @@ OPERAND_KINDS = frozenset({"var", "iri", "string", "number", "pname", "bnode", "
 """Token kinds after which, inside parentheses, an expression parser reads `<` as less-than."""
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One significant token: its kind (a group name above), text and offsets."""
 
     kind: str
@@ -82,10 +83,84 @@ class Token:
         return self.text.upper() if self.kind in ("word", "pname") else ""
 
 
+_new_token = tuple.__new__
+_SKIPPED = ("ws", "comment")
+_OPENING = frozenset({"(", "{", "["})
+_CLOSING = frozenset({")", "}", "]"})
+
+
 def _is_operand(token: Token) -> bool:
     if token.kind in OPERAND_KINDS or token.text in (")", "]"):
         return True
     return token.kind == "word" and token.text.upper() not in ("SERVICE", "SILENT")
+
+
+def _scan(
+    text: str,
+    position: int,
+    *,
+    less_than: bool,
+    strict: bool,
+    parted: list[int] | None = None,
+    quotes: list[int] | None = None,
+) -> Iterator[Token]:
+    """The tokens of `text` from `position`, read as `tokens` describes.
+
+    The two readings differ only where an IRI would start in an expression after an operand:
+    the text is scanned with the IRI-reading pattern (which equals the other one wherever no
+    IRI matches) and, at such an IRI, read once with the operator pattern. `parted` receives
+    the index of each token read so, `quotes` the index of each lone quote (`strict=False`).
+    """
+    nesting: list[str] = []
+    previous: Token | None = None
+    count = 0
+    while True:
+        operator_at = -1
+        for match in _WITH_IRIS.finditer(text, position):
+            kind = match.lastgroup or "other"
+            if kind in _SKIPPED:
+                continue
+            if (
+                kind == "iri"
+                and less_than
+                and nesting
+                and nesting[-1] == "("
+                and previous is not None
+                and _is_operand(previous)
+            ):
+                operator_at = match.start()
+                break
+            if kind == "open_string":
+                if strict:
+                    raise QueryError(
+                        f"SPARQL text has an unterminated string at offset {match.start()}"
+                    )
+                if quotes is not None:
+                    quotes.append(count)
+                kind = "other"
+            token = _new_token(Token, (kind, match.group(), match.start(), match.end()))
+            if kind == "punct":
+                if token.text in _OPENING:
+                    nesting.append(token.text)
+                elif token.text in _CLOSING and nesting:
+                    nesting.pop()
+            previous = token
+            count += 1
+            yield token
+        if operator_at < 0:
+            return
+        operator = _WITHOUT_IRIS.match(text, operator_at)
+        if operator is None:  # pragma: no cover - `other` matches any character
+            raise QueryError(f"SPARQL text cannot be read at offset {operator_at}")
+        # `<` or `<=`: an operator, so the nesting does not change
+        kind = operator.lastgroup or "other"
+        token = _new_token(Token, (kind, operator.group(), operator_at, operator.end()))
+        if parted is not None:
+            parted.append(count)
+        previous = token
+        count += 1
+        position = operator.end()
+        yield token
 
 
 def tokens(
@@ -96,37 +171,25 @@ def tokens(
     QueryError on an unterminated string, naming its offset; with `strict=False` a lone quote
     is an `other` token instead (the guard's second readings must not stop there).
     """
-    position = 0
-    nesting: list[str] = []
-    previous: Token | None = None
-    while position < len(text):
-        expression = bool(nesting) and nesting[-1] == "("
-        use_operator = (
-            less_than_after_operand
-            and expression
-            and previous is not None
-            and _is_operand(previous)
-            and text.startswith("<", position)
-        )
-        pattern = _WITHOUT_IRIS if use_operator else _WITH_IRIS
-        match = pattern.match(text, position)
-        if match is None:  # pragma: no cover - `other` matches any character
-            raise QueryError(f"SPARQL text cannot be read at offset {position}")
-        kind = match.lastgroup or "other"
-        position = match.end()
-        if kind == "open_string" and strict:
-            raise QueryError(f"SPARQL text has an unterminated string at offset {match.start()}")
-        if kind in ("ws", "comment"):
-            continue
-        if kind == "open_string":
-            kind = "other"
-        token = Token(kind, match.group(), match.start(), match.end())
-        if token.text in ("(", "{", "["):
-            nesting.append("(" if token.text == "(" else token.text)
-        elif token.text in (")", "}", "]") and nesting:
-            nesting.pop()
-        previous = token
-        yield token
+    return _scan(text, 0, less_than=less_than_after_operand, strict=strict)
+
+
+def readings(text: str, *, strict: bool = True) -> tuple[list[Token], list[Token]]:
+    """`tokens(text, strict=strict)` and `tokens(text, less_than_after_operand=True,
+    strict=False)` as lists, from one scan: the two readings are one until the first `<`
+    the second reads as less-than, and are the same list object when there is none.
+    """
+    parted: list[int] = []
+    quotes: list[int] = []
+    parsed = list(_scan(text, 0, less_than=True, strict=False, parted=parted, quotes=quotes))
+    shared = parted[0] if parted else len(parsed)
+    if strict and quotes and quotes[0] < shared:
+        offset = parsed[quotes[0]].start
+        raise QueryError(f"SPARQL text has an unterminated string at offset {offset}")
+    if not parted:
+        return parsed, parsed
+    rest = _scan(text, parsed[shared].start, less_than=False, strict=strict)
+    return parsed[:shared] + list(rest), parsed
 
 
 def unescape_codepoints(text: str) -> str:
@@ -209,23 +272,22 @@ def fingerprint(text: str, *, as_parsed: bool = False) -> str:
 
 def digest_tokens(toks: Iterable[Token]) -> str:
     """`fingerprint` of tokens already read (the guard reads them once for both)."""
-    digest = hashlib.sha256()
-    for t in toks:
-        part = t.text.upper() if t.kind == "word" and t.text not in CASE_SENSITIVE_WORDS else t.text
-        digest.update(f"{len(part)}:{part}".encode())  # length-prefixed: no two splits collide
-    return digest.hexdigest()[:32]
+    parts = [
+        t[1].upper() if t[0] == "word" and t[1] not in CASE_SENSITIVE_WORDS else t[1]  # kind, text
+        for t in toks
+    ]
+    # length-prefixed: no two splits collide
+    joined = "".join([f"{len(part)}:{part}" for part in parts])
+    return hashlib.sha256(joined.encode()).hexdigest()[:32]
+
+
+_DEPTH = {"(": 1, "{": 1, "[": 1, ")": -1, "}": -1, "]": -1}
 
 
 def nesting_depth(toks: list[Token]) -> int:
     """The deepest nesting of `(`, `{` and `[` among `toks`."""
-    depth = deepest = 0
-    for token in toks:
-        if token.text in ("(", "{", "["):
-            depth += 1
-            deepest = max(deepest, depth)
-        elif token.text in (")", "}", "]"):
-            depth -= 1
-    return deepest
+    steps = [_DEPTH.get(t[1], 0) for t in toks if t[0] == "punct"]  # only punct has these texts
+    return max(accumulate(steps, initial=0))
 
 
 __all__ = [

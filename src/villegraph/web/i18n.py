@@ -13,6 +13,7 @@ templates ask for it with `{{ _("key") }}`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import unquote_to_bytes
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
@@ -324,6 +325,15 @@ def chosen_language(request: Request) -> str:
     return "fr"
 
 
+def _may_name_language(query_string: bytes) -> bool:
+    """Whether a parameter of `query_string` is named `lang` (percent-escapes decoded), found
+    without parsing the values: on /sparql they hold the whole query text."""
+    return any(
+        len(name) <= 12 and unquote_to_bytes(name.replace(b"+", b" ")) == b"lang"
+        for name in (pair.partition(b"=")[0] for pair in query_string.split(b"&"))
+    )
+
+
 class LanguageCookie:
     """ASGI middleware: a request with `?lang=fr|en` sets the `lang` cookie on its response."""
 
@@ -331,7 +341,7 @@ class LanguageCookie:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or not _may_name_language(scope.get("query_string", b"")):
             await self.app(scope, receive, send)
             return
         asked = Request(scope).query_params.get("lang", "")

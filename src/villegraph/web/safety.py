@@ -17,7 +17,7 @@ connections at all (`villegraph.web.sandbox`), which is the second.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 
 from villegraph.errors import QueryError
 from villegraph.lexer import (
@@ -25,7 +25,7 @@ from villegraph.lexer import (
     digest_tokens,
     fingerprint,
     nesting_depth,
-    tokens,
+    readings,
     unescape_codepoints,
 )
 
@@ -47,14 +47,15 @@ class UnsafeRequest(ValueError):
         self.update = update
 
 
-def _texts(query: str) -> Iterator[str]:
-    yield query
+_NAMES = ("word", "pname")
+"""The token kinds a keyword may be read from (`Token.keyword` is empty for the others)."""
+
+
+def _unescaped(query: str) -> str:
     try:
-        unescaped = unescape_codepoints(query)
+        return unescape_codepoints(query)
     except QueryError as bad:
         raise UnsafeRequest(str(bad)) from None
-    if unescaped != query:
-        yield unescaped
 
 
 def _iri(token: Token, prefixes: dict[str, str]) -> str | None:
@@ -67,10 +68,17 @@ def _iri(token: Token, prefixes: dict[str, str]) -> str | None:
     return None
 
 
+def _may_hold_service(text: str) -> bool:
+    """False when no token of `text` can read as SERVICE: a token is a slice of the text and
+    `str.upper` maps each character on its own, so a token whose upper case starts with SERVICE
+    puts SERVICE in the upper case of the whole text."""
+    return "SERVICE" in text.upper()
+
+
 def _check_service(toks: list[Token], *, strict: bool) -> None:
     """Refuse a SERVICE keyword; in the less-than reading only one followed by a group."""
     for index, token in enumerate(toks):
-        if not token.keyword().startswith("SERVICE"):
+        if token.kind not in _NAMES or not token.text.upper().startswith("SERVICE"):
             continue
         following = toks[index + 1 : index + 1 + _SERVICE_WINDOW]
         if strict or any(t.text == "{" for t in following):
@@ -82,7 +90,9 @@ def _check_dataset(toks: list[Token], dataset_graphs: Collection[str]) -> str:
     prefixes: dict[str, str] = {}
     form = None
     for index, token in enumerate(toks):
-        upper = token.keyword()
+        if token.kind not in _NAMES:
+            continue
+        upper = token.text.upper()
         if upper == "PREFIX" and index + 2 < len(toks) and toks[index + 2].kind == "iri":
             prefixes[toks[index + 1].text.rstrip(":")] = toks[index + 2].text[1:-1]
         elif upper.startswith("LOAD") and token.kind == "word":
@@ -137,24 +147,29 @@ def check_and_fingerprint(
     for iri in (*default_graph_uris, *named_graph_uris):
         if iri not in dataset_graphs:
             raise UnsafeRequest(f"graph <{iri}> is not part of this dataset")
-    written = list(tokens(query))
+    # the text as written, with `<` read as an IRI and as less-than: one scan gives both
+    written, parsed = readings(query)
     depth = nesting_depth(written)
     if depth > MAX_NESTING:
         raise UnsafeRequest(
             f"the query nests groups or parentheses {depth} deep; the limit is {MAX_NESTING}"
         )
     form = _check_dataset(written, dataset_graphs)
-    key = ""
-    for text in _texts(query):
-        as_written = text is query
-        primary = written if as_written else list(tokens(text, strict=False))
+    if _may_hold_service(query):
+        _check_service(written, strict=True)
+        if parsed is not written:  # the same tokens pass the less-than check if they passed
+            _check_service(parsed, strict=False)
+    # the reading `fingerprint(as_parsed=True)` digests
+    key = digest_tokens(parsed)
+    unescaped = _unescaped(query)
+    if unescaped != query:
+        # the text with its codepoint escapes processed; the key is then the text's digest
+        primary, operators = readings(unescaped, strict=False)
         _check_service(primary, strict=True)
-        if not as_written:
-            _check_dataset(primary, dataset_graphs)
-        operators = list(tokens(text, less_than_after_operand=True, strict=False))
-        _check_service(operators, strict=False)
-        # the reading `fingerprint(as_parsed=True)` digests; with codepoint escapes, the text
-        key = digest_tokens(operators) if as_written else fingerprint(query, as_parsed=True)
+        _check_dataset(primary, dataset_graphs)
+        if operators is not primary:
+            _check_service(operators, strict=False)
+        key = fingerprint(query, as_parsed=True)
     return form, key
 
 
