@@ -190,10 +190,10 @@ def test_same_changes_on_hand_edited_nquads(
     old_path.write_text("\n".join([*old_lines, *extra[:2]]) + "\n", encoding="utf-8")
     new_path.write_text(
         "# edited by hand\n"
-        + "\n".join([*new_lines, *new_lines[:50], extra[0], extra[2], *appeared]).replace(
-            " .", "  ."
-        )
-        + "\n",
+        + "\n".join([*new_lines, *new_lines[:50], extra[0], "  " + extra[2]]).replace(" .", "  .")
+        + "\n"
+        + "\r\n".join(appeared)  # other line ends
+        + "\r\n",
         encoding="utf-8",
     )
     expected = reference.diff(reference.read_build(old_path), reference.read_build(new_path))

@@ -2,10 +2,11 @@
 of its graph and of its subject, in sorted arrays (24 bytes a quad), so that two builds of
 millions of quads are compared without holding their text.
 
-A key is two 64-bit hashes of the triple's N-Triples forms, computed independently (one of the
-tuple of terms, one of the line they make): two different quads share a key with a probability
-below 2^-100 for builds of ten million quads. Graphs and subjects are numbered by a `Terms` the
-scans of one comparison share, so equal numbers mean equal texts. What a comparison must read
+A key is two 64-bit hashes of the triple's N-Triples forms, computed independently (Python's
+keyed hash of the tuple of terms, and of the line they make): for two builds of ten million
+quads each, the chance that two different quads of a graph share a key is about 2^-80. Graphs
+and subjects are numbered by a `Terms` the scans of one comparison share, so equal numbers mean
+equal texts. What a comparison must read
 in words (labels, the quads of a few entities) it reads again: `quads_of` streams the quads of
 some subjects only.
 """
@@ -131,7 +132,8 @@ def scan(path: Path, terms: Terms, watch: Mapping[str, Container[str]] | None = 
     last_subject, sid, last_graph, gid = "", -1, None, -1
     for quad in _parse(path):
         s, p, o = str(quad.subject), str(quad.predicate), str(quad.object)
-        graph = graph_name(quad.graph_name)
+        named = quad.graph_name
+        graph = named.value if isinstance(named, ox.NamedNode) else ""
         if graph != last_graph:
             if graph not in graph_numbers:
                 graph_numbers[graph] = len(graph_names)
@@ -198,11 +200,39 @@ def _distinct_triples(high: Keys, low: Keys) -> int:
 
 
 def quads_of(path: Path, subjects: Collection[str]) -> Iterator[Quad]:
-    """The quads of an N-Quads file whose subject (N-Triples form) is one of `subjects`."""
-    for quad in _parse(path):
-        s = str(quad.subject)
-        if s in subjects:
-            yield s, str(quad.predicate), str(quad.object), graph_name(quad.graph_name)
+    """The quads of an N-Quads file whose subject (N-Triples form) is one of `subjects`.
+
+    Only the lines that may hold one are parsed: a line whose subject is written as an IRI
+    without escapes, or as a blank node when no blank node is wanted, is passed over when its
+    text is not a wanted subject (N-Quads holds one statement a line; any other line is parsed).
+    """
+    wanted = {s.encode("utf-8") for s in subjects}
+    blank = any(s.startswith("_:") for s in subjects)
+    lines: list[bytes] = []
+    with open(path, "rb") as file:
+        for line in file:
+            if line[:1] == b"<" and line[:2] != b"<<" and b"\r" not in line:
+                subject = line[: line.find(b">") + 1]
+                if subject not in wanted and b"\\" not in subject:
+                    continue
+            elif line[:2] == b"_:" and not blank:
+                continue
+            lines.append(line)
+            if len(lines) == 4096:
+                yield from _quads_in(lines, subjects, path)
+                lines = []
+    yield from _quads_in(lines, subjects, path)
+
+
+def _quads_in(lines: list[bytes], subjects: Collection[str], path: Path) -> Iterator[Quad]:
+    try:
+        for quad in ox.parse(b"".join(lines), format=ox.RdfFormat.N_QUADS):
+            s = str(quad.subject)
+            if s in subjects:
+                yield s, str(quad.predicate), str(quad.object), graph_name(quad.graph_name)
+    except (SyntaxError, ValueError) as error:
+        message = str(error).splitlines()[0] if str(error) else "unreadable"
+        raise InputError(f"not N-Quads: {message}", path) from None
 
 
 __all__ = ["ANYTHING", "Quad", "Scan", "Terms", "graph_name", "quads_of", "scan"]
