@@ -30,8 +30,6 @@ Keys = npt.NDArray[np.int64]
 Numbers = npt.NDArray[np.uint32]
 Kept = tuple[int, str, str, int]
 """A quad kept in words by a scan: subject number, predicate, object, graph number."""
-CHUNK = 1 << 20
-"""Rows gathered at a time when counting distinct triples."""
 
 
 class Anything:
@@ -163,7 +161,7 @@ def _sorted(path: Path, columns: dict[str, array[int]], kept: list[Kept]) -> Sca
     most."""
     kinds = {"high": np.int64, "low": np.int64, "subject": np.uint32, "graph": np.uint32}
     view = {name: np.frombuffer(columns[name], dtype=kind) for name, kind in kinds.items()}
-    order = np.lexsort((view["low"], view["high"], view["graph"]))
+    order = _order(view["graph"], view["high"], view["low"])
     del view
     sorted_columns = {}
     for name, kind in kinds.items():
@@ -181,22 +179,33 @@ def _sorted(path: Path, columns: dict[str, array[int]], kept: list[Kept]) -> Sca
     return Scan(path, graph, high, low, subject, _distinct_triples(high, low), kept)
 
 
+def _order(graph: Numbers, high: Keys, low: Keys) -> npt.NDArray[np.intp]:
+    """The order of the rows by (graph, high, low): by high, then (stable) by graph; by all
+    three only when two rows of a graph share their high half (a quad written twice)."""
+    order = np.argsort(high)
+    order = order[np.argsort(graph[order], kind="stable")]
+    g, h = graph[order], high[order]
+    if np.any((g[1:] == g[:-1]) & (h[1:] == h[:-1])):
+        return np.lexsort((low, high, graph))
+    return order
+
+
 def _distinct_triples(high: Keys, low: Keys) -> int:
-    """How many distinct keys, whatever their graph (gathered a chunk at a time)."""
-    if len(high) == 0:
-        return 0
-    order = np.lexsort((low, high))
-    distinct, last = 0, None
-    for start in range(0, len(order), CHUNK):
-        rows = order[start : start + CHUNK]
-        h, lo = high[rows], low[rows]
-        new = np.ones(len(rows), dtype=bool)
-        new[1:] = (h[1:] != h[:-1]) | (lo[1:] != lo[:-1])
-        if last is not None and (h[0], lo[0]) == last:
-            new[0] = False
-        distinct += int(new.sum())
-        last = (h[-1], lo[-1])
-    return distinct
+    """How many distinct keys, whatever their graph: rows sharing their high half (the same
+    triple in several graphs) are compared on both halves."""
+    order = np.argsort(high)
+    same = high[order[1:]] == high[order[:-1]]
+    if not same.any():
+        return len(high)
+    shared = np.zeros(len(high), dtype=bool)
+    shared[1:] |= same
+    shared[:-1] |= same
+    rows = order[shared]
+    del order, same, shared
+    h, lo = high[rows], low[rows]
+    by_key = np.lexsort((lo, h))
+    h, lo = h[by_key], lo[by_key]
+    return len(high) - int(np.count_nonzero((h[1:] == h[:-1]) & (lo[1:] == lo[:-1])))
 
 
 def quads_of(path: Path, subjects: Collection[str]) -> Iterator[Quad]:
