@@ -8,6 +8,11 @@ quads (a triple moved to another named graph counts). SHACL results are the
 `sh:ValidationResult`s of the quality graph, whose IRIs are stable across builds
 (`villegraph.quality`): a result whose IRI is new appeared, one whose IRI is gone went away.
 Everything is sorted, so the same two builds always give the same text.
+
+The dumps are never held as text: each is read once as numbers (`villegraph.quadscan`: a
+128-bit key per distinct quad, its graph and subject numbers), the comparison is made on those
+arrays, and the dumps are read again only for what the lists show, within the limit a build
+gives (labels, the quads of the changed entities, the SHACL results listed).
 """
 
 from __future__ import annotations
@@ -691,6 +696,7 @@ __all__ = [
     "EntityChange",
     "GraphCounts",
     "ResultChange",
+    "changes_since",
     "diff",
     "diff_paths",
     "label_of",
