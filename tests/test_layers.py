@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     "quality": 1,
     "publish": 1,
     "diff": 1,
+    "quadscan": 1,
     "release": 1,
     "shacl": 1,
     "project": 1,

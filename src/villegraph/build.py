@@ -350,20 +350,11 @@ def write_changes(target: Path, folder: Path, limit: int = 0) -> dict[str, FileR
     """Write changes.md and changes.json into `folder` (the build being written): its changes
     against the build `target` publishes now (the outgoing one), or a first build when there is
     none or it cannot be read; each list cut at `limit` entries (0: all), counts exact."""
-    from villegraph.diff import DIFF_NAMES, diff, read_build, to_json_text, to_markdown
+    from villegraph.diff import DIFF_NAMES, changes_since, to_json_text, to_markdown
 
-    new = read_build(folder)
-    new.source = target.name  # the build's id and time are in its build.json: these files stay
-    # byte-identical across builds of the same input from the same previous build
-    old = None
-    previous = current_version(target)
-    if previous is not None and (previous / "villegraph.nq").is_file():
-        try:
-            old = read_build(previous)
-            old.source = target.name
-        except InputError:
-            old = None
-    changes = diff(old, new).cut(limit)
+    # both named after the target: the build's id and time are in its build.json, so these
+    # files stay byte-identical across builds of the same input from the same previous build
+    changes = changes_since(current_version(target), folder, target.name, limit)
     md, js = DIFF_NAMES
     return {
         md: write_text(folder / md, to_markdown(changes), "text/markdown; charset=utf-8"),

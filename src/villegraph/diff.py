@@ -8,19 +8,27 @@ quads (a triple moved to another named graph counts). SHACL results are the
 `sh:ValidationResult`s of the quality graph, whose IRIs are stable across builds
 (`villegraph.quality`): a result whose IRI is new appeared, one whose IRI is gone went away.
 Everything is sorted, so the same two builds always give the same text.
+
+The dumps are never held as text: each is read once as numbers (`villegraph.quadscan`: a
+128-bit key per distinct quad, its graph and subject numbers), the comparison is made on those
+arrays, and the dumps are read again only for what the lists show, within the limit a build
+gives (labels, the quads of the changed entities, the SHACL results listed).
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Container
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyoxigraph as ox
 
 from villegraph.errors import InputError
+from villegraph.quadscan import ANYTHING, Quad, Scan, Terms, quads_of, scan
 
 NQUADS_NAME = "villegraph.nq"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -49,22 +57,20 @@ CUT_NOTE = (
 DEFAULT_GRAPH = ""
 """The key of the default graph in the per-graph counts."""
 
-Quad = tuple[str, str, str, str]
-"""Subject, predicate, object (N-Triples forms) and graph IRI ("" for the default graph)."""
-
 
 @dataclass
 class Build:
-    """One build as read for a diff: its quads and what build.json says about it."""
+    """One build as read for a diff: where its N-Quads dump is and what build.json says."""
 
     source: str
     build_id: str
     modified: str
-    quads: set[Quad]
+    nquads: Path
 
 
 def read_build(path: Path) -> Build:
-    """Read a build folder (its villegraph.nq and build.json) or an N-Quads file."""
+    """A build folder (its villegraph.nq and build.json) or an N-Quads file, to be compared
+    (the dump is read by `diff`, an unreadable one being an InputError naming it)."""
     path = Path(path)
     folder = path if path.is_dir() else None
     nquads = path / NQUADS_NAME if folder is not None else path
@@ -76,34 +82,12 @@ def read_build(path: Path) -> Build:
             info = {}
     if not nquads.is_file():
         raise InputError("no N-Quads dump here (a build folder or a .nq file)", nquads)
-    try:
-        quads = _read_quads(nquads)
-    except (SyntaxError, ValueError, OSError) as error:
-        message = str(error).splitlines()[0] if str(error) else "unreadable"
-        raise InputError(f"not N-Quads: {message}", nquads) from None
     return Build(
         source=str(path),
         build_id=str(info.get("build_id", "")),
         modified=str(info.get("modified", "")),
-        quads=quads,
+        nquads=nquads,
     )
-
-
-def _read_quads(path: Path) -> set[Quad]:
-    """The quads of an N-Quads file, each term's text kept once (subjects, predicates, graphs
-    and many objects repeat: at a million triples this halves the memory a build takes)."""
-    terms: dict[str, str] = {}
-    one = terms.setdefault
-    quads: set[Quad] = set()
-    add = quads.add
-    for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
-        s, p, o, g = str(q.subject), str(q.predicate), str(q.object), _graph_name(q.graph_name)
-        add((one(s, s), one(p, p), one(o, o), one(g, g)))
-    return quads
-
-
-def _graph_name(graph: object) -> str:
-    return graph.value if isinstance(graph, ox.NamedNode) else DEFAULT_GRAPH
 
 
 def _iri(term: str) -> str | None:
@@ -291,19 +275,6 @@ def _describe(build: Build) -> dict[str, str]:
     return {"source": build.source, "build_id": build.build_id, "modified": build.modified}
 
 
-def _results(quads: set[Quad]) -> dict[str, dict[str, str]]:
-    """The SHACL results of a build: IRI → predicate local name → N-Triples object."""
-    results = {s for s, p, o, _ in quads if p == f"<{RDF_TYPE}>" and o == f"<{SH}ValidationResult>"}
-    found: dict[str, dict[str, list[str]]] = {s: defaultdict(list) for s in results}
-    for s, p, o, _ in quads:
-        if s in found and p.startswith(f"<{SH}"):
-            found[s][p[len(SH) + 1 : -1]].append(o)
-    return {
-        _iri(s) or s: {name: _best(values) for name, values in props.items()}
-        for s, props in found.items()
-    }
-
-
 def _best(values: list[str]) -> str:
     """One of several values, the same in every build: literals untagged or French first."""
     rank = {"": 0, "fr": 1, "en": 2}
@@ -316,20 +287,6 @@ def _best(values: list[str]) -> str:
         return (rank.get(lang, 3), term)
 
     return min(values, key=key)
-
-
-def _quality_graphs(quads: set[Quad]) -> set[str]:
-    """The graphs holding SHACL validation reports (the quality graph)."""
-    return {g for s, p, o, g in quads if p == f"<{RDF_TYPE}>" and o == f"<{SH}ValidationReport>"}
-
-
-def _by_subject(quads: set[Quad], skip: set[str]) -> dict[str, set[Quad]]:
-    grouped: dict[str, set[Quad]] = defaultdict(set)
-    for quad in quads:
-        iri = _iri(quad[0])
-        if iri is not None and quad[3] not in skip:
-            grouped[iri].add(quad)
-    return grouped
 
 
 def _lexical(term: str) -> tuple[str, str]:
@@ -364,71 +321,239 @@ def _sorted(quads: set[Quad]) -> list[Quad]:
     return sorted(quads, key=lambda q: (q[3], q[0], q[1], q[2]))
 
 
-def diff(old: Build | None, new: Build) -> Changes:
-    """The changes from `old` to `new` (everything added when `old` is None)."""
-    before = old.quads if old is not None else set()
-    skip = _quality_graphs(before) | _quality_graphs(new.quads)
-    old_subjects = _by_subject(before, skip)
-    new_subjects = _by_subject(new.quads, skip)
-    changes = Changes(
-        old=_describe(old) if old is not None else None,
-        new=_describe(new),
-        triples_before=len({q[:3] for q in before}),
-        triples_after=len({q[:3] for q in new.quads}),
-    )
-    for iri in sorted(new_subjects.keys() - old_subjects.keys()):
-        quads = new_subjects[iri]
-        changes.added.append(EntityChange(iri, label_of(quads), triples=len(quads)))
-    for iri in sorted(old_subjects.keys() - new_subjects.keys()):
-        quads = old_subjects[iri]
-        changes.removed.append(EntityChange(iri, label_of(quads), triples=len(quads)))
-    for iri in sorted(old_subjects.keys() & new_subjects.keys()):
-        was, now = old_subjects[iri], new_subjects[iri]
-        if was != now:
-            label = label_of(now) or label_of(was)
-            added, removed = _sorted(now - was), _sorted(was - now)
-            changes.changed.append(
-                EntityChange(iri, label, added, removed, 0, len(added), len(removed))
-            )
-    old_graphs, new_graphs = _per_graph(before), _per_graph(new.quads)
-    for graph in sorted(old_graphs.keys() | new_graphs.keys()):
-        was, now = old_graphs.get(graph, set()), new_graphs.get(graph, set())
-        changes.graphs.append(
-            GraphCounts(graph, len(was), len(now), len(now - was), len(was - now))
-        )
-    old_results, new_results = _results(before), _results(new.quads)
-    labels = {**old_subjects, **new_subjects}
-    for iri in sorted(new_results.keys() - old_results.keys()):
-        changes.appeared.append(_result(iri, new_results[iri], labels))
-    for iri in sorted(old_results.keys() - new_results.keys()):
-        changes.gone.append(_result(iri, old_results[iri], labels))
-    return changes
+RESULT_TYPE = (f"<{RDF_TYPE}>", f"<{SH}ValidationResult>")
+REPORT_TYPE = (f"<{RDF_TYPE}>", f"<{SH}ValidationReport>")
+FOCUS = f"<{SH}focusNode>"
+WATCH: dict[str, Container[str]] = {
+    f"<{RDF_TYPE}>": frozenset({RESULT_TYPE[1], REPORT_TYPE[1]}),
+    FOCUS: ANYTHING,
+}
+"""The quads a scan keeps in words: what makes a quality graph, a SHACL result, its focus node."""
+LABEL_PREDICATES = frozenset(f"<{p}>" for p in LABELS)
 
 
-def _per_graph(quads: set[Quad]) -> dict[str, set[Quad]]:
-    grouped: dict[str, set[Quad]] = defaultdict(set)
-    for quad in quads:
-        grouped[quad[3]].add(quad)
-    return grouped
+def diff(old: Build | None, new: Build, limit: int = 0) -> Changes:
+    """The changes from `old` to `new` (everything added when `old` is None), each list cut at
+    `limit` entries as `Changes.cut` cuts them (0: all)."""
+    terms = Terms()
+    before = scan(old.nquads, terms, WATCH) if old is not None else None
+    return _compare(terms, old, before, new, scan(new.nquads, terms, WATCH), limit)
 
 
-def _result(iri: str, props: dict[str, str], labels: dict[str, set[Quad]]) -> ResultChange:
-    severity = _iri(props.get("resultSeverity", "")) or ""
-    focus_term = props.get("focusNode", "")
-    focus = _iri(focus_term) or focus_term
-    return ResultChange(
-        iri=iri,
-        severity=severity.removeprefix(SH),
-        focus=focus,
-        focus_label=label_of(labels.get(focus)),
-        path=_iri(props.get("resultPath", "")) or "",
-        message=_lexical(props.get("resultMessage", ""))[0],
-    )
+def changes_since(previous: Path | None, folder: Path, source: str, limit: int = 0) -> Changes:
+    """The changes of the build in `folder` against the build in `previous` (none, without a
+    dump or unreadable: a first build), both named `source`, cut at `limit`."""
+    new = read_build(folder)
+    new.source = source
+    terms = Terms()
+    old, before = None, None
+    if previous is not None and (previous / NQUADS_NAME).is_file():
+        try:
+            old = read_build(previous)
+            old.source = source
+            before = scan(old.nquads, terms, WATCH)
+        except InputError:
+            old, before = None, None
+    return _compare(terms, old, before, new, scan(new.nquads, terms, WATCH), limit)
 
 
 def diff_paths(old: Path | None, new: Path) -> Changes:
     """`diff` of two builds read from folders or N-Quads files."""
     return diff(read_build(old) if old is not None else None, read_build(new))
+
+
+@dataclass
+class _Words:
+    """What a second reading of one dump gives: the quads of some entities (outside the
+    quality graph), the label quads of others, the SHACL properties of some results."""
+
+    quads: dict[int, set[Quad]] = field(default_factory=lambda: defaultdict(set))
+    labels: dict[int, set[Quad]] = field(default_factory=lambda: defaultdict(set))
+    shacl: dict[int, dict[str, list[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list))
+    )
+
+    def label(self, subject: int) -> str:
+        return label_of(self.quads.get(subject, set()) | self.labels.get(subject, set()))
+
+
+def _words(
+    found: Scan, terms: Terms, skip: set[str], quads: set[int], labels: set[int], shacl: set[int]
+) -> _Words:
+    """Read `found`'s dump again for the subjects (numbers) whose quads, labels or SHACL
+    properties are listed."""
+    words = _Words()
+    names = terms.subject_names
+    wanted = {names[i] for i in quads | labels | shacl}
+    if found.path is None or not wanted:
+        return words
+    for quad in quads_of(found.path, wanted):
+        s, p, o, g = quad
+        number = terms.subjects[s]
+        if number in shacl and p.startswith(f"<{SH}"):
+            words.shacl[number][p[len(SH) + 1 : -1]].append(o)
+        if g in skip:
+            continue
+        if number in quads:
+            words.quads[number].add(quad)
+        elif number in labels and p in LABEL_PREDICATES:
+            words.labels[number].add(quad)
+    return words
+
+
+def _compare(
+    terms: Terms, old: Build | None, before: Scan | None, new: Build, after: Scan, limit: int
+) -> Changes:
+    """The changes between two scans (the same `terms`), reading again only what is listed."""
+    was = before if before is not None else Scan.empty()
+    names, graph_names = terms.subject_names, terms.graph_names
+    skip_numbers = {g for side in (was, after) for _, p, o, g in side.kept if (p, o) == REPORT_TYPE}
+    skip = {graph_names[g] for g in skip_numbers}
+    gained, lost = after.missing_from(was), was.missing_from(after)
+    changes = Changes(
+        old=_describe(old) if old is not None else None,
+        new=_describe(new),
+        triples_before=was.triples,
+        triples_after=after.triples,
+    )
+    graphs = len(graph_names)
+    counts = [
+        np.bincount(rows, minlength=graphs)
+        for rows in (was.graph, after.graph, after.graph[gained], was.graph[lost])
+    ]
+    for g in sorted(
+        (g for g in range(graphs) if counts[0][g] or counts[1][g]), key=graph_names.__getitem__
+    ):
+        changes.graphs.append(GraphCounts(graph_names[g], *(int(c[g]) for c in counts)))
+
+    subjects = len(names)
+    entity = np.fromiter((_iri(n) is not None for n in names), dtype=bool, count=subjects)
+    skipped = np.zeros(graphs, dtype=bool)
+    skipped[list(skip_numbers)] = True
+
+    def per_subject(side: Scan, rows: Any = None) -> Any:
+        wanted = entity[side.subject] & ~skipped[side.graph]
+        if rows is not None:
+            wanted &= rows
+        return np.bincount(side.subject[wanted], minlength=subjects)
+
+    old_count, new_count = per_subject(was), per_subject(after)
+    more, fewer = per_subject(after, gained), per_subject(was, lost)
+    del gained, lost
+
+    def by_iri(rows: Any) -> list[tuple[str, int]]:
+        return sorted((names[i][1:-1], int(i)) for i in np.flatnonzero(rows))
+
+    added = by_iri((new_count > 0) & (old_count == 0))
+    removed = by_iri((old_count > 0) & (new_count == 0))
+    changed = by_iri((old_count > 0) & (new_count > 0) & ((more > 0) | (fewer > 0)))
+    old_results, new_results = _results(was, names), _results(after, names)
+    appeared = sorted(new_results.keys() - old_results.keys())
+    gone = sorted(old_results.keys() - new_results.keys())
+    take = limit if limit > 0 else None
+
+    listed_changed = changed[:take]
+    whole: set[int] = set()  # changed entities whose quads are listed (within the budget)
+    budget = limit
+    for _, i in listed_changed:
+        if take is None or budget > 0:
+            whole.add(i)
+        budget -= min(int(more[i]), budget)
+        budget -= min(int(fewer[i]), budget)
+
+    def focus_of(side: Scan, keys: list[str], results: dict[str, int]) -> dict[str, int | None]:
+        """The subject number of each listed result's focus node (None: not a subject)."""
+        values: dict[int, list[str]] = defaultdict(list)
+        wanted = {results[k] for k in keys}
+        for s, p, o, _ in side.kept:
+            if p == FOCUS and s in wanted:
+                values[s].append(o)
+        focus = {}
+        for key in keys:
+            term = _best(values[results[key]]) if values[results[key]] else ""
+            focus[key] = terms.subjects.get(f"<{_iri(term) or term}>")
+        return focus
+
+    new_focus = focus_of(after, appeared[:take], new_results)
+    old_focus = focus_of(was, gone[:take], old_results)
+    new_labels = {i for _, i in added[:take]} | {i for _, i in listed_changed}
+    old_labels = {i for _, i in removed[:take]} | {i for _, i in listed_changed}
+    for focus in (*new_focus.values(), *old_focus.values()):
+        if focus is not None and new_count[focus]:
+            new_labels.add(focus)
+        elif focus is not None and old_count[focus]:
+            old_labels.add(focus)
+    now = _words(after, terms, skip, whole, new_labels, {new_results[k] for k in appeared[:take]})
+    then = _words(was, terms, skip, whole, old_labels, {old_results[k] for k in gone[:take]})
+
+    for iri, i in added[:take]:
+        changes.added.append(EntityChange(iri, now.label(i), triples=int(new_count[i])))
+    for iri, i in removed[:take]:
+        changes.removed.append(EntityChange(iri, then.label(i), triples=int(old_count[i])))
+    budget = limit
+    for iri, i in listed_changed:
+        plus: list[Quad] = []
+        minus: list[Quad] = []
+        if i in whole:
+            plus, minus = (
+                _sorted(now.quads[i] - then.quads[i]),
+                _sorted(then.quads[i] - now.quads[i]),
+            )
+        if take is not None:
+            plus = plus[:budget]
+            budget -= len(plus)
+            minus = minus[:budget]
+            budget -= len(minus)
+        label = now.label(i) or then.label(i)
+        changes.changed.append(
+            EntityChange(iri, label, plus, minus, 0, int(more[i]), int(fewer[i]))
+        )
+
+    def focus_label(focus: int | None) -> str:
+        if focus is not None and new_count[focus]:
+            return now.label(focus)
+        return then.label(focus) if focus is not None and old_count[focus] else ""
+
+    for key in appeared[:take]:
+        props = now.shacl[new_results[key]]
+        changes.appeared.append(_result(key, props, focus_label(new_focus[key])))
+    for key in gone[:take]:
+        props = then.shacl[old_results[key]]
+        changes.gone.append(_result(key, props, focus_label(old_focus[key])))
+
+    totals = {
+        "added": len(added),
+        "removed": len(removed),
+        "changed": len(changed),
+        "appeared": len(appeared),
+        "gone": len(gone),
+    }
+    listed = sum(len(e.added) + len(e.removed) for e in changes.changed)
+    every = sum(int(more[i]) + int(fewer[i]) for _, i in changed)
+    if take is not None and (
+        any(len(getattr(changes, n)) != totals[n] for n in LISTS) or listed != every
+    ):
+        changes.totals, changes.limit = totals, limit
+    return changes
+
+
+def _results(side: Scan, names: list[str]) -> dict[str, int]:
+    """The SHACL results of a scan: IRI (or blank node) → subject number."""
+    return {_iri(names[s]) or names[s]: s for s, p, o, _ in side.kept if (p, o) == RESULT_TYPE}
+
+
+def _result(iri: str, values: dict[str, list[str]], focus_label: str) -> ResultChange:
+    props = {name: _best(found) for name, found in values.items()}
+    severity = _iri(props.get("resultSeverity", "")) or ""
+    focus_term = props.get("focusNode", "")
+    return ResultChange(
+        iri=iri,
+        severity=severity.removeprefix(SH),
+        focus=_iri(focus_term) or focus_term,
+        focus_label=focus_label,
+        path=_iri(props.get("resultPath", "")) or "",
+        message=_lexical(props.get("resultMessage", ""))[0],
+    )
 
 
 def _named(entity: EntityChange) -> str:
@@ -571,6 +696,7 @@ __all__ = [
     "EntityChange",
     "GraphCounts",
     "ResultChange",
+    "changes_since",
     "diff",
     "diff_paths",
     "label_of",

@@ -1,0 +1,247 @@
+"""An N-Quads file held as numbers: each distinct quad as a 128-bit key of its triple, the number
+of its graph and of its subject, in sorted arrays (24 bytes a quad), so that two builds of
+millions of quads are compared without holding their text.
+
+A key is two 64-bit hashes of the triple's N-Triples forms, computed independently (Python's
+keyed hash of the tuple of terms, and of the line they make): for two builds of ten million
+quads each, the chance that two different quads of a graph share a key is about 2^-80. Graphs
+and subjects are numbered by a `Terms` the scans of one comparison share, so equal numbers mean
+equal texts. What a comparison must read
+in words (labels, the quads of a few entities) it reads again: `quads_of` streams the quads of
+some subjects only.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Collection, Container, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pyoxigraph as ox
+
+from villegraph.errors import InputError
+
+Quad = tuple[str, str, str, str]
+"""Subject, predicate, object (N-Triples forms) and graph IRI ("" for the default graph)."""
+Keys = npt.NDArray[np.int64]
+Numbers = npt.NDArray[np.uint32]
+Kept = tuple[int, str, str, int]
+"""A quad kept in words by a scan: subject number, predicate, object, graph number."""
+
+
+class Anything:
+    """The objects of a watched predicate when all of them are kept."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+ANYTHING = Anything()
+
+
+@dataclass
+class Terms:
+    """Numbers of graphs and subjects, shared by the scans of one comparison."""
+
+    graphs: dict[str, int] = field(default_factory=dict)
+    graph_names: list[str] = field(default_factory=list)
+    subjects: dict[str, int] = field(default_factory=dict)
+    subject_names: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Scan:
+    """The distinct quads of one file sorted by (graph, key), and the quads it was to keep."""
+
+    path: Path | None
+    graph: Numbers
+    high: Keys
+    low: Keys
+    subject: Numbers
+    triples: int
+    """Distinct triples (the same triple in two graphs counts once)."""
+    kept: list[Kept] = field(default_factory=list)
+
+    @classmethod
+    def empty(cls) -> Scan:
+        """No quads (the side of a first build that has no previous one)."""
+        none = np.zeros(0, dtype=np.int64)
+        return cls(None, np.zeros(0, dtype=np.uint32), none, none, np.zeros(0, dtype=np.uint32), 0)
+
+    def __len__(self) -> int:
+        return len(self.graph)
+
+    def missing_from(self, other: Scan) -> npt.NDArray[np.bool_]:
+        """For each quad of this scan: True when `other` does not have it."""
+        missing = np.ones(len(self), dtype=bool)
+        for g in np.unique(self.graph):
+            mine = _block(self.graph, int(g))
+            theirs = _block(other.graph, int(g))
+            if theirs.stop > theirs.start:
+                missing[mine] = ~_found(
+                    self.high[mine], self.low[mine], other.high[theirs], other.low[theirs]
+                )
+        return missing
+
+
+def _block(graph: Numbers, g: int) -> slice:
+    """The rows of graph number `g` in an array sorted by graph."""
+    start, stop = np.searchsorted(graph, [g, g + 1])
+    return slice(int(start), int(stop))
+
+
+def _found(high: Keys, low: Keys, in_high: Keys, in_low: Keys) -> npt.NDArray[np.bool_]:
+    """Which keys (high, low) are among (in_high, in_low); both sorted by (high, low)."""
+    left = np.searchsorted(in_high, high, "left")
+    right = np.searchsorted(in_high, high, "right")
+    found = np.zeros(len(high), dtype=bool)
+    one = right - left == 1
+    found[one] = in_low[left[one]] == low[one]
+    for row in np.flatnonzero(right - left > 1):  # two keys with the same high half: rare
+        found[row] = bool(np.any(in_low[left[row] : right[row]] == low[row]))
+    return found
+
+
+def graph_name(graph: object) -> str:
+    """The IRI of a quad's graph; "" for the default graph."""
+    return graph.value if isinstance(graph, ox.NamedNode) else ""
+
+
+def _parse(path: Path) -> Iterator[ox.Quad]:
+    try:
+        yield from ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)
+    except (SyntaxError, ValueError, OSError) as error:
+        message = str(error).splitlines()[0] if str(error) else "unreadable"
+        raise InputError(f"not N-Quads: {message}", path) from None
+
+
+def scan(path: Path, terms: Terms, watch: Mapping[str, Container[str]] | None = None) -> Scan:
+    """Read an N-Quads file into a `Scan`. `watch` maps predicates (N-Triples forms) to the
+    objects whose quads are also kept in words (`ANYTHING`: all of them)."""
+    watched = dict(watch or {})
+    first, second = array("q"), array("q")
+    subjects, graphs = array("I"), array("I")
+    kept: list[Kept] = []
+    numbers, names = terms.subjects, terms.subject_names
+    graph_numbers, graph_names = terms.graphs, terms.graph_names
+    last_subject, sid, last_graph, gid = "", -1, None, -1
+    for quad in _parse(path):
+        s, p, o = str(quad.subject), str(quad.predicate), str(quad.object)
+        named = quad.graph_name
+        graph = named.value if isinstance(named, ox.NamedNode) else ""
+        if graph != last_graph:
+            if graph not in graph_numbers:
+                graph_numbers[graph] = len(graph_names)
+                graph_names.append(graph)
+            gid, last_graph = graph_numbers[graph], graph
+        if s != last_subject:
+            found = numbers.get(s)
+            if found is None:
+                found = numbers[s] = len(names)
+                names.append(s)
+            sid, last_subject = found, s
+        first.append(hash((s, p, o)))
+        second.append(hash(f"{s}\n{p}\n{o}"))
+        subjects.append(sid)
+        graphs.append(gid)
+        objects = watched.get(p)
+        if objects is not None and o in objects:
+            kept.append((sid, p, o, gid))
+    columns = {"high": first, "low": second, "subject": subjects, "graph": graphs}
+    del first, second, subjects, graphs
+    return _sorted(path, columns, kept)
+
+
+def _sorted(path: Path, columns: dict[str, array[int]], kept: list[Kept]) -> Scan:
+    """The rows sorted by (graph, key), duplicates dropped. Each column is copied in that
+    order, then let go (the caller hands them over), so that the rows are held about twice at
+    most."""
+    kinds = {"high": np.int64, "low": np.int64, "subject": np.uint32, "graph": np.uint32}
+    view = {name: np.frombuffer(columns[name], dtype=kind) for name, kind in kinds.items()}
+    order = _order(view["graph"], view["high"], view["low"])
+    del view
+    sorted_columns = {}
+    for name, kind in kinds.items():
+        sorted_columns[name] = np.frombuffer(columns.pop(name), dtype=kind)[order]
+    del order
+    graph, high, low = sorted_columns["graph"], sorted_columns["high"], sorted_columns["low"]
+    subject = sorted_columns["subject"]
+    del sorted_columns
+    if len(graph) > 1:
+        same = (graph[1:] == graph[:-1]) & (high[1:] == high[:-1]) & (low[1:] == low[:-1])
+        if same.any():
+            keep = np.concatenate(([True], ~same))
+            graph, high, low, subject = graph[keep], high[keep], low[keep], subject[keep]
+        del same
+    return Scan(path, graph, high, low, subject, _distinct_triples(high, low), kept)
+
+
+def _order(graph: Numbers, high: Keys, low: Keys) -> npt.NDArray[np.intp]:
+    """The order of the rows by (graph, high, low): by high, then (stable) by graph; by all
+    three only when two rows of a graph share their high half (a quad written twice)."""
+    order = np.argsort(high)
+    order = order[np.argsort(graph[order], kind="stable")]
+    g, h = graph[order], high[order]
+    if np.any((g[1:] == g[:-1]) & (h[1:] == h[:-1])):
+        return np.lexsort((low, high, graph))
+    return order
+
+
+def _distinct_triples(high: Keys, low: Keys) -> int:
+    """How many distinct keys, whatever their graph: rows sharing their high half (the same
+    triple in several graphs) are compared on both halves."""
+    order = np.argsort(high)
+    same = high[order[1:]] == high[order[:-1]]
+    if not same.any():
+        return len(high)
+    shared = np.zeros(len(high), dtype=bool)
+    shared[1:] |= same
+    shared[:-1] |= same
+    rows = order[shared]
+    del order, same, shared
+    h, lo = high[rows], low[rows]
+    by_key = np.lexsort((lo, h))
+    h, lo = h[by_key], lo[by_key]
+    return len(high) - int(np.count_nonzero((h[1:] == h[:-1]) & (lo[1:] == lo[:-1])))
+
+
+def quads_of(path: Path, subjects: Collection[str]) -> Iterator[Quad]:
+    """The quads of an N-Quads file whose subject (N-Triples form) is one of `subjects`.
+
+    Only the lines that may hold one are parsed: a line whose subject is written as an IRI
+    without escapes, or as a blank node when no blank node is wanted, is passed over when its
+    text is not a wanted subject (N-Quads holds one statement a line; any other line is parsed).
+    """
+    wanted = {s.encode("utf-8") for s in subjects}
+    blank = any(s.startswith("_:") for s in subjects)
+    lines: list[bytes] = []
+    with open(path, "rb") as file:
+        for line in file:
+            if line[:1] == b"<" and line[:2] != b"<<" and b"\r" not in line:
+                subject = line[: line.find(b">") + 1]
+                if subject not in wanted and b"\\" not in subject:
+                    continue
+            elif line[:2] == b"_:" and not blank:
+                continue
+            lines.append(line)
+            if len(lines) == 4096:
+                yield from _quads_in(lines, subjects, path)
+                lines = []
+    yield from _quads_in(lines, subjects, path)
+
+
+def _quads_in(lines: list[bytes], subjects: Collection[str], path: Path) -> Iterator[Quad]:
+    try:
+        for quad in ox.parse(b"".join(lines), format=ox.RdfFormat.N_QUADS):
+            s = str(quad.subject)
+            if s in subjects:
+                yield s, str(quad.predicate), str(quad.object), graph_name(quad.graph_name)
+    except (SyntaxError, ValueError) as error:
+        message = str(error).splitlines()[0] if str(error) else "unreadable"
+        raise InputError(f"not N-Quads: {message}", path) from None
+
+
+__all__ = ["ANYTHING", "Quad", "Scan", "Terms", "graph_name", "quads_of", "scan"]

@@ -1,0 +1,271 @@
+"""The streaming diff writes what the previous one wrote: changes.md, changes.json and the
+Turtle of `villegraph diff`, byte for byte, on the seed build, on two builds of a generated
+network (entities added, removed and changed, SHACL results appearing and going, a literal the
+store rewrites, blank nodes), on hand-edited N-Quads (default graph, duplicates, escapes,
+comments, a triple moved between graphs) and on random builds; cut at every limit
+(VILLEGRAPH_CHANGES_LIMIT) and whole. The reference is `tests/reference_diff.py`: the previous
+implementation, every quad of both builds in Python sets.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+import reference_diff as reference
+from click.testing import CliRunner
+
+from villegraph.build import build
+from villegraph.cli import main
+from villegraph.config import Settings
+from villegraph.diff import (
+    Changes,
+    changes_since,
+    diff,
+    diff_paths,
+    read_build,
+    to_json_text,
+    to_markdown,
+    to_turtle,
+)
+from villegraph.errors import InputError
+from villegraph.synth import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+ONTOLOGY = ROOT / "src" / "villegraph" / "resources" / "ontology"
+BASE = "https://w3id.org/villegraph/"
+LIMITS = (0, 1, 2, 3, 5, 8, 1000)
+SH = "http://www.w3.org/ns/shacl#"
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+
+def _texts(changes: Changes) -> tuple[str, str, str]:
+    """The three printed forms (the Turtle writer refuses a result without IRI: its error)."""
+    try:
+        turtle = to_turtle(changes)
+    except ValueError as error:
+        turtle = f"ValueError: {error}"
+    return to_markdown(changes), to_json_text(changes), turtle
+
+
+def _same(previous: Path | None, new: Path, limits: tuple[int, ...] = LIMITS) -> Changes:
+    """Both implementations on a build folder (and its previous one), at each limit; the whole
+    diff of the two by `diff_paths` too. Returns the whole changes."""
+    for limit in limits:
+        expected = reference.build_changes(previous, new, "dist", limit)
+        assert _texts(changes_since(previous, new, "dist", limit)) == _texts(expected), limit
+    whole = changes_since(previous, new, "dist", 0)
+    if previous is not None:
+        assert _texts(diff_paths(previous, new)) == _texts(reference.diff_paths(previous, new))
+    return whole
+
+
+def test_same_changes_on_the_seed_build(built_dist: Path) -> None:
+    first = _same(None, built_dist)
+    assert first.first_build and first.added and not first.changed
+    nothing = _same(built_dist, built_dist, (0, 1))
+    assert nothing.counts() == dict.fromkeys(("added", "removed", "changed", "appeared", "gone"), 0)
+    assert nothing.triples_before == nothing.triples_after > 0
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def network_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two builds of a generated network (100 people, seed 1): the first kept as `old/`, the
+    second of data edited as a curator would: a person gone, another come, three renamed, a
+    passage's line written "02" (the store keeps 2, the dump what is written), a blank node's
+    English label gone, a session's weekday corrected (its warning goes) and another's printed
+    wrong (a warning appears)."""
+    root = tmp_path_factory.mktemp("network")
+    data = root / "data"
+    generate(
+        data,
+        people=100,
+        seed=1,
+        themes_path=ONTOLOGY / "themes.ttl",
+        roles_path=ROOT / "data" / "roles.ttl",
+    )
+    people = (data / "people.ttl").read_text(encoding="utf-8")
+    head, _, rest = people.partition("\n\n<person/")
+    block = "<person/" + rest.split("\n\n")[0]
+    first = block.split(" ")[0]
+
+    def extra(person: str, note: str) -> None:
+        text = f"{head}\n\n{block.replace(first, person, 1)}\n\n_:note rdfs:label {note} .\n"
+        (data / "extra.ttl").write_text(text, encoding="utf-8")
+
+    def edit(name: str, old: str, new: str) -> None:
+        path = data / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    extra("<person/leaving>", '"une note"@fr , "a note"@en')
+    edit("events.ttl", 'vg:printedWeekday "lundi"@fr', 'vg:printedWeekday "mardi"@fr')
+    settings = Settings(root=ROOT, data_dir=data, dist_dir=root / "dist")
+    build(settings)
+    assert settings.dist_dir is not None
+    old = root / "old"
+    shutil.copytree(settings.dist_dir.resolve(), old)
+
+    extra("<person/arriving>", '"une note"@fr')
+    edit("events.ttl", 'vg:printedWeekday "mardi"@fr', 'vg:printedWeekday "lundi"@fr')
+    edit("events.ttl", 'vg:printedWeekday "vendredi"@fr', 'vg:printedWeekday "lundi"@fr')
+    names = [line.split('"')[1] for line in people.splitlines() if "foaf:name" in line][:3]
+    for name in names:
+        edit("people.ttl", f'foaf:name "{name}"', f'foaf:name "{name} Renamed"')
+    line = 'vg:startLine "2"^^xsd:positiveInteger'
+    edit("source.ttl", line, line.replace('"2"', '"02"'))
+    build(settings)
+    return old, settings.dist_dir
+
+
+def test_same_changes_between_two_builds_of_a_generated_network(
+    network_builds: tuple[Path, Path], tmp_path: Path
+) -> None:
+    old, new = network_builds
+    whole = _same(old, new)
+    assert [e.iri for e in whole.added] == [BASE + "person/arriving"]
+    assert [e.iri for e in whole.removed] == [BASE + "person/leaving"]
+    assert len(whole.changed) >= 4  # three people renamed, one passage's line written anew
+    assert any('"02"^^' in q[2] for e in whole.changed for q in e.added)
+    assert [r.focus.rsplit("/", 1)[1] for r in whole.appeared] == ["seance-synthetique-1-2"]
+    assert [r.focus.rsplit("/", 1)[1] for r in whole.gone] == ["seance-synthetique-1-1"]
+    assert whole.appeared[0].focus_label.startswith("Séance synthétique 2 du cycle 1")
+    extra = next(g for g in whole.graphs if g.graph == BASE + "graph/extra")
+    assert extra.removed > extra.added > 0  # the blank node lost its English label
+    (tmp_path / "villegraph.nq").write_bytes((new / "villegraph.nq").read_bytes())
+    written = reference.build_changes(old, tmp_path, "dist", 1000)  # as the build saw it then
+    assert (new / "changes.md").read_text(encoding="utf-8") == to_markdown(written)
+    assert (new / "changes.json").read_text(encoding="utf-8") == to_json_text(written)
+
+
+def test_the_cli_prints_what_it_printed(network_builds: tuple[Path, Path]) -> None:
+    old, new = network_builds
+    for name, writer in (("text", to_markdown), ("json", to_json_text), ("turtle", to_turtle)):
+        result = CliRunner().invoke(
+            main, ["--root", str(ROOT), "diff", str(old), str(new), "--format", name]
+        )
+        assert result.exit_code == 0, result.output
+        assert result.stdout == writer(reference.diff_paths(old, new)), name
+
+
+def test_same_changes_on_hand_edited_nquads(
+    network_builds: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """N-Quads as anyone may write them: the default graph, a blank node as a graph name,
+    duplicate lines, comments, escaped IRIs, a triple moved to another graph, results
+    renamed, added without IRI, taken away."""
+    old_lines = (network_builds[0] / "villegraph.nq").read_text(encoding="utf-8").splitlines()
+    quality = f"<{BASE}graph/quality>"
+    people = f"<{BASE}graph/people>"
+    person = next(line.split(" ")[0] for line in old_lines if line.endswith(f"{people} ."))
+    gone = next(line.split(" ")[0] for line in old_lines if f"<{SH}ValidationResult>" in line)
+    extra = [
+        f'<{BASE}thing/a> <http://www.w3.org/2000/01/rdf-schema#label> "par défaut" .',
+        f"<{BASE}thing/a> {RDF_TYPE} <http://xmlns.com/foaf/0.1/Person> _:graph .",
+        f'<{BASE}thing/b> <http://purl.org/dc/terms/title> "B"@en {people} .',
+    ]
+    new_lines = [line for line in old_lines if not line.startswith(gone)]
+    new_lines = [line.replace(person, f"<{BASE}person/\\u0061-renamed>") for line in new_lines]
+    moved = next(
+        i for i, line in enumerate(new_lines) if line.endswith(f"{people} .") and person not in line
+    )
+    new_lines[moved] = new_lines[moved].replace(people, f"<{BASE}graph/elsewhere>")
+    appeared = [
+        f"_:r1 {RDF_TYPE} <{SH}ValidationResult> {quality} .",
+        f"_:r1 <{SH}focusNode> {person} {quality} .",
+        f'_:r1 <{SH}resultMessage> "Un message"@fr {quality} .',
+        f'_:r1 <{SH}resultMessage> "A message"@en {quality} .',
+        f"_:r1 <{SH}resultSeverity> <{SH}Warning> {quality} .",
+        f"<{BASE}quality/new> {RDF_TYPE} <{SH}ValidationResult> {quality} .",
+        f"<{BASE}quality/new> <{SH}focusNode> <{BASE}thing/b> {quality} .",
+    ]
+    old_path, new_path = tmp_path / "old.nq", tmp_path / "new.nq"
+    old_path.write_text("\n".join([*old_lines, *extra[:2]]) + "\n", encoding="utf-8")
+    new_path.write_text(
+        "# edited by hand\n"
+        + "\n".join([*new_lines, *new_lines[:50], extra[0], "  " + extra[2]]).replace(" .", "  .")
+        + "\n"
+        + "\r\n".join(appeared)  # other line ends
+        + "\r\n",
+        encoding="utf-8",
+    )
+    expected = reference.diff(reference.read_build(old_path), reference.read_build(new_path))
+    for limit in LIMITS:
+        got = diff(read_build(old_path), read_build(new_path), limit)
+        assert _texts(got) == _texts(expected.cut(limit)), limit
+    whole = diff_paths(old_path, new_path)
+    assert whole.appeared and whole.gone and whole.added and whole.removed and whole.changed
+    assert "" in {g.graph for g in whole.graphs}
+
+
+def _random_nquads(rng: random.Random, size: int) -> list[str]:
+    subjects = [f"<{BASE}s/{i}>" for i in range(12)] + ["_:b1", "_:b2"]
+    predicates = [
+        "<http://www.w3.org/2000/01/rdf-schema#label>",
+        "<http://xmlns.com/foaf/0.1/name>",
+        "<http://purl.org/dc/terms/title>",
+        f"<{BASE}def#p>",
+        RDF_TYPE,
+        f"<{SH}focusNode>",
+        f"<{SH}resultMessage>",
+    ]
+    objects = [
+        '"un"@fr',
+        '"one"@en',
+        '"eins"@de',
+        '"plain"',
+        '""',
+        '"x"^^<http://www.w3.org/2001/XMLSchema#integer>',
+        f"<{BASE}s/1>",
+        f"<{BASE}s/2>",
+        "_:b1",
+        f"<{SH}ValidationResult>",
+        f"<{SH}ValidationReport>",
+    ]
+    graphs = ["", f" <{BASE}graph/a>", f" <{BASE}graph/b>", f" <{BASE}graph/quality>"]
+    lines = []
+    for _ in range(size):
+        s, p, o = rng.choice(subjects), rng.choice(predicates), rng.choice(objects)
+        lines.append(f"{s} {p} {o}{rng.choice(graphs)} .")
+    return lines
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_same_changes_on_random_builds(seed: int, tmp_path: Path) -> None:
+    rng = random.Random(seed)
+    old = _random_nquads(rng, rng.randint(0, 60))
+    new = rng.sample(old, len(old) // 2) + _random_nquads(rng, rng.randint(0, 60))
+    (tmp_path / "old.nq").write_text("\n".join(old) + "\n", encoding="utf-8")
+    (tmp_path / "new.nq").write_text("\n".join(new) + "\n", encoding="utf-8")
+
+    expected = reference.diff(
+        reference.read_build(tmp_path / "old.nq"), reference.read_build(tmp_path / "new.nq")
+    )
+    for limit in LIMITS:
+        got = diff(read_build(tmp_path / "old.nq"), read_build(tmp_path / "new.nq"), limit)
+        assert _texts(got) == _texts(expected.cut(limit)), limit
+    first = reference.diff(None, reference.read_build(tmp_path / "new.nq"))
+    for limit in LIMITS:
+        got = diff(None, read_build(tmp_path / "new.nq"), limit)
+        assert _texts(got) == _texts(first.cut(limit)), limit
+
+
+def test_an_unreadable_previous_build_is_a_first_build(built_dist: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "previous"
+    broken.mkdir()
+    (broken / "villegraph.nq").write_text("<a> <b> .\n", encoding="utf-8")
+    got = changes_since(broken, built_dist, "dist", 5)
+    assert got.first_build
+    assert _texts(got) == _texts(reference.build_changes(broken, built_dist, "dist", 5))
+    with pytest.raises(InputError) as caught:
+        diff_paths(built_dist, broken)
+    with pytest.raises(InputError) as expected:
+        reference.diff_paths(built_dist, broken)
+    assert str(caught.value) == str(expected.value)
