@@ -42,12 +42,8 @@ RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
 def _texts(changes: Changes) -> tuple[str, str, str]:
-    """The three printed forms (the Turtle writer refuses a result without IRI: its error)."""
-    try:
-        turtle = to_turtle(changes)
-    except ValueError as error:
-        turtle = f"ValueError: {error}"
-    return to_markdown(changes), to_json_text(changes), turtle
+    """The three printed forms."""
+    return to_markdown(changes), to_json_text(changes), to_turtle(changes)
 
 
 def _same(previous: Path | None, new: Path, limits: tuple[int, ...] = LIMITS) -> Changes:

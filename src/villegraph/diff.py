@@ -677,8 +677,10 @@ def to_turtle(changes: Changes) -> str:
         ):
             add(counts, name, number(value))
     for kind, results in (("resultAppeared", changes.appeared), ("resultGone", changes.gone)):
-        for r in results:
-            add(node, kind, ox.NamedNode(r.iri))
+        for index, r in enumerate(results):
+            # a result without IRI (a blank node in hand-written N-Quads) stays a blank node
+            named = r.iri and not r.iri.startswith("_:")
+            add(node, kind, ox.NamedNode(r.iri) if named else ox.BlankNode(f"{kind}{index}"))
     prefixes = {"diff": DIFF, "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
     data = ox.serialize(quads + labels, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     return data.decode("utf-8") if data else ""
