@@ -211,3 +211,170 @@ def test_value_constraints_checked_together_and_absent_paths_skipped() -> None:
     assert (a, "MaxCountConstraintComponent>") in counted
     assert (b, "MinCountConstraintComponent>") in counted
     assert len(found) == 14
+
+
+VG_SHAPES = "https://w3id.org/villegraph/shapes#"
+ATTRIBUTION = {
+    "vg:agent": "<person/personne-a>",
+    "vg:theme": "<theme/broad-theme>",
+    "vg:evidence": "<talk/personne-a-talk>",
+    "vg:derivedBy": "<def#rule-example>",
+    "vg:evidenceLevel": "vg:OwnWork",
+    "prov:wasDerivedFrom": "<talk/personne-a-talk>",
+}
+BROKEN_ATTRIBUTIONS = {
+    # condition → (what changes in a valid attribution, the shape and path that must report it)
+    "iri": ({"iri": "<derived/works-on/not-a-hash>"}, ("ThemeAttributionShape", None)),
+    "no agent": ({"vg:agent": ""}, ("ThemeAttributionShape", "vg:agent")),
+    "two agents": (
+        {"vg:agent": "<person/personne-a>, <org/universite-a>"},
+        ("ThemeAttributionShape", "vg:agent"),
+    ),
+    "agent not a person": (
+        {"vg:agent": "<theme/narrow-theme>"},
+        ("ThemeAttributionShape", "vg:agent"),
+    ),
+    "no theme": ({"vg:theme": ""}, ("ThemeAttributionShape", "vg:theme")),
+    "two themes": (
+        {"vg:theme": "<theme/broad-theme>, <theme/narrow-theme>"},
+        ("ThemeAttributionShape", "vg:theme"),
+    ),
+    "theme not a theme IRI": (
+        {"vg:theme": "<person/personne-a>"},
+        ("ThemeAttributionShape", "vg:theme"),
+    ),
+    "no evidence": ({"vg:evidence": ""}, ("ThemeAttributionShape", "vg:evidence")),
+    "literal evidence": ({"vg:evidence": '"a talk"'}, ("ThemeAttributionShape", "vg:evidence")),
+    "no rule": ({"vg:derivedBy": ""}, ("ThemeAttributionShape", "vg:derivedBy")),
+    "two rules": (
+        {"vg:derivedBy": "<def#rule-example>, <def#rule-other>"},
+        ("ThemeAttributionShape", "vg:derivedBy"),
+    ),
+    "untyped rule": (
+        {"vg:derivedBy": "<def#rule-other>"},
+        ("ThemeAttributionShape", "vg:derivedBy"),
+    ),
+    "no level": ({"vg:evidenceLevel": ""}, ("ThemeAttributionShape", "vg:evidenceLevel")),
+    "two levels": (
+        {"vg:evidenceLevel": "vg:OwnWork, vg:SessionContext"},
+        ("ThemeAttributionShape", "vg:evidenceLevel"),
+    ),
+    "other level": (
+        {"vg:evidenceLevel": "vg:Hearsay"},
+        ("ThemeAttributionShape", "vg:evidenceLevel"),
+    ),
+    "two scores": ({"vg:score": "1, 2"}, ("ThemeAttributionShape", "vg:score")),
+    "own work without the link": (
+        {"vg:theme": "<theme/narrow-theme>"},
+        ("ThemeAttributionClaimShape", None),
+    ),
+    "session context without the link": (
+        {"vg:evidenceLevel": "vg:SessionContext"},
+        ("ThemeAttributionClaimShape", None),
+    ),
+}
+
+
+def _attribution(changes: dict[str, str], extra: str = "") -> Graph:
+    """minimal.ttl with one more theme attribution, valid but for `changes`."""
+    fields = {**ATTRIBUTION, **{k: v for k, v in changes.items() if k != "iri"}}
+    iri = changes.get("iri", "<derived/works-on/fedcba9876543210fedcba9876543210>")
+    body = " ;\n    ".join(f"{p} {o}" for p, o in fields.items() if o)
+    text = MINIMAL.read_text(encoding="utf-8").split("\n# Derived facts")[0]  # prefixes
+    prologue = "\n".join(line for line in text.splitlines() if line.startswith("@"))
+    data = Graph().parse(MINIMAL)
+    data.parse(data=f"{prologue}\n{iri} a vg:ThemeAttribution ;\n    {body} .\n{extra}",
+               format="turtle")  # fmt: skip
+    return data
+
+
+@pytest.mark.parametrize("condition", sorted(BROKEN_ATTRIBUTIONS))
+def test_each_broken_condition_of_an_attribution_is_reported(condition: str, shapes: Graph) -> None:
+    """The SPARQL targets of the attribution shapes find every attribution that breaks one of
+    their conditions, and both engines report it alike."""
+    changes, (shape, path) = BROKEN_ATTRIBUTIONS[condition]
+    report = assert_same(_attribution(changes), shapes)
+    assert (URIRef(VG_SHAPES + shape), path) in {(r.shape, r.path) for r in report.results}
+
+
+def test_a_valid_attribution_is_not_reported(shapes: Graph) -> None:
+    """A valid attribution, of own work or of session context with its link, gives nothing."""
+    assert assert_same(_attribution({}), shapes).results == []
+    linked = "<person/personne-a> vg:sessionContextTheme <theme/broad-theme> ."
+    data = _attribution({"vg:evidenceLevel": "vg:SessionContext"}, linked)
+    assert assert_same(data, shapes).results == []
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+LEXICAL = ["0", "1", "12", "+3", "-0", "-4", "007", " 5", "5 ", "1_000", "٣", "1.0", "1e2", "", "x"]
+INTEGER_TYPES = ["integer", "positiveInteger", "nonNegativeInteger", "negativeInteger",
+                 "nonPositiveInteger", "int", "decimal", "string"]  # fmt: skip
+
+
+def _literals() -> list[ox.Literal]:
+    typed = [ox.Literal(text, datatype=ox.NamedNode(XSD + kind))
+             for text in LEXICAL for kind in INTEGER_TYPES]  # fmt: skip
+    return [*typed, ox.Literal("5"), ox.Literal("5", language="fr")]
+
+
+def test_integer_checks_on_oxigraph_terms_agree_with_rdflib() -> None:
+    """Where `oxeval` decides sh:datatype or sh:lessThanOrEquals without rdflib, it decides as
+    `pyeval` does on rdflib terms (pyshacl's reading); elsewhere it leaves the answer open."""
+    from villegraph.shacl import oxeval
+    from villegraph.shacl.pyeval import _datatype, less_or_equal
+    from villegraph.terms import to_rdflib
+
+    literals = _literals()
+    decided = 0
+    for literal in [*literals, ox.NamedNode("http://example.org/a")]:
+        for kind in INTEGER_TYPES:
+            answer = oxeval.has_datatype(literal, XSD + kind)
+            if answer is not None:
+                decided += 1
+                assert answer == _datatype(URIRef(XSD + kind), to_rdflib(literal)), (literal, kind)
+    assert decided > 200
+    compared = 0
+    for left in literals:
+        for right in literals:
+            answer = oxeval.at_most(left, right)
+            if answer is not None:
+                compared += 1
+                assert answer == less_or_equal(to_rdflib(left), to_rdflib(right)), (left, right)
+    assert compared > 100
+
+
+def test_scans_keep_focus_nodes_only_and_subclasses_are_listed() -> None:
+    """A predicate read whole (few triples) reports only the focus nodes' values; class targets
+    and sh:class reach subclasses, named or blank; pyshacl gives the same results."""
+    shapes = Graph().parse(
+        data="""@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+    sh:property [ sh:path ex:p ; sh:datatype ex:t ; sh:class ex:K ; sh:message "p" ] ;
+    sh:property [ sh:path ex:q ; sh:minCount 1 ; sh:maxCount 1 ; sh:message "q" ] .
+ex:T a sh:NodeShape ; sh:targetClass ex:C ; sh:nodeKind sh:BlankNodeOrIRI ;
+    sh:property [ sh:path ex:q ; sh:maxCount 1 ; sh:message "q again" ] .""",
+        format="turtle",
+    )
+    data = Graph().parse(
+        data="""@prefix ex: <http://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:Sub rdfs:subClassOf ex:C . _:blank rdfs:subClassOf ex:K . ex:SubK rdfs:subClassOf ex:K .
+ex:a a ex:C ; ex:p ex:k1, ex:k2, ex:k3, "lit" ; ex:q 1, 2 .
+ex:b a ex:Sub ; ex:p ex:none .
+ex:k1 a ex:K . ex:k2 a ex:SubK . ex:k3 a _:blank .
+ex:outside ex:p "not checked" ; ex:q 1, 2, 3 .""",
+        format="turtle",
+    )
+    report = assert_same(data, shapes)
+    focus = {str(r.focus) for r in report.results}
+    assert focus == {"http://example.org/a", "http://example.org/b"}
+    values = sorted(str(r.value) for r in report.results if r.message == "p")
+    # "lit" fails both sh:datatype and sh:class; ex:k1..k3 pass sh:class, fail sh:datatype
+    ex = "http://example.org/"
+    assert values == [ex + "k1", ex + "k2", ex + "k3", ex + "none", ex + "none", "lit", "lit"]
+    assert sorted(r.message for r in report.results if r.message.startswith("q")) == [
+        "q",
+        "q",
+        "q again",
+    ]

@@ -8,6 +8,7 @@ the query's outer group, which binds `$this` for the whole group as pre-binding 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
@@ -21,6 +22,9 @@ RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 XSD_STRING = "<http://www.w3.org/2001/XMLSchema#string>"
 LANG_STRING = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
+Classes = Callable[[Node], list[str] | None]
+"""A class → it and its subclasses (`rdfs:subClassOf*` in the data) in SPARQL syntax, or None
+where they cannot be listed (a blank-node subclass)."""
 
 
 def term(node: Node) -> str:
@@ -40,12 +44,13 @@ def path_text(shapes: ShapesGraph, path: Node) -> str:
         raise UnsupportedShape(str(error)) from None
 
 
-def focus_pattern(shape: Shape) -> tuple[str, dict[str, str]]:
-    """A group pattern binding `?this` to each focus node of `shape` once, and its prefixes."""
+def focus_pattern(shape: Shape, classes: Classes | None = None) -> tuple[str, dict[str, str]]:
+    """A group pattern binding `?this` to each focus node of `shape` once, and its prefixes.
+    With `classes`, a class target names the class and its subclasses instead of a path."""
     parts: list[str] = []
     prefixes: dict[str, str] = {}
     for target in shape.targets:
-        parts.append(_target_pattern(target))
+        parts.append(_target_pattern(target, classes))
         for prefix, namespace in target.prefixes:
             if prefixes.setdefault(prefix, namespace) != namespace:
                 raise shape.unsupported(f"two namespaces for the prefix {prefix}:")
@@ -55,9 +60,14 @@ def focus_pattern(shape: Shape) -> tuple[str, dict[str, str]]:
     return "{ SELECT DISTINCT ?this WHERE { " + union + " } }", prefixes
 
 
-def _target_pattern(target: Target) -> str:
+def _target_pattern(target: Target, classes: Classes | None) -> str:
     if target.kind == "class":
-        return f"?this {RDF_TYPE}/{SUBCLASS}* {term(target.term)} ."
+        listed = classes(target.term) if classes is not None else None
+        if listed is None:
+            return f"?this {RDF_TYPE}/{SUBCLASS}* {term(target.term)} ."
+        if len(listed) == 1:
+            return f"?this {RDF_TYPE} {listed[0]} ."
+        return f"VALUES ?_class {{ {' '.join(listed)} }} ?this {RDF_TYPE} ?_class ."
     if target.kind == "node":
         return f"VALUES ?this {{ {term(target.term)} }}"
     if target.kind == "subjectsOf":
@@ -67,23 +77,45 @@ def _target_pattern(target: Target) -> str:
     return "{ " + target.query + " }"
 
 
-def value_test(shapes: ShapesGraph, shape: Shape, var: str, only: URIRef | None = None) -> str:
+def _class_filter(var: str, cls: Node, classes: Classes | None) -> str:
+    """A pattern keeping the types in `var` that are `cls` or one of its subclasses."""
+    listed = classes(cls) if classes is not None else None
+    if listed is None:
+        return f"{var} {SUBCLASS}* {term(cls)} ."
+    return f"FILTER({var} IN ({', '.join(listed)}))"
+
+
+def value_test(
+    shapes: ShapesGraph,
+    shape: Shape,
+    var: str,
+    only: URIRef | None = None,
+    classes: Classes | None = None,
+) -> str:
     """A SPARQL expression true when the node in `var` passes the value constraints of `shape`
-    (or only those of the parameter `only`)."""
+    (or only those of the parameter `only`); `classes` as for `one_test`."""
     tests = []
     for parameter, values in shape.params.items():
         if only is not None and parameter != only:
             continue
         for value in values:
-            test = _one_test(shapes, shape, parameter, value, var)
+            test = one_test(shapes, shape, parameter, value, var, classes)
             if test is not None:
                 tests.append(test)
     return " && ".join(f"({t})" for t in tests) or "true"
 
 
-def _one_test(
-    shapes: ShapesGraph, shape: Shape, parameter: URIRef, value: Node, var: str
+def one_test(
+    shapes: ShapesGraph,
+    shape: Shape,
+    parameter: URIRef,
+    value: Node,
+    var: str,
+    classes: Classes | None = None,
 ) -> str | None:
+    """The SPARQL expression of one constraint on the node in `var`. With `classes`, sh:class
+    looks the node's types up among the class and its subclasses (one lookup per value)
+    instead of following `rdfs:subClassOf*` from each value."""
     if parameter == SH.datatype:
         if value == LANG_STRING:
             return f'isLiteral({var}) && LANG({var}) != ""'
@@ -91,7 +123,10 @@ def _one_test(
             f' && LANG({var}) = ""' if term(value) == XSD_STRING else ""
         )
     if parameter == SH["class"]:
-        return f"EXISTS {{ {var} {RDF_TYPE}/{SUBCLASS}* {term(value)} }}"
+        if classes is None:
+            return f"EXISTS {{ {var} {RDF_TYPE}/{SUBCLASS}* {term(value)} }}"
+        found = _class_filter("?_class", value, classes)
+        return f"EXISTS {{ {var} {RDF_TYPE} ?_class . {found} }}"
     if parameter == SH.nodeKind:
         return _NODE_KIND_TESTS[URIRef(str(value))].format(v=var)
     if parameter == SH.pattern:
@@ -123,10 +158,12 @@ def _one_test(
         return f"sameTerm({var}, {term(value)})"
     if parameter in (SH["or"], SH["and"]):
         joiner = " || " if parameter == SH["or"] else " && "
-        inner = [value_test(shapes, shapes.shape(i), var) for i in shapes.items(value)]
+        inner = [
+            value_test(shapes, shapes.shape(i), var, classes=classes) for i in shapes.items(value)
+        ]
         return joiner.join(f"({t})" for t in inner) or ("false" if joiner == " || " else "true")
     if parameter == SH["not"]:
-        return f"!({value_test(shapes, shapes.shape(value), var)})"
+        return f"!({value_test(shapes, shapes.shape(value), var, classes=classes)})"
     return None
 
 
@@ -236,4 +273,12 @@ def _group_variables(tail: list[Token]) -> list[str]:
     return found
 
 
-__all__ = ["batched_select", "focus_pattern", "path_text", "prologue", "term", "value_test"]
+__all__ = [
+    "batched_select",
+    "focus_pattern",
+    "one_test",
+    "path_text",
+    "prologue",
+    "term",
+    "value_test",
+]

@@ -14,6 +14,7 @@ from rdflib.term import Node
 
 from villegraph.namespaces import SH
 from villegraph.shacl import compile as sq
+from villegraph.shacl import oxeval
 from villegraph.shacl.model import (
     COMPONENTS,
     VALUE_PARAMETERS,
@@ -28,6 +29,20 @@ from villegraph.terms import to_oxigraph, to_rdflib
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 LISTED_FOCUS = 5_000
 """Up to this many focus nodes, the constraint queries list them instead of finding them."""
+SCANNED = 4
+"""A predicate with at most this many triples per focus node is read whole (one scan, no join
+with the focus nodes), the focus nodes kept in Python."""
+Subject = ox.NamedNode | ox.BlankNode
+
+
+@dataclass(frozen=True)
+class Focus:
+    """A shape's focus nodes: the group pattern binding `?this` to them, and the nodes."""
+
+    pattern: str
+    prefixes: dict[str, str]
+    nodes: list[Subject]
+    members: frozenset[Subject]
 
 
 @dataclass(frozen=True)
@@ -53,17 +68,56 @@ class StoreEngine:
         self._instances: dict[tuple[Node, Node], bool] = {}
         self._converted: dict[Term, Node] = {}
         self._predicates: dict[URIRef, bool] = {}
+        self._focus: dict[str, Focus] = {}
+        self._sizes: dict[URIRef, tuple[int, bool]] = {}
+        self._scans: dict[URIRef, dict[Subject, set[Term]]] = {}
+        self._subclasses: dict[Node, list[str] | None] = {}
 
     def run(self) -> Iterator[RawResult]:
         for shape in self.shapes.targeted():
-            focus, prefixes = sq.focus_pattern(shape)
-            nodes = [row["this"] for row in self._select(prefixes, f"SELECT ?this WHERE {focus}")]
-            if not nodes:
-                continue
+            focus = self._focus_of(shape)
+            if focus.nodes:
+                yield from self._shape(shape, focus)
+
+    def _focus_of(self, shape: Shape) -> Focus:
+        """The focus nodes of a shape, listed once for all shapes with the same targets."""
+        pattern, prefixes = sq.focus_pattern(shape, self._classes)
+        key = sq.prologue(prefixes) + pattern
+        found = self._focus.get(key)
+        if found is None:
+            query = f"SELECT ?this WHERE {pattern}"
+            nodes: list[Subject] = [row[0] for row in self._select(prefixes, query)]  # type: ignore[misc]
+            listed = pattern
             if len(nodes) <= LISTED_FOCUS and not any(type(n) is ox.BlankNode for n in nodes):
                 # Named once, the focus nodes are not searched for again by every constraint.
-                focus = "VALUES ?this { " + " ".join(str(n) for n in nodes) + " }"
-            yield from self._shape(shape, focus, prefixes)
+                listed = "VALUES ?this { " + " ".join(str(n) for n in nodes) + " }"
+            found = self._focus[key] = Focus(listed, prefixes, nodes, frozenset(nodes))
+        return found
+
+    def _classes(self, cls: Node) -> list[str] | None:
+        """A class and its subclasses in the data (`rdfs:subClassOf*`), listed once, so that
+        class tests look each node's types up among them; None if one is a blank node."""
+        if cls not in self._subclasses:
+            query = f"SELECT DISTINCT ?c WHERE {{ ?c {sq.SUBCLASS}* {sq.term(cls)} }}"
+            found = [row[0] for row in self._select({}, query)]
+            listed = all(type(c) is ox.NamedNode for c in found)
+            self._subclasses[cls] = [str(c) for c in found] if listed else None
+        return self._subclasses[cls]
+
+    def _scannable(self, shape: Shape, focus: Focus) -> bool:
+        """Whether the shape's path is one predicate with few enough triples to be read whole
+        (see SCANNED): counted once, up to the bound asked."""
+        if not isinstance(shape.path, URIRef):
+            return False
+        bound = SCANNED * len(focus.nodes)
+        size, exact = self._sizes.get(shape.path, (0, False))
+        if not exact and size <= bound:
+            triples = f"SELECT * WHERE {{ ?s {sq.term(shape.path)} ?o }} LIMIT {bound + 1}"
+            query = f"SELECT (COUNT(*) AS ?n) WHERE {{ {triples} }}"
+            size = int(next(self._select({}, query))[0].value)  # type: ignore[union-attr]
+            exact = size <= bound
+            self._sizes[shape.path] = (size, exact)
+        return size <= bound
 
     def describe(self, node: Node) -> Iterator[tuple[Node, Node]]:
         """The predicates and objects of a node, as written."""
@@ -81,23 +135,28 @@ class StoreEngine:
 
     # --- shapes ----------------------------------------------------------------------------
 
-    def _shape(self, shape: Shape, focus: str, prefixes: dict[str, str]) -> Iterator[RawResult]:
+    def _shape(self, shape: Shape, focus: Focus) -> Iterator[RawResult]:
         if shape.is_property:
-            yield from self._property(shape, focus, prefixes)
+            yield from self._property(shape, focus)
             return
-        for parameter in [*VALUE_PARAMETERS, SH.hasValue]:
-            for rule in shape.params.get(parameter, []):
-                test = sq._one_test(self.shapes, shape, parameter, rule, "?this")
-                query = f"SELECT ?this WHERE {{ {focus} FILTER(!({test})) }}"
-                for row in self._select(prefixes, query):
-                    node = to_rdflib(row["this"])
-                    value = None if parameter == SH.hasValue else node
-                    yield self._core(shape, node, value, parameter)
+        tests = [
+            (parameter, rule, sq.one_test(self.shapes, shape, parameter, rule, "?v", self._classes))
+            for parameter in VALUE_PARAMETERS
+            for rule in shape.params.get(parameter, [])
+        ]
+        if tests:
+            # The focus node is the value node of a node shape's value constraints.
+            yield from self._value_tests(shape, focus, "BIND(?this AS ?v)", tests)
+        for rule in shape.params.get(SH.hasValue, []):
+            test = sq.one_test(self.shapes, shape, SH.hasValue, rule, "?this")
+            query = f"SELECT ?this WHERE {{ {focus.pattern} FILTER(!({test})) }}"
+            for row in self._select(focus.prefixes, query):
+                yield self._core(shape, to_rdflib(row["this"]), None, SH.hasValue)
         for prop in shape.properties:
             if not prop.deactivated:
-                yield from self._property(prop, focus, prefixes)
+                yield from self._property(prop, focus)
         for constraint in shape.sparql:
-            yield from self._sparql(shape, constraint, focus, prefixes)
+            yield from self._sparql(shape, constraint, focus)
 
     def _core(
         self,
@@ -124,47 +183,45 @@ class StoreEngine:
             raise shape.unsupported("a complex path through literals the store rewrites")
         return False
 
-    def _property(self, shape: Shape, focus: str, prefixes: dict[str, str]) -> Iterator[RawResult]:
+    def _property(self, shape: Shape, focus: Focus) -> Iterator[RawResult]:
         if self._retyped(shape):
-            yield from self._property_in_python(shape, focus, prefixes)
+            yield from self._property_in_python(shape, focus)
         else:
-            yield from self._property_in_sparql(shape, focus, prefixes)
+            yield from self._property_in_sparql(shape, focus)
         for constraint in shape.sparql:
-            yield from self._sparql(shape, constraint, focus, prefixes)
+            yield from self._sparql(shape, constraint, focus)
 
-    def _property_in_sparql(
-        self, shape: Shape, focus: str, prefixes: dict[str, str]
-    ) -> Iterator[RawResult]:
+    def _property_in_sparql(self, shape: Shape, focus: Focus) -> Iterator[RawResult]:
         path = sq.path_text(self.shapes, shape.path)  # type: ignore[arg-type]
         params = shape.params
         if not self._has_values(shape):
             # No value anywhere: only the constraints that demand values can fail.
-            yield from self._counted(shape, focus, prefixes, path, only_demanding=True)
+            yield from self._counted(shape, focus, path, only_demanding=True)
             return
-        yield from self._counted(shape, focus, prefixes, path, only_demanding=False)
+        yield from self._counted(shape, focus, path, only_demanding=False)
         tests = [
-            (parameter, rule, sq._one_test(self.shapes, shape, parameter, rule, "?v"))
+            (parameter, rule, sq.one_test(self.shapes, shape, parameter, rule, "?v", self._classes))
             for parameter in VALUE_PARAMETERS
             for rule in params.get(parameter, [])
         ]
         if tests:
-            yield from self._value_tests(shape, focus, prefixes, path, tests)
-        yield from self._missing_values(shape, focus, prefixes, path, params.get(SH.hasValue, []))
+            yield from self._value_tests(shape, focus, f"?this {path} ?v", tests)
+        yield from self._missing_values(shape, focus, path, params.get(SH.hasValue, []))
         if Literal(True) in params.get(SH.uniqueLang, []):
             query = (
-                f"SELECT ?this ?lang WHERE {{ {focus} ?this {path} ?v "
+                f"SELECT ?this ?lang WHERE {{ {focus.pattern} ?this {path} ?v "
                 f'FILTER(isLiteral(?v) && LANG(?v) != "") BIND(LCASE(LANG(?v)) AS ?lang) }} '
                 f"GROUP BY ?this ?lang HAVING (COUNT(DISTINCT ?v) > 1)"
             )
-            for row in self._select(prefixes, query):
+            for row in self._select(focus.prefixes, query):
                 yield self._core(shape, to_rdflib(row["this"]), None, SH.uniqueLang)
-        yield from self._qualified_counts(shape, focus, prefixes, path)
+        yield from self._qualified_counts(shape, focus, path)
         for other in params.get(SH.lessThanOrEquals, []):
             query = (
-                f"SELECT DISTINCT ?this ?v ?o WHERE {{ {focus} ?this {path} ?v . "
+                f"SELECT DISTINCT ?this ?v ?o WHERE {{ {focus.pattern} ?this {path} ?v . "
                 f"?this {sq.term(other)} ?o }}"
             )
-            yield from self._less_or_equal(shape, self._select(prefixes, query))
+            yield from self._less_or_equal(shape, self._select(focus.prefixes, query))
 
     def _has_values(self, shape: Shape) -> bool:
         """Whether the shape's path (a single predicate) has any value at all in the store; other
@@ -180,59 +237,55 @@ class StoreEngine:
         return found
 
     def _counted(
-        self,
-        shape: Shape,
-        focus: str,
-        prefixes: dict[str, str],
-        path: str,
-        *,
-        only_demanding: bool,
+        self, shape: Shape, focus: Focus, path: str, *, only_demanding: bool
     ) -> Iterator[RawResult]:
         """sh:minCount and sh:maxCount; with `only_demanding` (the path has no value at all),
         sh:minCount, sh:hasValue and sh:qualifiedMinCount, the only ones that can fail then."""
         params = shape.params
-        if not only_demanding and params.get(SH.minCount) and params.get(SH.maxCount):
-            yield from self._min_and_max(shape, focus, prefixes, path)
-            return
-        for rule in params.get(SH.minCount, []):
-            limit = int(rule)  # type: ignore[call-overload]
-            if limit == 1:
-                query = f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} ?v }} }}"
-            elif limit > 1:
+        lows = [int(rule) for rule in params.get(SH.minCount, [])]  # type: ignore[call-overload]
+        highs = [] if only_demanding else [int(str(rule)) for rule in params.get(SH.maxCount, [])]
+        if lows and highs:
+            yield from self._min_and_max(shape, focus, path, lows, highs)
+        else:
+            for limit in lows:
+                if limit == 1:
+                    query = (
+                        f"SELECT ?this WHERE {{ {focus.pattern} "
+                        f"FILTER NOT EXISTS {{ ?this {path} ?v }} }}"
+                    )
+                elif limit > 1:
+                    query = (
+                        f"SELECT ?this WHERE {{ {focus.pattern} OPTIONAL {{ ?this {path} ?v }} }} "
+                        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {limit})"
+                    )
+                else:
+                    continue
+                for row in self._select(focus.prefixes, query):
+                    yield self._core(shape, to_rdflib(row["this"]), None, SH.minCount)
+            for limit in highs:
                 query = (
-                    f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v }} }} "
-                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {limit})"
+                    f"SELECT ?this WHERE {{ {focus.pattern} ?this {path} ?v }} GROUP BY ?this "
+                    f"HAVING (COUNT(DISTINCT ?v) > {limit})"
                 )
-            else:
-                continue
-            for row in self._select(prefixes, query):
-                yield self._core(shape, to_rdflib(row["this"]), None, SH.minCount)
+                for row in self._select(focus.prefixes, query):
+                    yield self._core(shape, to_rdflib(row["this"]), None, SH.maxCount)
         if only_demanding:
             required = params.get(SH.hasValue, [])
-            yield from self._missing_values(shape, focus, prefixes, path, required)
-            yield from self._qualified_counts(shape, focus, prefixes, path, only_demanding=True)
-            return
-        for rule in params.get(SH.maxCount, []):
-            query = (
-                f"SELECT ?this WHERE {{ {focus} ?this {path} ?v }} GROUP BY ?this "
-                f"HAVING (COUNT(DISTINCT ?v) > {int(str(rule))})"
-            )
-            for row in self._select(prefixes, query):
-                yield self._core(shape, to_rdflib(row["this"]), None, SH.maxCount)
+            yield from self._missing_values(shape, focus, path, required)
+            yield from self._qualified_counts(shape, focus, path, only_demanding=True)
 
     def _min_and_max(
-        self, shape: Shape, focus: str, prefixes: dict[str, str], path: str
+        self, shape: Shape, focus: Focus, path: str, lows: list[int], highs: list[int]
     ) -> Iterator[RawResult]:
         """sh:minCount and sh:maxCount from one count of each focus node's values."""
-        lows = [int(rule) for rule in shape.params[SH.minCount]]  # type: ignore[call-overload]
-        highs = [int(str(rule)) for rule in shape.params[SH.maxCount]]
         query = (
             f"SELECT ?this ?n WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE "
-            f"{{ {focus} OPTIONAL {{ ?this {path} ?v }} }} GROUP BY ?this }} "
+            f"{{ {focus.pattern} OPTIONAL {{ ?this {path} ?v }} }} GROUP BY ?this }} "
             f"FILTER(?n < {max(lows)} || ?n > {min(highs)}) }}"
         )
         counts = [
-            (to_rdflib(row["this"]), int(row["n"].value)) for row in self._select(prefixes, query)
+            (to_rdflib(row["this"]), int(row["n"].value))
+            for row in self._select(focus.prefixes, query)
         ]
         for limit in lows:
             for node, count in counts:
@@ -246,51 +299,48 @@ class StoreEngine:
     def _value_tests(
         self,
         shape: Shape,
-        focus: str,
-        prefixes: dict[str, str],
-        path: str,
+        focus: Focus,
+        values: str,
         tests: list[tuple[URIRef, Node, str | None]],
     ) -> Iterator[RawResult]:
-        """All value constraints of the shape in one pass over its values: each test bound to a
-        variable (unbound where the test errs, which FILTER(!(test)) would have dropped), the
-        rows kept where some test is false; results in the order of the tests."""
+        """All value constraints of the shape in one pass over its values (`values` binds ?v
+        for ?this): each test bound to a variable (unbound where the test errs, which
+        FILTER(!(test)) would have dropped), the rows kept where some test is false; results
+        in the order of the tests. A predicate with few triples is read whole, without the
+        focus pattern, and its rows kept for the focus nodes."""
         binds = " ".join(f"BIND(({test}) AS ?ok{i})" for i, (_, _, test) in enumerate(tests))
         failing = " || ".join(f"(BOUND(?ok{i}) && !?ok{i})" for i in range(len(tests)))
         names = " ".join(f"?ok{i}" for i in range(len(tests)))
-        query = (
-            f"SELECT DISTINCT ?this ?v {names} WHERE {{ {focus} ?this {path} ?v "
-            f"{binds} FILTER({failing}) }}"
-        )
+        scanned = shape.is_property and self._scannable(shape, focus)
+        where = values if scanned else f"{focus.pattern} {values}"
+        query = f"SELECT DISTINCT ?this ?v {names} WHERE {{ {where} {binds} FILTER({failing}) }}"
         found: list[list[tuple[Node, Node]]] = [[] for _ in tests]
-        for row in self._select(prefixes, query):
+        members = focus.members
+        for row in self._select(focus.prefixes, query):
+            if scanned and row["this"] not in members:
+                continue
             for i in range(len(tests)):
                 ok = row[f"ok{i}"]
                 if ok is not None and ok.value == "false":
                     found[i].append((to_rdflib(row["this"]), to_rdflib(row["v"])))
         for (parameter, _, _), rows in zip(tests, found, strict=True):
             for node, value in rows:
-                yield self._core(shape, node, value, parameter)
+                yield self._core(shape, node, value if shape.is_property else node, parameter)
 
     def _missing_values(
-        self, shape: Shape, focus: str, prefixes: dict[str, str], path: str, values: list[Any]
+        self, shape: Shape, focus: Focus, path: str, values: list[Any]
     ) -> Iterator[RawResult]:
         """sh:hasValue: focus nodes whose path does not reach each required value."""
         for rule in values:
             query = (
-                f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS "
+                f"SELECT ?this WHERE {{ {focus.pattern} FILTER NOT EXISTS "
                 f"{{ ?this {path} {sq.term(rule)} }} }}"
             )
-            for row in self._select(prefixes, query):
+            for row in self._select(focus.prefixes, query):
                 yield self._core(shape, to_rdflib(row["this"]), None, SH.hasValue)
 
     def _qualified_counts(
-        self,
-        shape: Shape,
-        focus: str,
-        prefixes: dict[str, str],
-        path: str,
-        *,
-        only_demanding: bool = False,
+        self, shape: Shape, focus: Focus, path: str, *, only_demanding: bool = False
     ) -> Iterator[RawResult]:
         """sh:qualifiedValueShape with its counts (with `only_demanding`, only when a
         sh:qualifiedMinCount above 0 can fail on nodes without values)."""
@@ -298,9 +348,10 @@ class StoreEngine:
         if only_demanding and not int(str(shape.one(SH.qualifiedMinCount) or 0)):
             return
         if qualified is not None:
-            test = sq.value_test(self.shapes, self.shapes.shape(qualified), "?v")
+            inner = self.shapes.shape(qualified)
+            test = sq.value_test(self.shapes, inner, "?v", classes=self._classes)
             query = (
-                f"SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {focus} OPTIONAL "
+                f"SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {focus.pattern} OPTIONAL "
                 f"{{ ?this {path} ?v FILTER({test}) }} }} GROUP BY ?this"
             )
             low, high = shape.one(SH.qualifiedMinCount), shape.one(SH.qualifiedMaxCount)
@@ -312,7 +363,7 @@ class StoreEngine:
             ]
             condition = " || ".join(h for h in having if h) or "false"
             query = f"SELECT * WHERE {{ {{ {query} }} FILTER({condition}) }}"
-            for row in self._select(prefixes, query):
+            for row in self._select(focus.prefixes, query):
                 yield from self._qualified(
                     shape, to_rdflib(row["this"]), int(row["n"].value), low_n, high_n
                 )
@@ -340,23 +391,34 @@ class StoreEngine:
 
     # --- the same in Python, for predicates whose literals the store rewrote -----------------
 
-    def _values(
-        self, focus: str, prefixes: dict[str, str], predicate: Node
-    ) -> dict[ox.NamedNode | ox.BlankNode, set[Term]]:
-        """Focus node → its values for `predicate` as written, in pyoxigraph terms (converted
-        to rdflib only where a value is tested: once per distinct value, see `_rdf`)."""
+    def _values(self, shape: Shape, focus: Focus, predicate: Node) -> dict[Subject, set[Term]]:
+        """Focus node → its values for `predicate` as written, in pyoxigraph terms. A predicate
+        with few triples is read whole once (for all shapes that read it), else joined with the
+        focus nodes."""
         p = ox.NamedNode(str(predicate))
-        query = f"SELECT ?this ?v WHERE {{ {focus} OPTIONAL {{ ?this <{predicate}> ?v }} }}"
-        found: dict[ox.NamedNode | ox.BlankNode, set[Term]] = {}
         written = self.written.written
-        for row in self._select(prefixes, query):
+        probe = Shape(shape.node, predicate, shape.severity, [])
+        if self._scannable(probe, focus):
+            every = self._scans.get(predicate)  # type: ignore[call-overload]
+            if every is None:
+                every = self._scans[predicate] = {}  # type: ignore[index]
+                for row in self._select({}, f"SELECT ?s ?v WHERE {{ ?s <{predicate}> ?v }}"):
+                    subject, value = row[0], row[1]
+                    found = every.get(subject)  # type: ignore[arg-type]
+                    if found is None:
+                        found = every[subject] = set()  # type: ignore[index]
+                    found.update(written(subject, p, value))  # type: ignore[arg-type]
+            return {node: every.get(node, set()) for node in focus.nodes}
+        query = f"SELECT ?this ?v WHERE {{ {focus.pattern} OPTIONAL {{ ?this <{predicate}> ?v }} }}"
+        values: dict[Subject, set[Term]] = {}
+        for row in self._select(focus.prefixes, query):
             subject, value = row[0], row[1]
-            values = found.get(subject)  # type: ignore[arg-type]
-            if values is None:
-                values = found[subject] = set()  # type: ignore[index]
+            found = values.get(subject)  # type: ignore[arg-type]
+            if found is None:
+                found = values[subject] = set()  # type: ignore[index]
             if value is not None:
-                values.update(written(subject, p, value))  # type: ignore[arg-type]
-        return found
+                found.update(written(subject, p, value))  # type: ignore[arg-type]
+        return values
 
     def _rdf(self, term: Term) -> Node:
         """The rdflib form of a pyoxigraph term, made once per term."""
@@ -377,17 +439,20 @@ class StoreEngine:
             self._instances[key] = bool(answer)
         return self._instances[key]
 
-    def _property_in_python(
-        self, shape: Shape, focus: str, prefixes: dict[str, str]
-    ) -> Iterator[RawResult]:
-        """The property shape's constraints in Python over the values as written; each test
-        made once per distinct value (line numbers repeat across passages)."""
-        values = self._values(focus, prefixes, shape.path)  # type: ignore[arg-type]
+    def _property_in_python(self, shape: Shape, focus: Focus) -> Iterator[RawResult]:
+        """The property shape's constraints in Python over the values as written, on
+        pyoxigraph terms where `oxeval` decides (integer datatypes and comparisons), else on
+        rdflib terms, each such test made once per distinct value."""
+        values = self._values(shape, focus, shape.path)  # type: ignore[arg-type]
         params = shape.params
         rdf = self._rdf
         passes: dict[tuple[URIRef, Node, Term], bool] = {}
 
         def ok(parameter: URIRef, rule: Node, value: Term) -> bool:
+            if parameter == SH.datatype:
+                decided = oxeval.has_datatype(value, str(rule))
+                if decided is not None:
+                    return decided
             key = (parameter, rule, value)
             result = passes.get(key)
             if result is None:
@@ -403,33 +468,32 @@ class StoreEngine:
         inner = self.shapes.shape(qualified) if qualified is not None else None
         low, high = shape.one(SH.qualifiedMinCount), shape.one(SH.qualifiedMaxCount)
         for subject, found in values.items():
-            node = rdf(subject)
             for limit in min_counts:
                 if len(found) < limit:
-                    yield self._core(shape, node, None, SH.minCount)
+                    yield self._core(shape, rdf(subject), None, SH.minCount)
             for limit in max_counts:
                 if len(found) > limit:
-                    yield self._core(shape, node, None, SH.maxCount)
+                    yield self._core(shape, rdf(subject), None, SH.maxCount)
             for parameter, rule in tests:
                 failing = [v for v in found if not ok(parameter, rule, v)]
                 for value in sorted((rdf(v) for v in failing), key=lambda n: n.n3()):
-                    yield self._core(shape, node, value, parameter)
+                    yield self._core(shape, rdf(subject), value, parameter)
             for _, wanted in has_values:
                 if wanted not in found:
-                    yield self._core(shape, node, None, SH.hasValue)
+                    yield self._core(shape, rdf(subject), None, SH.hasValue)
             if unique_lang:
                 languages = [
                     v.language.lower() for v in found if type(v) is ox.Literal and v.language
                 ]
                 for _language in sorted({x for x in languages if languages.count(x) > 1}):
-                    yield self._core(shape, node, None, SH.uniqueLang)
+                    yield self._core(shape, rdf(subject), None, SH.uniqueLang)
             if inner is not None:
                 count = sum(
                     1 for v in found if conforms(self.shapes, inner, rdf(v), self._is_instance)
                 )
                 yield from self._qualified(
                     shape,
-                    node,
+                    rdf(subject),
                     count,
                     None if low is None else int(str(low)),
                     None if high is None else int(str(high)),
@@ -437,13 +501,16 @@ class StoreEngine:
         compared: dict[tuple[Term, Term], bool] = {}
 
         def at_most(value: Term, other: Term) -> bool:
+            decided = oxeval.at_most(value, other)
+            if decided is not None:
+                return decided
             result = compared.get((value, other))
             if result is None:
                 result = compared[(value, other)] = less_or_equal(rdf(value), rdf(other))
             return result
 
         for other in params.get(SH.lessThanOrEquals, []):
-            others = self._values(focus, prefixes, other)
+            others = self._values(shape, focus, other)
             for subject, found in values.items():
                 bounds = others.get(subject, ())
                 failing = [v for v in found if any(not at_most(v, o) for o in bounds)]
@@ -458,9 +525,11 @@ class StoreEngine:
     # --- SPARQL-based constraints ----------------------------------------------------------
 
     def _sparql(
-        self, shape: Shape, constraint: SparqlConstraint, focus: str, prefixes: dict[str, str]
+        self, shape: Shape, constraint: SparqlConstraint, focus: Focus
     ) -> Iterator[RawResult]:
-        query, projects_this = sq.batched_select(self.shapes, shape, constraint, focus, prefixes)
+        query, projects_this = sq.batched_select(
+            self.shapes, shape, constraint, focus.pattern, focus.prefixes
+        )
         answer = self.store.query(query, use_default_graph_as_union=True)
         assert isinstance(answer, ox.QuerySolutions)
         names = [v.value for v in answer.variables]
