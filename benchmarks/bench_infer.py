@@ -5,16 +5,20 @@
     .venv/bin/python benchmarks/bench_infer.py          # a 10k network (seed 1), generated
 
 Each measure runs in its own subprocess, in the same run: a plain pyoxigraph
-`Store().bulk_load` of the same files (the baseline), then per round the derivation as the
-previous loop did it (a COUNT over the derived graph after each rule, kept in
-tests/test_infer_same.py) and as `villegraph.infer.infer` does it, each after loading the
-project (ontology, themes and the network). Per rule: CPU seconds of its query, its load and
-its count. Prints a Markdown table; nothing here is asserted.
+`Store().bulk_load` of the same files (the baseline), then per round the derivation with the
+reference rules (tests/data/rules-reference: the rule texts before they were rewritten) and with
+the project's rules, both by `villegraph.infer.infer`, each after loading the project (ontology,
+themes and the network). `--loop previous` runs the reference rules with the loop kept in
+tests/test_infer_same.py instead. Per rule: CPU seconds of its query (CONSTRUCT evaluation and
+serialisation). After the timed part each child digests the derived graph (SHA-256 of its sorted
+N-Quads): the run says whether both derived the same graph with the same counts per rule.
+Prints Markdown tables; nothing here is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import resource
 import subprocess
@@ -25,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+REFERENCE_RULES = ROOT / "tests" / "data" / "rules-reference"
 
 
 def _bulk_load(data: Path) -> dict[str, Any]:
@@ -44,16 +49,19 @@ def _bulk_load(data: Path) -> dict[str, Any]:
 
 
 def _infer(data: Path, how: str) -> dict[str, Any]:
+    import pyoxigraph as ox
+
     from villegraph import infer as module
     from villegraph.config import Settings
-    from villegraph.load import load_dataset
+    from villegraph.load import graph_iri, load_dataset
 
     settings = Settings.from_env({"VILLEGRAPH_DATA_DIR": str(data)})
     assert settings.ontology_dir is not None
     started = time.process_time()
     dataset = load_dataset(settings)
     loaded = time.process_time()
-    rules = module.load_rules(settings.ontology_dir / "rules")
+    rules_dir = settings.ontology_dir / "rules" if how == "now" else REFERENCE_RULES
+    rules = module.load_rules(rules_dir)
     run = module.infer
     home: Any = module
     if how == "previous":
@@ -75,14 +83,20 @@ def _infer(data: Path, how: str) -> dict[str, Any]:
     begun, wall = time.process_time(), time.perf_counter()
     report = run(dataset, rules)
     cpu = time.process_time() - begun
+    wall = time.perf_counter() - wall
+    graph = ox.NamedNode(graph_iri(dataset.base_iri, "derived"))
+    quads = dataset.store.quads_for_pattern(None, None, None, graph)
+    lines = sorted(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines())
     return {
         "load_cpu": loaded - started,
         "cpu": cpu,
-        "wall": time.perf_counter() - wall,
+        "wall": wall,
         "queries": sum(queries.values()),
         "per_rule_queries": queries,
         "triples": report.triples,
         "passes": report.passes,
+        "per_rule": {iri.rsplit("#", 1)[-1]: n for iri, n in report.per_rule.items()},
+        "digest": hashlib.sha256(b"\n".join(lines)).hexdigest(),
         "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
@@ -97,7 +111,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", type=Path, nargs="?", help="villegraph generate --out")
     parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--child", choices=["bulk", "previous", "now"], help=argparse.SUPPRESS)
+    parser.add_argument("--loop", choices=["infer", "previous"], default="infer",
+                        help="the loop that runs the reference rules")  # fmt: skip
+    parser.add_argument("--child", choices=["bulk", "reference", "previous", "now"],
+                        help=argparse.SUPPRESS)  # fmt: skip
     options = parser.parse_args()
     if options.child is not None:
         how = options.child
@@ -117,12 +134,28 @@ def main() -> None:
           f"{baseline['quads']} quads")  # fmt: skip
     print("| derivation | CPU s | queries | other | wall s | × bulk_load CPU | triples | passes |")
     print("|---|---|---|---|---|---|---|---|")
+    reference = "previous" if options.loop == "previous" else "reference"
+    runs: dict[str, list[dict[str, Any]]] = {reference: [], "now": []}
     for _ in range(options.rounds):
-        for how in ("previous", "now"):
+        for how in runs:
             f = _child(data, how)
+            runs[how].append(f)
             print(f"| {how} | {f['cpu']:.2f} | {f['queries']:.2f} | {f['cpu'] - f['queries']:.2f} "
                   f"| {f['wall']:.2f} | {f['cpu'] / baseline['cpu']:.1f} | {f['triples']} "
                   f"| {f['passes']} |", flush=True)  # fmt: skip
+    names = list(runs[reference][0]["per_rule_queries"])
+    print("\n| rule query CPU s | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for how, figures in runs.items():
+        for f in figures:
+            cells = " | ".join(f"{f['per_rule_queries'].get(n, 0.0):.2f}" for n in names)
+            print(f"| {how} | {cells} |")
+    keys = ("digest", "per_rule", "passes", "triples")
+    same = all({k: f[k] for k in keys} == {k: runs[reference][0][k] for k in keys}
+               for figures in runs.values() for f in figures)  # fmt: skip
+    print(f"\nsame derived graph (sorted N-Quads SHA-256), counts per rule and passes: "
+          f"{'yes' if same else 'NO'}; {runs[reference][0]['digest'][:16]}…, "
+          f"{runs[reference][0]['per_rule']}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -37,6 +37,11 @@ over the derived graph (at 100k, 0.016 s against 0.041 s). A rule whose result i
 nothing and is not counted. Checking each produced triple with `in` instead costs more than
 the COUNT (2 µs a triple through Python). Figures: benchmarks/RESULTS.md.
 
+The rules are written for Oxigraph: rule 40 uses its `LATERAL` (a SPARQL 1.2 extension) to
+look up each attribution's roll-ups instead of joining every one in the store; the texts before
+that rewrite, in plain SPARQL 1.1, are the reference of tests/test_rules_same.py (same derived
+graph, counts and passes).
+
 Results never cross into Python one by one: each CONSTRUCT result is serialised to N-Triples
 and loaded into the derived graph by Oxigraph; the store is the one copy of them. (Running a
 rule as `INSERT { GRAPH <derived> {…} } USING <graph>… WHERE {…}` instead gives the same facts
