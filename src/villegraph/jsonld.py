@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from json.encoder import encode_basestring as _string  # type: ignore[attr-defined]
@@ -35,10 +35,10 @@ CONTEXT_NAME = "context.jsonld"
 """The context's file name in a build and its path under the base IRI."""
 
 LINK = "@id"
-_REMEMBERED = 1 << 16
-"""How many compact IRIs a compactor keeps at most (forgets them all when full)."""
 NO_LANGUAGE = "@none"
 _BARE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+_REMEMBERED = 1 << 16
+"""How many compact IRIs a compactor keeps at most (forgets them all when full)."""
 
 
 @lru_cache(maxsize=1)
@@ -171,22 +171,6 @@ class Compactor:
             "@graph": [_tidy(n) for n in nodes.values()],
         }
 
-    def nodes(self, triples: Iterable[ox.Triple]) -> Iterator[dict[str, Any]]:
-        """One node object per run of triples with the same subject, as they come: triples
-        grouped by subject give one node per subject, holding only one in memory at a time."""
-        node: dict[str, Any] | None = None
-        current: object = None
-        for triple in triples:
-            subject = triple.subject
-            if node is None or subject != current:
-                if node is not None:
-                    yield _tidy(node)
-                assert not isinstance(subject, ox.Triple)
-                node, current = {"@id": self.node_id(subject)}, subject
-            self._put(node, triple)
-        if node is not None:
-            yield _tidy(node)
-
     def _put(self, node: dict[str, Any], triple: ox.Triple) -> None:
         obj = triple.object
         predicate = triple.predicate.value
@@ -292,7 +276,7 @@ class CompactWriter:
             subject = triple.subject
             if node is None or subject != current:
                 if node is not None:
-                    texts.append(node_text(_tidy(node)))
+                    texts.append(_tidy_text(node))
                 assert not isinstance(subject, ox.Triple)
                 node, current = {"@id": compactor.node_id(subject)}, subject
             put(node, triple)
@@ -302,7 +286,7 @@ class CompactWriter:
     def close(self) -> None:
         """Write the last node and close the document."""
         if self.node is not None:
-            self._emit([node_text(_tidy(self.node))])
+            self._emit([_tidy_text(self.node)])
             self.node = None
         self.out(b"\n ]\n}\n" if not self.first else b"]\n}\n")
 
@@ -319,6 +303,41 @@ def node_text(node: dict[str, Any]) -> str:
     by two more spaces after each line break (its place in `@graph`); the node's values are
     strings, lists and objects, as `Compactor` makes them."""
     return _text(node, "\n  ")
+
+
+_PAD = "\n   "
+"""A key's place in a node object of `@graph`."""
+
+
+def _tidy_text(node: dict[str, Any]) -> str:
+    """`node_text(_tidy(node))`, without making the tidy node first."""
+    items = ['"@id": ' + _string(node["@id"])]
+    types = node.get("@type")
+    if types is not None:
+        items.append('"@type": ' + _list_text(types, _PAD))
+    for key in sorted(k for k in node if k[0] != "@"):
+        value = node[key]
+        if type(value) is dict and value:
+            inner = _PAD + " "
+            texts = [
+                _string(language) + ": " + _list_text(values, inner)
+                for language, values in sorted(value.items())
+            ]
+            text = "{" + inner + ("," + inner).join(texts) + _PAD + "}"
+        elif type(value) is list:
+            text = _list_text(value, _PAD)
+        else:
+            text = _text(value, _PAD)
+        items.append(_string(key) + ": " + text)
+    return "{" + _PAD + ("," + _PAD).join(items) + "\n  }"
+
+
+def _list_text(values: list[Any], pad: str) -> str:
+    """Values of a key: the one value as itself, else a list."""
+    if len(values) == 1:
+        value = values[0]
+        return _string(value) if type(value) is str else _text(value, pad)  # type: ignore[no-any-return]
+    return _text(values, pad)
 
 
 def _text(value: Any, pad: str) -> str:
