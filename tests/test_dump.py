@@ -282,7 +282,7 @@ def test_dumps_are_the_bytes_of_the_previous_writer_on_the_seed_project(
     pipeline_settings: Settings, tmp_path: Path
 ) -> None:
     dataset = _dataset(pipeline_settings)
-    for chunk in (4096, 7, 1):  # runs cut between subjects, every few triples, every triple
+    for chunk in (256, 7, 1):  # runs cut between subjects, every few triples, every triple
         _same_as_before(dataset, tmp_path, chunk)
 
 
@@ -302,13 +302,13 @@ def test_dumps_are_the_bytes_of_the_previous_writer_on_a_generated_network(
     )
     dataset = _dataset(Settings(root=root, data_dir=data, dist_dir=tmp_path / "dist"))
     assert dataset.written  # passages' line numbers: graphs written quad by quad
-    for chunk in (4096, 5):
+    for chunk in (256, 5):
         _same_as_before(dataset, tmp_path, chunk)
 
 
 def test_dumps_keep_rewritten_literals_the_bytes_of_the_previous_writer(tmp_path: Path) -> None:
     dataset = _rewritten_dataset(tmp_path)
-    for chunk in (4096, 1):
+    for chunk in (256, 1):
         _same_as_before(dataset, tmp_path, chunk)
 
 
