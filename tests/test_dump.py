@@ -336,7 +336,7 @@ def test_node_text_is_what_json_dumps_writes() -> None:
 
 
 def test_runs_cut_only_where_the_key_changes() -> None:
-    from villegraph.dump import runs
+    from villegraph.dumpfiles import runs
 
     items = [(k, i) for i, k in enumerate("aaabccccdde")]
     for size in (1, 2, 3, 4, 20):
@@ -361,9 +361,9 @@ def test_gzip_copies_written_with_a_dump_are_not_written_again(tmp_path: Path) -
 
 
 def test_an_error_while_compressing_stops_the_dumps(tmp_path: Path) -> None:
-    from villegraph import dump
+    from villegraph import dump, dumpfiles
 
-    class Broken(dump._HashingFile):
+    class Broken(dumpfiles.HashingFile):
         def write(self, data: bytes) -> int:
             if self.size >= 10:  # after the gzip header: while compressing
                 raise OSError(28, "No space left on device")
@@ -372,10 +372,10 @@ def test_an_error_while_compressing_stops_the_dumps(tmp_path: Path) -> None:
     dataset = _rewritten_dataset(tmp_path)
     out = tmp_path / "dist"
     out.mkdir()
-    original = dump._HashingFile
-    dump._HashingFile = Broken  # type: ignore[misc]
+    original = dumpfiles.HashingFile
+    dumpfiles.HashingFile = Broken  # type: ignore[misc]
     try:
         with pytest.raises(OSError, match="No space left"):
             dump.write_dumps(dataset, out)
     finally:
-        dump._HashingFile = original  # type: ignore[misc]
+        dumpfiles.HashingFile = original  # type: ignore[misc]

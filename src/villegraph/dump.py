@@ -14,20 +14,29 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import queue
 import re
-import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from itertools import islice
 from pathlib import Path
-from typing import IO, BinaryIO, TypeVar, cast
+from typing import IO, cast
 
 import pyoxigraph as ox
 
+from villegraph.dumpfiles import (
+    GZIP_LEVEL,
+    Lines,
+    Packer,
+    Sink,
+    TriGBlocks,
+    TurtleRuns,
+    Write,
+    runs,
+    serialize,
+    subject_of,
+)
 from villegraph.formats import JSONLD, NQUADS, NTRIPLES, TRIG, TURTLE, RdfFormat
 from villegraph.jsonld import CONTEXT_NAME, CompactWriter, context_bytes
 from villegraph.load import LoadedDataset, group_by_subject
@@ -111,18 +120,10 @@ def serialisation_prefixes(base_iri: str) -> dict[str, str]:
     return prefixes
 
 
-GZIP_LEVEL = 6
-"""zlib's usual trade-off: most of the size gain of 9 in a fraction of the time."""
-
-
 CHUNK = 256
 """Triples or quads serialised at a time where Python hands them to the serialisers (at 100k
 triples, runs of 256 cost 15 % less CPU than runs of 4,096 and 25 % less than a list of all:
 the terms of a short run are still in the processor's cache when the next format reads them)."""
-BLOCK = 1 << 20
-"""Bytes handed on at a time to the files and the gzip thread."""
-
-
 def write_dumps(
     dataset: LoadedDataset,
     out_dir: Path,
@@ -141,15 +142,18 @@ def write_dumps(
     Returns their records by file name, each with the record of its gzip copy (compressed
     on another thread as the dump is written, see `write_gzip_copies`)."""
     paths = {name: out_dir / name for name in DUMPS}
-    with _Packer() as packer, ExitStack() as files:
-        sink = {name: files.enter_context(_Sink(path, packer)) for name, path in paths.items()}
+    with Packer() as packer, ExitStack() as files:
+        sink = {name: files.enter_context(Sink(path, packer)) for name, path in paths.items()}
         to = {name.removeprefix("villegraph."): sink[name].write for name in paths}
         write_graphs(dataset, to["nq"], to["trig"], chunk)
         write_union(dataset, to["nt"], to["ttl"], to["jsonld"], stats, chunk)
-    return {name: sink[name].record(DUMPS[name].media_type) for name in paths}
+    return {name: _record(sink[name], DUMPS[name].media_type) for name in paths}
 
 
-Write = Callable[[bytes], object]
+def _record(sink: Sink, media_type: str) -> FileRecord:
+    """A dump's record, with its gzip copy's."""
+    packed = FileRecord(sink.packed.size, sink.packed.digest.hexdigest(), "application/gzip")
+    return FileRecord(sink.size, sink.sha256(), media_type, packed)
 
 
 def write_union(
@@ -163,10 +167,10 @@ def write_union(
     """The union, subject after subject, `chunk` triples at a time, as N-Triples, Turtle and
     JSON-LD (bytes handed to the three writers); counted by `stats` on the way."""
     union: Iterable[ox.Triple] = dataset.union()
-    ttl = _Turtle(turtle, serialisation_prefixes(dataset.base_iri))
+    ttl = TurtleRuns(turtle, serialisation_prefixes(dataset.base_iri))
     compact = CompactWriter(dataset.base_iri, jsonld)
-    for triples in runs(union if stats is None else stats.count(union), chunk, _subject):
-        ntriples(_serialize(triples, NTRIPLES))
+    for triples in runs(union if stats is None else stats.count(union), chunk, subject_of):
+        ntriples(serialize(triples, NTRIPLES))
         ttl.write(triples)
         compact.write(triples)
     compact.close()
@@ -175,27 +179,27 @@ def write_union(
 def write_graphs(dataset: LoadedDataset, nquads: Write, trig: Write, chunk: int = CHUNK) -> None:
     """The named graphs in load order, as N-Quads and TriG (bytes handed to the two writers):
     see `write_dumps`."""
-    blocks = _TriG(trig, serialisation_prefixes(dataset.base_iri))
+    blocks = TriGBlocks(trig, serialisation_prefixes(dataset.base_iri))
     _write_graphs(dataset, nquads, blocks, chunk)
     blocks.close()
 
 
-def _write_graphs(dataset: LoadedDataset, nquads: Write, trig: _TriG, chunk: int) -> None:
+def _write_graphs(dataset: LoadedDataset, nquads: Write, trig: TriGBlocks, chunk: int) -> None:
     store = dataset.store
     rewritten = {graph for graph, _ in dataset.written.by_quad}
     for iri in dataset._all_graphs():
         graph = ox.NamedNode(iri)
         if graph in rewritten:
             quads = dataset.written.quads(store.quads_for_pattern(None, None, None, graph))
-            for run in runs(quads, chunk, _subject):
-                nquads(_serialize(run, NQUADS))
+            for run in runs(quads, chunk, subject_of):
+                nquads(serialize(run, NQUADS))
                 trig.write(run)
             continue
         # One triple a line, each ending in " .\n" (line breaks in literals are escaped).
-        lines = _Lines(partial(_in_graph, nquads, b" " + str(graph).encode() + b" .\n"))
+        lines = Lines(partial(_in_graph, nquads, b" " + str(graph).encode() + b" .\n"))
         store.dump(cast(IO[bytes], lines), NTRIPLES.oxigraph, from_graph=graph)
         lines.close()
-        block = _Lines(trig.block(graph), skip_prefixes=True)
+        block = Lines(trig.block(graph), skip_prefixes=True)
         store.dump(
             cast(IO[bytes], block), TURTLE.oxigraph, from_graph=graph, prefixes=trig.prefixes
         )
@@ -205,297 +209,6 @@ def _write_graphs(dataset: LoadedDataset, nquads: Write, trig: _TriG, chunk: int
 def _in_graph(nquads: Write, named: bytes, text: bytes) -> None:
     """N-Triples lines as N-Quads lines of the graph (`named` ends each line)."""
     nquads(text.replace(b" .\n", named))
-
-
-def _serialize(
-    items: list[ox.Triple] | list[ox.Quad],
-    rdf_format: RdfFormat,
-    prefixes: Mapping[str, str] | None = None,
-) -> bytes:
-    text = ox.serialize(
-        items, format=rdf_format.oxigraph, prefixes=dict(prefixes) if prefixes else None
-    )
-    assert text is not None
-    return text
-
-
-T = TypeVar("T")
-
-
-def runs(items: Iterable[T], size: int, key: Callable[[T], object]) -> Iterator[list[T]]:
-    """`items` in lists of at least `size` (but the last), each cut where `key` changes, so that
-    no run of items with the same key is split between two lists."""
-    source = iter(items)
-    pending: list[T] = []
-    while batch := pending + list(islice(source, size)):
-        pending = []
-        last = key(batch[-1])
-        for item in source:
-            if key(item) != last:
-                pending = [item]
-                break
-            batch.append(item)
-        yield batch
-
-
-def _subject(item: ox.Triple | ox.Quad) -> object:
-    return item.subject
-
-
-class _Lines:
-    """A file for `Store.dump` that hands on whole lines, `BLOCK` bytes or so at a time (the
-    `@prefix` lines left out with `skip_prefixes`)."""
-
-    def __init__(self, emit: Callable[[bytes], object], skip_prefixes: bool = False) -> None:
-        self.emit = emit
-        self.buffer = bytearray()
-        self.skip_prefixes = skip_prefixes
-
-    def write(self, data: bytes) -> int:
-        self.buffer += data
-        if len(self.buffer) >= BLOCK:
-            cut = self.buffer.rfind(b"\n") + 1
-            if cut:
-                self._emit(bytes(self.buffer[:cut]))
-                del self.buffer[:cut]
-        return len(data)
-
-    def flush(self) -> None:
-        """Nothing: lines are handed on as they are complete, the rest at `close`."""
-
-    def close(self) -> None:
-        if self.buffer:
-            self._emit(bytes(self.buffer))
-            self.buffer.clear()
-
-    def _emit(self, text: bytes) -> None:
-        if self.skip_prefixes:
-            text = text[len(_prefix_lines(text)) :]
-            self.skip_prefixes = False
-        if text:
-            self.emit(text)
-
-
-class _Turtle:
-    """Turtle written a run at a time, the bytes of one serialisation of all: runs cut between
-    subjects (see `runs`) serialise independently, but for the prefixes, written once."""
-
-    def __init__(self, out: Write, prefixes: Mapping[str, str]) -> None:
-        self.out = out
-        self.prefixes = dict(prefixes)
-        self.started = False
-
-    def write(self, triples: list[ox.Triple]) -> None:
-        text = _serialize(triples, TURTLE, self.prefixes)
-        if self.started:
-            text = _without_prefixes(text)
-        self.started = self.started or bool(text)
-        self.out(text)
-
-
-class _TriG:
-    """TriG written graph block after graph block, the bytes of one serialisation of all the
-    quads: the prefixes once, each graph's block opened and closed once."""
-
-    def __init__(self, out: Write, prefixes: Mapping[str, str]) -> None:
-        self.out = out
-        self.prefixes = dict(prefixes)
-        self.graph: ox.NamedNode | None = None
-        """The graph whose block is open."""
-
-    def write(self, quads: list[ox.Quad]) -> None:
-        """Quads of one graph, cut between subjects."""
-        graph = quads[0].graph_name
-        text = _serialize(quads, TRIG, self.prefixes)
-        text = text[len(_prefix_lines(text)) :]
-        self._open(graph, text[: text.index(b"\n") + 1])  # type: ignore[arg-type]
-        assert text.endswith(_CLOSE)
-        self.out(text[text.index(b"\n") + 1 : -len(_CLOSE)])
-
-    def block(self, graph: ox.NamedNode) -> Callable[[bytes], None]:
-        """Where the lines of `graph` in Turtle (its triples without the prefixes) go, to be
-        written indented in its block."""
-        opening = self._opening(graph)
-
-        def write(text: bytes) -> None:
-            self._open(graph, opening)
-            # Every line break ends a line: the serialiser escapes those inside literals.
-            self.out(b"\t" + text[:-1].replace(b"\n", b"\n\t") + b"\n")
-
-        return write
-
-    def _opening(self, graph: ox.NamedNode) -> bytes:
-        sample = ox.Quad(_SAMPLE, _SAMPLE, _SAMPLE, graph)
-        text = _serialize([sample], TRIG, self.prefixes)
-        text = text[len(_prefix_lines(text)) :]
-        return text[: text.index(b"\n") + 1]
-
-    def _open(self, graph: ox.NamedNode, opening: bytes) -> None:
-        if graph == self.graph:
-            return
-        if self.graph is not None:
-            self.out(_CLOSE)
-        else:
-            sample = ox.Quad(_SAMPLE, _SAMPLE, _SAMPLE, graph)
-            text = _serialize([sample], TRIG, self.prefixes)
-            self.out(_prefix_lines(text))
-        self.out(opening)
-        self.graph = graph
-
-    def close(self) -> None:
-        """Close the last graph block."""
-        if self.graph is not None:
-            self.out(_CLOSE)
-            self.graph = None
-
-
-_SAMPLE = ox.NamedNode("urn:x-villegraph:sample")
-_CLOSE = b"}\n"
-"""How the TriG serialiser closes a graph block."""
-
-
-def _prefix_lines(text: bytes) -> bytes:
-    """The `@prefix` lines a Turtle or TriG serialisation starts with."""
-    end = 0
-    while text.startswith(b"@prefix ", end):
-        end = text.index(b"\n", end) + 1
-    return text[:end]
-
-
-def _without_prefixes(text: bytes) -> bytes:
-    return text[len(_prefix_lines(text)) :]
-
-
-class _Packer:
-    """One thread that compresses and hashes what the dumps' sinks hand it, in order, while the
-    next run is serialised (zlib and hashlib let go of the GIL on large buffers); at most
-    `DEPTH` pieces wait, so the memory used stays bounded."""
-
-    DEPTH = 8
-
-    def __init__(self) -> None:
-        self.jobs: queue.Queue[tuple[Callable[[], object], bool] | None] = queue.Queue(self.DEPTH)
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="villegraph-gzip", daemon=True)
-
-    def __enter__(self) -> _Packer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.jobs.put(None)
-        self.thread.join()
-        if self.error is not None and exc[0] is None:
-            raise self.error
-
-    def put(self, job: Callable[[], object], always: bool = False) -> None:
-        """Run `job` on the thread, after those put before; once a job failed, only those
-        put `always` (closing files), and the writer gets the error at its next `put`."""
-        if self.error is not None and not always:
-            raise self.error
-        self.jobs.put((job, always))
-
-    def _run(self) -> None:
-        while (item := self.jobs.get()) is not None:
-            job, always = item
-            if self.error is None or always:
-                try:
-                    job()
-                except BaseException as error:  # raised again in the writer's thread
-                    self.error = self.error or error
-
-
-class _Sink:
-    """A dump being written: its bytes go to the file, and, on the packer's thread, to its
-    SHA-256 and to its gzip copy (the same bytes as `write_gzip_copies` would write)."""
-
-    def __init__(self, path: Path, packer: _Packer) -> None:
-        self.path = path
-        self.packer = packer
-        self.size = 0
-        self.pending: list[bytes] = []
-        self.waiting = 0
-        """Bytes in `pending`, handed on once they reach `BLOCK`."""
-        self.digest = hashlib.sha256()
-        self.packed = _HashingFile(path.with_name(path.name + ".gz"))
-
-    def __enter__(self) -> _Sink:
-        try:
-            self.gzip = gzip.GzipFile(
-                filename="", mode="wb", fileobj=self.packed, mtime=0, compresslevel=GZIP_LEVEL
-            )
-        except BaseException:
-            self.packed.close()
-            raise
-        self.handle = self.path.open("wb")
-        return self
-
-    def write(self, data: bytes) -> None:
-        self.pending.append(data)
-        self.waiting += len(data)
-        if self.waiting >= BLOCK:
-            self._hand_on()
-
-    def _hand_on(self) -> None:
-        data = b"".join(self.pending)
-        self.pending.clear()
-        self.waiting = 0
-        self.handle.write(data)
-        self.size += len(data)
-        self.packer.put(partial(self._pack, data))
-
-    def _pack(self, data: bytes) -> None:
-        self.digest.update(data)
-        self.gzip.write(data)
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            if self.pending and exc[0] is None:
-                self._hand_on()
-        finally:
-            self.handle.close()
-            self.packer.put(self._finish, always=True)
-
-    def _finish(self) -> None:
-        try:
-            self.gzip.close()
-        except OSError:
-            if self.packer.error is None:
-                raise
-        finally:
-            self.packed.close()
-
-    def record(self, media_type: str) -> FileRecord:
-        """The file's record, with its gzip copy's (once the packer is done)."""
-        packed = FileRecord(self.packed.size, self.packed.digest.hexdigest(), "application/gzip")
-        return FileRecord(self.size, self.digest.hexdigest(), media_type, packed)
-
-
-class _HashingFile:
-    """A file written once that counts and hashes its bytes (the gzip copy)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.size = 0
-        self.digest = hashlib.sha256()
-        self.handle: BinaryIO | None = None
-
-    def write(self, data: bytes) -> int:
-        if self.handle is None:
-            self.handle = self.path.open("wb")
-        self.handle.write(data)
-        self.digest.update(data)
-        self.size += len(data)
-        return len(data)
-
-    def flush(self) -> None:
-        if self.handle is not None:
-            self.handle.flush()
-
-    def close(self) -> None:
-        if self.handle is None:
-            self.handle = self.path.open("wb")
-        self.handle.close()
 
 
 def write_rdf(
