@@ -122,7 +122,7 @@ def serialisation_prefixes(base_iri: str) -> dict[str, str]:
 
 CHUNK = 256
 """Triples or quads serialised at a time where Python hands them to the serialisers (at 100k
-triples, runs of 256 cost 15 % less CPU than runs of 4,096 and 25 % less than a list of all:
+triples the union's pass took 1.49 s of CPU in runs of 256, 1.78 s in runs of 4,096: presumably
 the terms of a short run are still in the processor's cache when the next format reads them)."""
 def write_dumps(
     dataset: LoadedDataset,
