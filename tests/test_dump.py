@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import warnings
 from datetime import datetime
@@ -222,3 +223,159 @@ def test_the_union_is_grouped_by_subject_and_the_jsonld_streamed_node_by_node(
     out = io.BytesIO()
     write_compact(union, dataset.base_iri, out)
     assert out.getvalue() == compact_bytes(union, dataset.base_iri)
+
+
+# The dumps are written in one pass each over the quads and the union, partly by the store's
+# own serialiser, their gzip copies on another thread: the same bytes as the writer before,
+# kept here as the reference (one `ox.serialize` per dump, TriG and Turtle re-read from the
+# N-Quads and N-Triples dumps, JSON-LD by `json.dumps`, `.gz` copies from the files).
+
+
+def _previous_dumps(dataset: LoadedDataset, out: Path) -> dict[str, bytes]:
+    import gzip
+
+    import pyoxigraph as ox
+
+    from villegraph.dump import serialisation_prefixes, write_rdf
+    from villegraph.formats import NQUADS, NTRIPLES, TRIG, TURTLE
+    from villegraph.jsonld import compact_bytes
+
+    prefixes = serialisation_prefixes(dataset.base_iri)
+    nquads, ntriples = out / "villegraph.nq", out / "villegraph.nt"
+    write_rdf(nquads, dataset.iter_quads(), NQUADS)
+    write_rdf(ntriples, dataset.union(), NTRIPLES)
+    quads = ox.parse(path=str(nquads), format=NQUADS.oxigraph)
+    write_rdf(out / "villegraph.trig", quads, TRIG, prefixes)
+    union = [q.triple for q in ox.parse(path=str(ntriples), format=NTRIPLES.oxigraph)]
+    write_rdf(out / "villegraph.ttl", union, TURTLE, prefixes)
+    (out / "villegraph.jsonld").write_bytes(compact_bytes(union, dataset.base_iri))
+    written = {name: (out / name).read_bytes() for name in DUMPS}
+    for name, data in list(written.items()):
+        packed = out / (name + ".gz")
+        with packed.open("wb") as raw, gzip.GzipFile(
+            filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6
+        ) as stream:
+            stream.write(data)
+        written[name + ".gz"] = packed.read_bytes()
+    return written
+
+
+def _same_as_before(dataset: LoadedDataset, tmp_path: Path, chunk: int) -> None:
+    from villegraph.dump import StatisticsCounter, file_record, statistics, write_dumps
+
+    before, now = tmp_path / f"before-{chunk}", tmp_path / f"now-{chunk}"
+    before.mkdir()
+    now.mkdir()
+    expected = _previous_dumps(dataset, before)
+    counter = StatisticsCounter(dataset)
+    records = write_dumps(dataset, now, counter, chunk=chunk)
+    assert sorted(p.name for p in now.iterdir()) == sorted(expected)
+    for name, data in expected.items():
+        assert (now / name).read_bytes() == data, name
+    for name, record in records.items():  # hashed as written, never read back
+        assert record == file_record(now / name, DUMPS[name].media_type)
+        assert record.packed == file_record(now / (name + ".gz"), "application/gzip")
+    assert counter.result() == statistics(dataset.triples())
+
+
+def test_dumps_are_the_bytes_of_the_previous_writer_on_the_seed_project(
+    pipeline_settings: Settings, tmp_path: Path
+) -> None:
+    dataset = _dataset(pipeline_settings)
+    for chunk in (256, 7, 1):  # runs cut between subjects, every few triples, every triple
+        _same_as_before(dataset, tmp_path, chunk)
+
+
+def test_dumps_are_the_bytes_of_the_previous_writer_on_a_generated_network(
+    tmp_path: Path,
+) -> None:
+    from villegraph.synth import generate
+
+    root = Path(__file__).resolve().parents[1]
+    data = tmp_path / "data"
+    generate(
+        data,
+        people=60,
+        seed=1,
+        themes_path=root / "src" / "villegraph" / "resources" / "ontology" / "themes.ttl",
+        roles_path=root / "data" / "roles.ttl",
+    )
+    dataset = _dataset(Settings(root=root, data_dir=data, dist_dir=tmp_path / "dist"))
+    assert dataset.written  # passages' line numbers: graphs written quad by quad
+    for chunk in (256, 5):
+        _same_as_before(dataset, tmp_path, chunk)
+
+
+def test_dumps_keep_rewritten_literals_the_bytes_of_the_previous_writer(tmp_path: Path) -> None:
+    dataset = _rewritten_dataset(tmp_path)
+    for chunk in (256, 1):
+        _same_as_before(dataset, tmp_path, chunk)
+
+
+def test_node_text_is_what_json_dumps_writes() -> None:
+    from villegraph.jsonld import node_text
+
+    nodes = [
+        {"@id": "vgr:person/a"},
+        {
+            "@id": "_:b0",
+            "@type": ["Talk", "schema:Event"],
+            "label": {"@none": "Théo \"quoted\" \\ back\nslash", "fr": ["un", "deux"]},
+            "vg:score": {"@value": "1.50", "@type": "xsd:decimal"},
+            "empty": [],
+            "nothing": {},
+            "links": [{"@id": "vgr:theme/a"}, {"@id": "vgr:theme/b"}],
+            "control": "\u0001\t\u2028 ☃ 𝄞",
+        },
+    ]
+    for node in nodes:
+        expected = json.dumps(node, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+        assert node_text(node) == expected
+    with pytest.raises(TypeError):
+        node_text({"@id": "x", "n": 1})
+
+
+def test_runs_cut_only_where_the_key_changes() -> None:
+    from villegraph.dumpfiles import runs
+
+    items = [(k, i) for i, k in enumerate("aaabccccdde")]
+    for size in (1, 2, 3, 4, 20):
+        cut = list(runs(items, size, lambda item: item[0]))
+        assert [item for run in cut for item in run] == items
+        assert all(len(run) >= size for run in cut[:-1])
+        assert all(a[-1][0] != b[0][0] for a, b in itertools.pairwise(cut))
+    assert list(runs([], 3, lambda item: item)) == []
+
+
+def test_gzip_copies_written_with_a_dump_are_not_written_again(tmp_path: Path) -> None:
+    from villegraph.dump import FileRecord, file_record, write_gzip_copies
+
+    (tmp_path / "a.txt").write_text("a", encoding="utf-8")
+    (tmp_path / "a.txt.gz").write_bytes(b"kept")
+    packed = FileRecord(4, "f" * 64, "application/gzip")
+    plain = file_record(tmp_path / "a.txt", "text/plain")
+    record = FileRecord(1, plain.sha256, "text/plain", packed)
+    records = write_gzip_copies(tmp_path, [("a.txt", record)])
+    assert records == {"a.txt.gz": packed}
+    assert (tmp_path / "a.txt.gz").read_bytes() == b"kept"
+
+
+def test_an_error_while_compressing_stops_the_dumps(tmp_path: Path) -> None:
+    from villegraph import dump, dumpfiles
+
+    class Broken(dumpfiles.HashingFile):
+        def write(self, data: bytes) -> int:
+            if self.size >= 10:  # after the gzip header: while compressing
+                raise OSError(28, "No space left on device")
+            return super().write(data)
+
+    dataset = _rewritten_dataset(tmp_path)
+    out = tmp_path / "dist"
+    out.mkdir()
+    original = dumpfiles.HashingFile
+    dumpfiles.HashingFile = Broken  # type: ignore[misc]
+    try:
+        with pytest.raises(OSError, match="No space left"):
+            dump.write_dumps(dataset, out)
+    finally:
+        dumpfiles.HashingFile = original  # type: ignore[misc]

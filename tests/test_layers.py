@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     "infer": 1,
     "validate": 1,
     "dump": 1,
+    "dumpfiles": 1,
     "queries": 1,
     "results": 1,
     "writers": 1,

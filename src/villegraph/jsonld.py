@@ -20,9 +20,10 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from json.encoder import encode_basestring as _string  # type: ignore[attr-defined]
 from typing import IO, Any
 
 import pyoxigraph as ox
@@ -36,6 +37,8 @@ CONTEXT_NAME = "context.jsonld"
 LINK = "@id"
 NO_LANGUAGE = "@none"
 _BARE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+_REMEMBERED = 1 << 16
+"""How many compact IRIs a compactor keeps at most (forgets them all when full)."""
 
 
 @lru_cache(maxsize=1)
@@ -85,6 +88,9 @@ class Compactor:
         }
         self._namespaces = sorted(self.prefixes.items(), key=lambda item: -len(item[1]))
         self._under: dict[str, list[tuple[str, str]]] = {}
+        self._compact: dict[str, str] = {}
+        """IRI → its compact IRI, for the IRIs met lately (links repeat: themes, places)."""
+        self._types: dict[str, str] = {}
         self.terms: dict[str, Term] = {}
         for name, definition in context.items():
             if name.startswith("@") or name in self.prefixes:
@@ -115,6 +121,14 @@ class Compactor:
 
     def compact_iri(self, iri: str) -> str:
         """`prefix:local` for the longest namespace of the context that `iri` is under."""
+        found = self._compact.get(iri)
+        if found is None:
+            if len(self._compact) >= _REMEMBERED:
+                self._compact.clear()
+            found = self._compact[iri] = self._compact_iri(iri)
+        return found
+
+    def _compact_iri(self, iri: str) -> str:
         cut = max(iri.rfind("/"), iri.rfind("#")) + 1
         head = iri[:cut]
         candidates = self._under.get(head)
@@ -132,7 +146,7 @@ class Compactor:
         return iri
 
     def node_id(self, term: ox.NamedNode | ox.BlankNode) -> str:
-        if isinstance(term, ox.BlankNode):
+        if type(term) is ox.BlankNode:
             return f"_:{term.value}"
         return self.compact_iri(term.value)
 
@@ -157,32 +171,21 @@ class Compactor:
             "@graph": [_tidy(n) for n in nodes.values()],
         }
 
-    def nodes(self, triples: Iterable[ox.Triple]) -> Iterator[dict[str, Any]]:
-        """One node object per run of triples with the same subject, as they come: triples
-        grouped by subject give one node per subject, holding only one in memory at a time."""
-        node: dict[str, Any] | None = None
-        current: object = None
-        for triple in triples:
-            subject = triple.subject
-            if node is None or subject != current:
-                if node is not None:
-                    yield _tidy(node)
-                assert not isinstance(subject, ox.Triple)
-                node, current = {"@id": self.node_id(subject)}, subject
-            self._put(node, triple)
-        if node is not None:
-            yield _tidy(node)
-
     def _put(self, node: dict[str, Any], triple: ox.Triple) -> None:
         obj = triple.object
-        if triple.predicate.value == RDF_TYPE and isinstance(obj, ox.NamedNode):
-            node.setdefault("@type", []).append(self.type_name(obj.value))
+        predicate = triple.predicate.value
+        if predicate == RDF_TYPE and type(obj) is ox.NamedNode:
+            cls = obj.value
+            name = self._types.get(cls)
+            if name is None:
+                name = self._types[cls] = self.type_name(cls)
+            node.setdefault("@type", []).append(name)
             return
-        self._add(node, triple.predicate.value, obj)
+        self._add(node, predicate, obj)
 
     def _add(self, node: dict[str, Any], predicate: str, obj: object) -> None:
         term = self.terms.get(predicate)
-        if isinstance(obj, ox.Literal):
+        if type(obj) is ox.Literal:
             language = obj.language
             plain = language is None and obj.datatype.value == XSD_STRING
             if term is not None and term.language_map and (language or plain):
@@ -245,25 +248,128 @@ def compact_bytes(triples: Iterable[ox.Triple], base_iri: str) -> bytes:
 def write_compact(triples: Iterable[ox.Triple], base_iri: str, out: IO[bytes]) -> None:
     """Write the JSON-LD document of `triples` (grouped by subject) to `out`, node by node:
     the same document as `compact_bytes` for such triples, never whole in memory."""
-    compactor = Compactor(base_iri)
-    head = {"@context": context_iri(base_iri)}
-    out.write(_dumps(head)[: -len(b"\n}\n")] + b',\n "@graph": [')
-    first = True
-    encode = json.JSONEncoder(ensure_ascii=False, indent=1).encode
-    for node in compactor.nodes(triples):
-        text = encode(node).replace("\n", "\n  ")
-        out.write((("\n  " if first else ",\n  ") + text).encode("utf-8"))
-        first = False
-    out.write(b"\n ]\n}\n" if not first else b"]\n}\n")
+    writer = CompactWriter(base_iri, out.write)
+    writer.write(triples)
+    writer.close()
+
+
+class CompactWriter:
+    """The JSON-LD document of triples grouped by subject, written as they are handed over
+    (`write`, any number of times, then `close`): the bytes of `compact_bytes`."""
+
+    def __init__(self, base_iri: str, out: Callable[[bytes], object]) -> None:
+        self.compactor = Compactor(base_iri)
+        self.out = out
+        self.first = True
+        self.node: dict[str, Any] | None = None
+        self.subject: object = None
+        head = {"@context": context_iri(base_iri)}
+        out(_dumps(head)[: -len(b"\n}\n")] + b',\n "@graph": [')
+
+    def write(self, triples: Iterable[ox.Triple]) -> None:
+        """Add triples; a subject's node is written once the next subject comes."""
+        compactor = self.compactor
+        put = compactor._put
+        node, current = self.node, self.subject
+        texts: list[str] = []
+        for triple in triples:
+            subject = triple.subject
+            if node is None or subject != current:
+                if node is not None:
+                    texts.append(_tidy_text(node))
+                assert not isinstance(subject, ox.Triple)
+                node, current = {"@id": compactor.node_id(subject)}, subject
+            put(node, triple)
+        self.node, self.subject = node, current
+        self._emit(texts)
+
+    def close(self) -> None:
+        """Write the last node and close the document."""
+        if self.node is not None:
+            self._emit([_tidy_text(self.node)])
+            self.node = None
+        self.out(b"\n ]\n}\n" if not self.first else b"]\n}\n")
+
+    def _emit(self, texts: list[str]) -> None:
+        if not texts:
+            return
+        joined = ",\n  ".join(texts)
+        self.out((("\n  " if self.first else ",\n  ") + joined).encode("utf-8"))
+        self.first = False
+
+
+def node_text(node: dict[str, Any]) -> str:
+    """A node object as `json.dumps(node, ensure_ascii=False, indent=1)` writes it, indented
+    by two more spaces after each line break (its place in `@graph`); the node's values are
+    strings, lists and objects, as `Compactor` makes them."""
+    return _text(node, "\n  ")
+
+
+_PAD = "\n   "
+"""A key's place in a node object of `@graph`."""
+
+
+def _tidy_text(node: dict[str, Any]) -> str:
+    """`node_text(_tidy(node))`, without making the tidy node first."""
+    items = ['"@id": ' + _string(node["@id"])]
+    types = node.get("@type")
+    if types is not None:
+        items.append('"@type": ' + _list_text(types, _PAD))
+    for key in sorted(k for k in node if k[0] != "@"):
+        value = node[key]
+        if type(value) is dict and value:
+            inner = _PAD + " "
+            texts = [
+                _string(language) + ": " + _list_text(values, inner)
+                for language, values in sorted(value.items())
+            ]
+            text = "{" + inner + ("," + inner).join(texts) + _PAD + "}"
+        elif type(value) is list:
+            text = _list_text(value, _PAD)
+        else:
+            text = _text(value, _PAD)
+        items.append(_string(key) + ": " + text)
+    return "{" + _PAD + ("," + _PAD).join(items) + "\n  }"
+
+
+def _list_text(values: list[Any], pad: str) -> str:
+    """Values of a key: the one value as itself, else a list."""
+    if len(values) == 1:
+        value = values[0]
+        return _string(value) if type(value) is str else _text(value, pad)  # type: ignore[no-any-return]
+    return _text(values, pad)
+
+
+def _text(value: Any, pad: str) -> str:
+    kind = type(value)
+    if kind is str:
+        return _string(value)  # type: ignore[no-any-return]
+    inner = pad + " "
+    if kind is dict:
+        if not value:
+            return "{}"
+        items = [
+            _string(key) + ": " + (_string(item) if type(item) is str else _text(item, inner))
+            for key, item in value.items()
+        ]
+        return "{" + inner + ("," + inner).join(items) + pad + "}"
+    if kind is list:
+        if not value:
+            return "[]"
+        texts = [_string(item) if type(item) is str else _text(item, inner) for item in value]
+        return "[" + inner + ("," + inner).join(texts) + pad + "]"
+    raise TypeError(f"not a value of a node object: {kind.__name__}")
 
 
 __all__ = [
     "CONTEXT_NAME",
+    "CompactWriter",
     "Compactor",
     "Term",
     "compact_bytes",
     "context_bytes",
     "context_document",
     "context_iri",
+    "node_text",
     "write_compact",
 ]
