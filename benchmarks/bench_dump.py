@@ -33,24 +33,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from baseline import plain_bulk_load
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def _bulk_load(data: Path) -> dict[str, Any]:
-    import pyoxigraph as ox
-
-    from villegraph.config import Settings
-    from villegraph.load import project_files
-
-    settings = Settings.from_env({"VILLEGRAPH_DATA_DIR": str(data)})
-    started, wall = time.process_time(), time.perf_counter()
-    store = ox.Store()
-    for path, _name in project_files(settings):
-        if path.suffix == ".ttl":
-            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
-    return {"cpu": time.process_time() - started, "wall": time.perf_counter() - wall,
-            "quads": len(store)}  # fmt: skip
 
 
 def _baseline(data: Path) -> dict[str, Any]:
@@ -183,7 +169,7 @@ def main() -> None:
     parser.add_argument("--child-bulk", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child_bulk:
-        print(json.dumps(_bulk_load(options.data)))
+        print(json.dumps(plain_bulk_load(options.data)))
         return
     from villegraph.build import prepare
     from villegraph.config import Settings

@@ -28,24 +28,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from baseline import plain_bulk_load
+
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_RULES = ROOT / "tests" / "data" / "rules-reference"
-
-
-def _bulk_load(data: Path) -> dict[str, Any]:
-    import pyoxigraph as ox
-
-    from villegraph.config import Settings
-    from villegraph.load import project_files
-
-    settings = Settings.from_env({"VILLEGRAPH_DATA_DIR": str(data)})
-    started, wall = time.process_time(), time.perf_counter()
-    store = ox.Store()
-    for path, _name in project_files(settings):
-        if path.suffix == ".ttl":
-            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
-    return {"cpu": time.process_time() - started, "wall": time.perf_counter() - wall,
-            "quads": len(store)}  # fmt: skip
 
 
 def _infer(data: Path, how: str) -> dict[str, Any]:
@@ -118,7 +104,7 @@ def main() -> None:
     options = parser.parse_args()
     if options.child is not None:
         how = options.child
-        figures = _bulk_load(options.data) if how == "bulk" else _infer(options.data, how)
+        figures = plain_bulk_load(options.data) if how == "bulk" else _infer(options.data, how)
         print(json.dumps(figures))
         return
     if options.data is None:
