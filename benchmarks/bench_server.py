@@ -86,7 +86,7 @@ def page_queries(endpoint: str, per_query: int = 12) -> list[tuple[str, dict[str
             endpoint,
             params={"query": query},
             headers={"Accept": "application/sparql-results+json"},
-            timeout=30,
+            timeout=600,
         ).json()["results"]["bindings"]
         return [row["x"]["value"] for row in found]
 
@@ -331,6 +331,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--micro", action="store_true", help="in-process figures only")
     parser.add_argument(
+        "--ready-timeout", type=float, default=60, help="seconds for each server to come up"
+    )
+    parser.add_argument(
         "--workloads", default=",".join(WORKLOADS), help="comma-separated: " + ", ".join(WORKLOADS)
     )
     args = parser.parse_args()
@@ -390,8 +393,8 @@ def main() -> None:
             )
         )
         ox_url, vg_url = f"http://127.0.0.1:{ox_port}/query", f"http://127.0.0.1:{vg_port}/sparql"
-        wait_ready(ox_url)
-        wait_ready(vg_url)
+        wait_ready(ox_url, args.ready_timeout)
+        wait_ready(vg_url, args.ready_timeout)
         print(f"{CLIENTS} clients, {args.seconds:g} s per run, {args.rounds} alternating rounds")
         print(f"query: {QUERY}")
         print(f"small-unique: {variant(0)}, BIND numbered")
