@@ -24,6 +24,25 @@ def built_dist(settings: Settings) -> Path:
 
 
 @pytest.fixture(scope="session")
+def small_network(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings on a generated network of 100 people (seed 1, about 10k triples) as the data
+    folder, generated once per session; tests read it and never edit it."""
+    from villegraph.synth import generate
+
+    root = tmp_path_factory.mktemp("small-network")
+    generate(
+        root / "data",
+        people=100,
+        seed=1,
+        themes_path=ONTOLOGY_DIR / "themes.ttl",
+        roles_path=Path(__file__).resolve().parents[1] / "data" / "roles.ttl",
+    )
+    return Settings(
+        root=Path(__file__).resolve().parents[1], data_dir=root / "data", dist_dir=root / "dist"
+    )
+
+
+@pytest.fixture(scope="session")
 def built_store(built_dist: Path) -> Iterator[EmbeddedStore]:
     """An in-memory EmbeddedStore holding the N-Quads dump of `built_dist`."""
     store = EmbeddedStore.from_dist(built_dist)

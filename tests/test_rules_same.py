@@ -16,7 +16,6 @@ import pytest
 from villegraph.config import Settings
 from villegraph.infer import InferenceReport, infer, load_rules
 from villegraph.load import LoadedDataset, graph_iri, load_dataset
-from villegraph.synth import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES_DIR = ROOT / "src" / "villegraph" / "resources" / "ontology" / "rules"
@@ -66,18 +65,9 @@ def test_same_derived_graph_on_the_seed_project(settings: Settings) -> None:
 
 
 @pytest.fixture(scope="module")
-def network(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """A generated network of 100 people (seed 1), as a project's data folder."""
-    root = tmp_path_factory.mktemp("net")
-    data = root / "data"
-    generate(
-        data,
-        people=100,
-        seed=1,
-        themes_path=RULES_DIR.parent / "themes.ttl",
-        roles_path=ROOT / "data" / "roles.ttl",
-    )
-    return Settings(root=ROOT, data_dir=data, dist_dir=root / "dist")
+def network(small_network: Settings) -> Settings:
+    """The shared generated network (100 people, seed 1)."""
+    return small_network
 
 
 def test_same_derived_graph_on_a_generated_network(network: Settings) -> None:
