@@ -11,7 +11,6 @@ local name (`vgr:person\\/ada`), so minted resources are written as full IRIs.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import re
@@ -26,13 +25,13 @@ from typing import IO, cast
 import pyoxigraph as ox
 
 from villegraph.dumpfiles import (
-    GZIP_LEVEL,
     Lines,
     Packer,
     Sink,
     TriGBlocks,
     TurtleRuns,
     Write,
+    gzip_file,
     runs,
     serialize,
     subject_of,
@@ -124,6 +123,8 @@ CHUNK = 256
 """Triples or quads serialised at a time where Python hands them to the serialisers (at 100k
 triples the union's pass took 1.49 s of CPU in runs of 256, 1.78 s in runs of 4,096: presumably
 the terms of a short run are still in the processor's cache when the next format reads them)."""
+
+
 def write_dumps(
     dataset: LoadedDataset,
     out_dir: Path,
@@ -371,9 +372,7 @@ class VoidInput:
 
 def class_partitions(dataset: LoadedDataset) -> dict[str, int]:
     """Class IRI → number of distinct instances, over the union of all graphs."""
-    query = (
-        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c"
-    )
+    query = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c"
     rows = dataset.store.query(query, use_default_graph_as_union=True)
     found = {row["c"].value: int(row["n"].value) for row in rows}  # type: ignore[union-attr]
     return dict(sorted(found.items()))
@@ -536,9 +535,7 @@ def write_gzip_copies(
             records[path.name + ".gz"] = record.packed
             continue
         target = path.with_name(path.name + ".gz")
-        with path.open("rb") as source, target.open("wb") as raw, gzip.GzipFile(
-            filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL
-        ) as packed:
+        with path.open("rb") as source, target.open("wb") as raw, gzip_file(raw) as packed:
             while chunk := source.read(1 << 20):
                 packed.write(chunk)
         records[target.name] = file_record(target, "application/gzip")

@@ -9,7 +9,6 @@ that runs give the bytes of one serialisation of all (`tests/test_dump.py` compa
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import queue
 import threading
@@ -20,16 +19,31 @@ from pathlib import Path
 from typing import BinaryIO, TypeVar
 
 import pyoxigraph as ox
+from zlib_ng import gzip_ng, zlib_ng
 
 from villegraph.formats import TRIG, TURTLE, RdfFormat
 
-GZIP_LEVEL = 6
-"""zlib's usual trade-off: most of the size gain of 9 in a fraction of the time (level 3 would
-halve the CPU for copies 20 % larger: measured in benchmarks/RESULTS.md, not taken)."""
+GZIP_LEVEL = 5
+"""zlib-ng's level 5: on the dumps of a 1M build, copies 1-2 % smaller than the standard
+library's zlib at its usual level 6, in less than half its time (benchmarks/RESULTS.md, "gzip
+copies by zlib-ng"); any gzip reader reads them."""
 BLOCK = 1 << 20
 """Bytes handed on at a time to the files and the gzip thread."""
 Write = Callable[[bytes], object]
 """Where bytes go."""
+
+
+def gzip_file(fileobj: BinaryIO | HashingFile) -> gzip_ng.GzipFile:
+    """A gzip stream written into `fileobj`, without name and time in its header (two builds of
+    the same input give the same bytes)."""
+    return gzip_ng.GzipFile(
+        filename="", mode="wb", fileobj=fileobj, mtime=0, compresslevel=GZIP_LEVEL
+    )
+
+
+def gzip_compressor() -> zlib_ng._Compress:
+    """A compressor giving the bytes of a gzip file (header and trailer) chunk by chunk."""
+    return zlib_ng.compressobj(GZIP_LEVEL, zlib_ng.DEFLATED, 31)  # 31: gzip header and trailer
 
 
 def serialize(
@@ -195,7 +209,7 @@ def without_prefixes(text: bytes) -> bytes:
 
 class Packer:
     """One thread that compresses and hashes what the dumps' sinks hand it, in order, while the
-    next run is serialised (zlib and hashlib let go of the GIL on large buffers); at most
+    next run is serialised (zlib-ng and hashlib let go of the GIL on large buffers); at most
     `DEPTH` pieces wait, so the memory used stays bounded."""
 
     DEPTH = 8
@@ -248,9 +262,7 @@ class Sink:
 
     def __enter__(self) -> Sink:
         try:
-            self.gzip = gzip.GzipFile(
-                filename="", mode="wb", fileobj=self.packed, mtime=0, compresslevel=GZIP_LEVEL
-            )
+            self.gzip = gzip_file(self.packed)
         except BaseException:
             self.packed.close()
             raise
@@ -334,6 +346,8 @@ __all__ = [
     "TriGBlocks",
     "TurtleRuns",
     "Write",
+    "gzip_compressor",
+    "gzip_file",
     "prefix_lines",
     "runs",
     "serialize",

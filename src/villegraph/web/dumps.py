@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import zlib
 from collections.abc import Iterator
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
@@ -22,7 +21,7 @@ from rdflib import Graph
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response, StreamingResponse
 
-from villegraph.dump import GZIP_LEVEL
+from villegraph.dumpfiles import gzip_compressor
 from villegraph.formats import JSONLD, NQUADS, NTRIPLES, RDFXML, TRIG, TURTLE, negotiate
 from villegraph.sources import PREFIX as SOURCE_PREFIX
 from villegraph.web.pages import chosen_language, etag_matches, not_found, render
@@ -73,7 +72,6 @@ WORDS = {
 """The words of the changes and releases sections, per page language."""
 
 
-
 def build_info(dist_dir: Path) -> dict[str, Any]:
     """The build description (`build.json`), or an empty one."""
     path = Path(dist_dir) / "build.json"
@@ -103,7 +101,7 @@ def _not_modified(request: Request, etag: str, mtime: float) -> bool:
 
 def _compressed_stream(path: Path) -> Iterator[bytes]:
     """`path` gzipped chunk by chunk: for builds made before `.gz` copies were written."""
-    packer = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)  # 31: a gzip header and trailer
+    packer = gzip_compressor()
     with path.open("rb") as source:
         while chunk := source.read(1 << 20):
             yield packer.compress(chunk)
