@@ -51,6 +51,7 @@ from villegraph.infer import InferenceReport, infer, load_rules
 from villegraph.jsonld import CONTEXT_NAME
 from villegraph.load import LoadedDataset, graph_iri, load_dataset, to_rdflib_graph
 from villegraph.publish import build_lock, clean, crash_point, current_version, publishing, recover
+from villegraph.quadscan import SERIALISER
 from villegraph.quality import quality_quads
 from villegraph.sources import write_sources
 
@@ -116,6 +117,7 @@ class BuildReport:
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
             "peak_rss_mb": {k: round(v, 1) for k, v in self.peak_rss_mb.items()},
             "cpu_seconds": {k: round(v, 2) for k, v in self.cpu_seconds.items()},
+            "serialiser": SERIALISER,
             "files": {name: record.to_json() for name, record in self.files.items()},
         }
 

@@ -28,7 +28,7 @@ import numpy as np
 import pyoxigraph as ox
 
 from villegraph.errors import InputError
-from villegraph.quadscan import ANYTHING, Quad, Scan, Terms, quads_of, scan
+from villegraph.quadscan import ANYTHING, SERIALISER, Quad, Scan, Terms, quads_of, scan
 
 NQUADS_NAME = "villegraph.nq"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -66,6 +66,13 @@ class Build:
     build_id: str
     modified: str
     nquads: Path
+    serialiser: str = ""
+    """What wrote the dump, as build.json names it ("" when it does not)."""
+
+    @property
+    def canonical(self) -> bool:
+        """Whether the dump was written by the serialiser that reads it (`quadscan.scan`)."""
+        return self.serialiser == SERIALISER
 
 
 def read_build(path: Path) -> Build:
@@ -87,6 +94,7 @@ def read_build(path: Path) -> Build:
         build_id=str(info.get("build_id", "")),
         modified=str(info.get("modified", "")),
         nquads=nquads,
+        serialiser=str(info.get("serialiser", "")),
     )
 
 
@@ -336,8 +344,9 @@ def diff(old: Build | None, new: Build, limit: int = 0) -> Changes:
     """The changes from `old` to `new` (everything added when `old` is None), each list cut at
     `limit` entries as `Changes.cut` cuts them (0: all)."""
     terms = Terms()
-    before = scan(old.nquads, terms, WATCH) if old is not None else None
-    return _compare(terms, old, before, new, scan(new.nquads, terms, WATCH), limit)
+    before = scan(old.nquads, terms, WATCH, old.canonical) if old is not None else None
+    after = scan(new.nquads, terms, WATCH, new.canonical)
+    return _compare(terms, old, before, new, after, limit)
 
 
 def changes_since(previous: Path | None, folder: Path, source: str, limit: int = 0) -> Changes:
@@ -351,10 +360,12 @@ def changes_since(previous: Path | None, folder: Path, source: str, limit: int =
         try:
             old = read_build(previous)
             old.source = source
-            before = scan(old.nquads, terms, WATCH)
+            before = scan(old.nquads, terms, WATCH, old.canonical)
         except InputError:
             old, before = None, None
-    return _compare(terms, old, before, new, scan(new.nquads, terms, WATCH), limit)
+    # the new dump was just written by the store's serialiser: read as it is
+    after = scan(new.nquads, terms, WATCH, canonical=True)
+    return _compare(terms, old, before, new, after, limit)
 
 
 def diff_paths(old: Path | None, new: Path) -> Changes:

@@ -17,6 +17,7 @@ from array import array
 from collections.abc import Collection, Container, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +25,9 @@ import pyoxigraph as ox
 
 from villegraph.errors import InputError
 
+SERIALISER = f"pyoxigraph {ox.__version__}"
+"""What writes a build's N-Quads dump (named in its build.json): a dump written by the same
+serialiser is read as it is, any other first written again by it (see `scan`)."""
 Quad = tuple[str, str, str, str]
 """Subject, predicate, object (N-Triples forms) and graph IRI ("" for the default graph)."""
 Keys = npt.NDArray[np.int64]
@@ -110,49 +114,160 @@ def graph_name(graph: object) -> str:
     return graph.value if isinstance(graph, ox.NamedNode) else ""
 
 
-def _parse(path: Path) -> Iterator[ox.Quad]:
-    try:
-        yield from ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)
-    except (SyntaxError, ValueError, OSError) as error:
-        message = str(error).splitlines()[0] if str(error) else "unreadable"
-        raise InputError(f"not N-Quads: {message}", path) from None
-
-
-def scan(path: Path, terms: Terms, watch: Mapping[str, Container[str]] | None = None) -> Scan:
+def scan(
+    path: Path,
+    terms: Terms,
+    watch: Mapping[str, Container[str]] | None = None,
+    canonical: bool = False,
+) -> Scan:
     """Read an N-Quads file into a `Scan`. `watch` maps predicates (N-Triples forms) to the
-    objects whose quads are also kept in words (`ANYTHING`: all of them)."""
-    watched = dict(watch or {})
+    objects whose quads are also kept in words (`ANYTHING`: all of them).
+
+    The file is read as lines, a block at a time: each block first written again by the store's
+    serialiser (so that two spellings of a quad give the same line, whoever wrote the file),
+    unless `canonical` says the file was written by it already (a build's dump, when its
+    build.json names `SERIALISER`). A line is then read without being split when it has the
+    subject and graph of the line before (most lines): its key is that of its text up to the
+    graph's name."""
+    watched = [(p.encode("utf-8") + b" ", objects) for p, objects in (watch or {}).items()]
     first, second = array("q"), array("q")
     subjects, graphs = array("I"), array("I")
     kept: list[Kept] = []
     numbers, names = terms.subjects, terms.subject_names
     graph_numbers, graph_names = terms.graphs, terms.graph_names
-    last_subject, sid, last_graph, gid = "", -1, None, -1
-    for quad in _parse(path):
-        s, p, o = str(quad.subject), str(quad.predicate), str(quad.object)
-        named = quad.graph_name
-        graph = named.value if isinstance(named, ox.NamedNode) else ""
-        if graph != last_graph:
-            if graph not in graph_numbers:
-                graph_numbers[graph] = len(graph_names)
-                graph_names.append(graph)
-            gid, last_graph = graph_numbers[graph], graph
-        if s != last_subject:
-            found = numbers.get(s)
-            if found is None:
-                found = numbers[s] = len(names)
-                names.append(s)
-            sid, last_subject = found, s
-        first.append(hash((s, p, o)))
-        second.append(hash(f"{s}\n{p}\n{o}"))
-        subjects.append(sid)
-        graphs.append(gid)
-        objects = watched.get(p)
-        if objects is not None and o in objects:
-            kept.append((sid, p, o, gid))
+    last_subject, sid, last_graph, gid = b"", -1, b"", -1
+    head, tail = b"\0", b"\0"
+    """The start of a line of the last subject (`S `) and the end of one of the last graph
+    (` <G> .`): most lines have both, and are read without being split."""
+    add_first, add_second = first.append, second.append
+    add_subject, add_graph = subjects.append, graphs.append
+    for block in _blocks(path, canonical):
+        for line in block.split(b"\n"):
+            if line.startswith(head) and line.endswith(tail):
+                triple = line[: -len(tail)]
+                # three terms before the graph's: else the graph's IRI is this line's object
+                if triple.find(b" ", len(head)) > 0:
+                    add_first(hash(triple))
+                    add_second(hash(b"\n" + triple))
+                    add_subject(sid)
+                    add_graph(gid)
+                    for predicate, objects in watched:
+                        if triple.startswith(predicate, len(head)):
+                            _keep(triple, len(head) + len(predicate), objects, sid, gid, kept)
+                    continue
+            if not line:
+                continue
+            parts = _split(line)
+            if parts is None:  # a quoted triple: read by the parser
+                parts = _split_parsed(line, path)
+                if parts is None:  # no quad on the line
+                    continue
+            s, graph, triple = parts
+            if graph != last_graph or gid < 0:
+                name = graph.decode("utf-8")
+                if name not in graph_numbers:
+                    graph_numbers[name] = len(graph_names)
+                    graph_names.append(name)
+                gid, last_graph = graph_numbers[name], graph
+            if s != last_subject:
+                subject = s.decode("utf-8")
+                found = numbers.get(subject)
+                if found is None:
+                    found = numbers[subject] = len(names)
+                    names.append(subject)
+                sid, last_subject = found, s
+            if line.startswith(triple) and len(line) - len(triple) > 2:  # not `triple .`
+                head, tail = s + b" ", line[len(triple) :]
+            else:  # the default graph, or a line the parser read: split the next one
+                head, tail = b"\0", b"\0"
+            add_first(hash(triple))
+            add_second(hash(b"\n" + triple))
+            add_subject(sid)
+            add_graph(gid)
+            for predicate, objects in watched:
+                if triple.startswith(predicate, len(s) + 1):
+                    _keep(triple, len(s) + 1 + len(predicate), objects, sid, gid, kept)
     columns = {"high": first, "low": second, "subject": subjects, "graph": graphs}
     del first, second, subjects, graphs
     return _sorted(path, columns, kept)
+
+
+def _keep(
+    triple: bytes, start: int, objects: Container[str], sid: int, gid: int, kept: list[Kept]
+) -> None:
+    """Keep the quad in words when its object (from `start` of `triple`, after a watched
+    predicate) is one of `objects`."""
+    value = triple[start:].decode("utf-8")
+    if value in objects:
+        predicate = triple[triple.index(b" ") + 1 : start - 1].decode("utf-8")
+        kept.append((sid, predicate, value, gid))
+
+
+BLOCK = 1 << 22
+"""Bytes of N-Quads read at a time (whole lines)."""
+Parts = tuple[bytes, bytes, bytes]
+"""Subject, graph IRI (b"" for the default graph) and the triple's text (`S P O`)."""
+
+
+def _blocks(path: Path, canonical: bool) -> Iterator[bytes]:
+    """The file in blocks of whole lines, each in the store serialiser's N-Quads unless
+    `canonical` (one quad a line, single spaces, the serialiser's escapes)."""
+    try:
+        with open(path, "rb") as file:
+            while block := file.read(BLOCK):
+                block += file.readline()
+                if canonical:
+                    yield block
+                    continue
+                quads = ox.parse(block, format=ox.RdfFormat.N_QUADS)
+                yield ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+    except (SyntaxError, ValueError, OSError) as error:
+        _not_nquads(error, path)
+
+
+def _not_nquads(error: BaseException, path: Path) -> NoReturn:
+    """The InputError for an unreadable file, naming the line of the file (a block's parser
+    counts lines from the block: the file is parsed again from its start to say where)."""
+    if isinstance(error, SyntaxError | ValueError):
+        try:
+            for _ in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
+                pass
+        except (SyntaxError, ValueError, OSError) as located:
+            error = located
+    message = str(error).splitlines()[0] if str(error) else "unreadable"
+    raise InputError(f"not N-Quads: {message}", path) from None
+
+
+def _split(line: bytes) -> Parts | None:
+    """The terms of a line as the serialiser writes it: `S P O [G] .`; None for a line with a
+    quoted triple (`<<`), whose terms hold spaces. Subjects, predicates, graph names and the
+    IRIs and blank nodes that end a line hold none (nor a `"`); a literal object may."""
+    if b"<<" in line or not line.endswith(b" ."):
+        return None
+    try:
+        body = line[:-2]
+        first = body.index(b" ")
+        second = body.index(b" ", first + 1)
+    except ValueError:  # not a line the serialiser writes: the parser says what is wrong
+        return None
+    cut = body.rindex(b" ")
+    last = body[cut + 1 :]
+    named = cut > second and last[:1] in (b"<", b"_") and b'"' not in last
+    triple = body[:cut] if named else body
+    graph = last[1:-1] if named and last[:1] == b"<" else b""
+    return body[:first], graph, triple
+
+
+def _split_parsed(line: bytes, path: Path) -> Parts | None:
+    """`_split` for any line, by the parser (None: a line without a quad)."""
+    try:
+        quad = next(iter(ox.parse(line, format=ox.RdfFormat.N_QUADS)), None)
+    except (SyntaxError, ValueError) as error:
+        _not_nquads(error, path)
+    if quad is None:
+        return None
+    terms = [str(term).encode("utf-8") for term in quad.triple]
+    return terms[0], graph_name(quad.graph_name).encode("utf-8"), b" ".join(terms)
 
 
 def _sorted(path: Path, columns: dict[str, array[int]], kept: list[Kept]) -> Scan:
@@ -244,4 +359,13 @@ def _quads_in(lines: list[bytes], subjects: Collection[str], path: Path) -> Iter
         raise InputError(f"not N-Quads: {message}", path) from None
 
 
-__all__ = ["ANYTHING", "Quad", "Scan", "Terms", "graph_name", "quads_of", "scan"]
+__all__ = [
+    "ANYTHING",
+    "SERIALISER",
+    "Quad",
+    "Scan",
+    "Terms",
+    "graph_name",
+    "quads_of",
+    "scan",
+]
