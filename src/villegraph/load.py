@@ -172,9 +172,10 @@ class LoadedDataset:
         store subject by subject: no copy of the whole union is made."""
         by_subject = self.store.quads_for_pattern
         written = self.written.triples
+        rewritten = self.written.subjects()  # the others' triples are as written
         for subject in self.subjects():
             triples = dict.fromkeys(q.triple for q in by_subject(subject, None, None, None))
-            yield from written(triples)
+            yield from written(triples) if subject in rewritten else triples
 
     def triples(self) -> list[ox.Triple]:
         """`union` as a list (a copy of the whole data: for small datasets and tests)."""

@@ -87,6 +87,10 @@ class WrittenForms:
             if key[2] not in anywhere:
                 anywhere.append(key[2])
 
+    def subjects(self) -> set[Term]:
+        """The subjects of the triples some of whose literals the store changed."""
+        return {key[0] for key in self.by_triple}
+
     def canonical(self, literal: ox.Literal) -> ox.Literal:
         """The stored form of a literal noted by `add_all` (else the literal itself)."""
         return self._canonical.get(literal, literal)
