@@ -74,15 +74,25 @@ class StoreEngine:
         self._subclasses: dict[Node, list[str] | None] = {}
 
     def run(self) -> Iterator[RawResult]:
-        for shape in self.shapes.targeted():
+        shapes = list(self.shapes.targeted())
+        keys = [self._focus_key(shape) for shape in shapes]
+        last = {key: index for index, key in enumerate(keys)}
+        for index, shape in enumerate(shapes):
             focus = self._focus_of(shape)
             if focus.nodes:
                 yield from self._shape(shape, focus)
+            if last[keys[index]] == index:  # no shape after this one has these targets
+                del self._focus[keys[index]]
+
+    def _focus_key(self, shape: Shape) -> str:
+        pattern, prefixes = sq.focus_pattern(shape, self._classes)
+        return sq.prologue(prefixes) + pattern
 
     def _focus_of(self, shape: Shape) -> Focus:
-        """The focus nodes of a shape, listed once for all shapes with the same targets."""
+        """The focus nodes of a shape, listed once for all shapes with the same targets (and
+        let go after the last of them, see `run`)."""
         pattern, prefixes = sq.focus_pattern(shape, self._classes)
-        key = sq.prologue(prefixes) + pattern
+        key = self._focus_key(shape)
         found = self._focus.get(key)
         if found is None:
             query = f"SELECT ?this WHERE {pattern}"
