@@ -8,9 +8,7 @@ from villegraph.web.pages import pick_label
 from villegraph.web.search import KINDS, MIN_LENGTH, RANK_OF_KIND, Entry, Hit, kind_name
 
 
-def search(
-    entries: list[Entry], query: str, language: str, limit: int
-) -> tuple[list[Hit], int]:
+def search(entries: list[Entry], query: str, language: str, limit: int) -> tuple[list[Hit], int]:
     """Entries whose labels contain `query` (folded), best first: a whole-label match, then a
     label starting with it, then a word starting with it, then anywhere; shorter labels first.
     The first `limit` hits, and how many entries matched in all."""

@@ -32,9 +32,9 @@ FIXED_QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def generated_store(small_network: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
-    EmbeddedStore
-]:
+def generated_store(
+    small_network: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[EmbeddedStore]:
     """The generated 100-person network, built into a folder of this module's own."""
     from villegraph.build import build
 

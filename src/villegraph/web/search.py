@@ -9,11 +9,12 @@ memory; stores without a folder (remote endpoints) are read on every request. A 
 resource's label in the page language, the label that matched when that is another one, its kind
 and its link.
 
-Matching does not loop over the entries in Python: every folded text is laid end to end in one
-string (`Index.haystack`, each text after a newline, which no folded text holds) and `str.find`
-locates the texts that contain the query, one call for each. Hits are ordered by how a text
-matches first, so when enough entries have a label starting with the query (or a word starting
-with it), found the same way, only those are ranked; the total counts every matching entry.
+Matching does not loop over the entries in Python (`Index`): the folded texts are laid end to
+end in one string, each after a newline (which no folded text holds), in the order hits are
+ranked within one kind of match (entry kind, text length, IRI). Each kind of match — the whole
+text, its start, a word's start, anywhere — is a `str.find` scan of that string from its start,
+which meets the best texts first and stops once the hits to show are found. The total (every
+matching entry) is one regular expression over a second string, one line per entry, counted in C.
 """
 
 from __future__ import annotations
@@ -159,33 +160,41 @@ class Index:
         which meets texts in that order: it stops after `limit` entries."""
         chosen: list[int] = []
         seen: set[int] = set()
-        text = re.escape(wanted)
-        word_start = "[ -]" if not {" ", "-"} & set(wanted) else " "
-        for pattern in (
-            f"{SEPARATOR}{text}{SEPARATOR}",
-            f"{SEPARATOR}{text}",
-            f"{word_start}{text}",
-            text,
+        word_starts = [" " + wanted]
+        if not {" ", "-"} & set(wanted):
+            word_starts.append("-" + wanted)
+        for needles in (
+            [SEPARATOR + wanted + SEPARATOR],
+            [SEPARATOR + wanted],
+            word_starts,
+            [wanted],
         ):
-            self._scan(re.compile(pattern), chosen, seen, limit)
+            self._scan(needles, chosen, seen, limit)
             if len(chosen) >= limit:
                 break
         return [self.entries[number] for number in chosen]
 
-    def _scan(
-        self, pattern: re.Pattern[str], chosen: list[int], seen: set[int], limit: int
-    ) -> None:
-        """Add to `chosen` the entries of the texts matching `pattern`, in haystack order, once
-        each, until it holds `limit`; one search a text, resumed at its end."""
-        search, starts, ends, owners = pattern.search, self.starts, self.ends, self.owners
-        found = search(self.haystack)
-        while found is not None and len(chosen) < limit:
-            text = bisect_right(starts, found.start() + 1) - 1
+    def _scan(self, needles: list[str], chosen: list[int], seen: set[int], limit: int) -> None:
+        """Add to `chosen` the entries of the texts holding one of `needles`, in haystack
+        order, once each, until it holds `limit`; one `find` a text and needle, resumed at
+        the end of the text found."""
+        find, starts, ends, owners = self.haystack.find, self.starts, self.ends, self.owners
+        ahead = [find(needle) for needle in needles]  # where each is next found; -1: nowhere
+        while len(chosen) < limit:
+            found = [at for at in ahead if at != -1]
+            if not found:
+                return
+            at = min(found)
+            text = bisect_right(starts, at + 1) - 1
             number = owners[text]
             if number not in seen:
                 seen.add(number)
                 chosen.append(number)
-            found = search(self.haystack, ends[text])
+            resume = ends[text]
+            ahead = [
+                find(needle, resume) if -1 < was < resume else was
+                for needle, was in zip(needles, ahead, strict=True)
+            ]
 
 
 def build_index(store: Store, base_iri: str) -> Index:
