@@ -16,7 +16,9 @@ own subprocess in the same run, and reports its peak RSS (`ru_maxrss`, as `/usr/
 `--canned DIST` times only the canned queries on an existing build (e.g. of
 `villegraph generate --triples 1M --seed 1`), in memory, beside a plain pyoxigraph `bulk_load`
 of the same `villegraph.nq` in the same run; `--queries DIR` takes the queries from another
-folder (an older checkout's, for a before/after):
+folder (an older checkout's, for a before/after), and, repeated, from each folder in turn on the
+same loaded store (e.g. `--queries tests/data/queries-reference --queries
+src/villegraph/resources/queries`):
 
     .venv/bin/python benchmarks/bench_scale.py --canned /tmp/net-dist --runs 5
 
@@ -458,7 +460,7 @@ def ratio(by_store: dict[str, Any], top: str, bottom: str) -> str:
     return f"{statistics.median(a) / statistics.median(b):.1f}×"
 
 
-def bench_canned(dist: Path, queries_dir: Path, runs: int) -> str:
+def bench_canned(dist: Path, queries_dirs: list[Path], runs: int) -> str:
     """p50 / p95 of every canned query on the build in `dist` (in memory, as run by
     `run_canned`: parameters bound, a paged query's LIMIT written), with the rows each returns
     and the plain bulk load of the same N-Quads as the baseline."""
@@ -477,6 +479,17 @@ def bench_canned(dist: Path, queries_dir: Path, runs: int) -> str:
     lines = [
         f"Build {dist}: plain pyoxigraph bulk_load of villegraph.nq {seconds:.1f} s; "
         f"EmbeddedStore.from_dist {loaded:.1f} s\n",
+    ]
+    for queries_dir in queries_dirs:
+        lines += _canned_table(store, queries_dir, runs, seconds)
+    store.close()
+    return "\n".join(lines)
+
+
+def _canned_table(store: Store, queries_dir: Path, runs: int, seconds: float) -> list[str]:
+    """The table of `bench_canned` for the queries of one folder."""
+    lines = [
+        f"\nQueries of {queries_dir}:\n",
         "| query | parameters | rows | p50 ms | p95 ms | p50 ÷ bulk_load |",
         "|---|---|---|---|---|---|",
     ]
@@ -497,8 +510,7 @@ def bench_canned(dist: Path, queries_dir: Path, runs: int) -> str:
             f"| {query.name} | {shown} | {rows:,} | {p50 * 1000:.0f} | "
             f"{percentile(times, 0.95) * 1000:.0f} | {p50 / seconds:.4f} |"
         )
-    store.close()
-    return "\n".join(lines)
+    return lines
 
 
 def main() -> None:
@@ -513,11 +525,13 @@ def main() -> None:
     parser.add_argument("--worker-budget", type=float, default=600, help="seconds per worker")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     parser.add_argument("--canned", type=Path, help="only the canned queries, on this build")
-    parser.add_argument("--queries", type=Path, default=QUERIES_DIR, help="canned queries folder")
+    parser.add_argument(
+        "--queries", type=Path, action="append", help="canned queries folder (repeatable)"
+    )
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.canned:
-        print(bench_canned(args.canned, args.queries, args.runs))
+        print(bench_canned(args.canned, args.queries or [QUERIES_DIR], args.runs))
         return
     if args.worker:
         mode, *rest = args.worker

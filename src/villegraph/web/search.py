@@ -8,10 +8,20 @@ collapsed. It is read once per served build (the store folder names the build) a
 memory; stores without a folder (remote endpoints) are read on every request. A result shows the
 resource's label in the page language, the label that matched when that is another one, its kind
 and its link.
+
+Matching does not loop over the entries in Python (`Index`): the folded texts are laid end to
+end in one string, each after a newline (which no folded text holds), in the order hits are
+ranked within one kind of match (entry kind, text length, IRI). Each kind of match — the whole
+text, its start, a word's start, anywhere — is a `str.find` scan of that string from its start,
+which meets the best texts first and stops once the hits to show are found. The total (every
+matching entry) is one regular expression over a second string, one line per entry, counted in C.
 """
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import anyio.to_thread
@@ -96,7 +106,98 @@ class Hit:
         }
 
 
-def build_index(store: Store, base_iri: str) -> list[Entry]:
+SEPARATOR = "\n"
+"""What comes before each text in `Index.haystack` (and after the last): whitespace, so never in a
+folded text, nor is `JOINER`, which joins the texts of one entry in `Index.by_entry`."""
+JOINER = "\x1f"
+
+
+class Index:
+    """The entries, and their folded texts laid end to end for `str.find`: in `haystack` in the
+    order hits are ranked within a kind of match (entry kind, text length, IRI), so that a scan
+    meets the best first; in `by_entry` one line per entry, to count the matching entries."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.entries = entries
+        kinds = [RANK_OF_KIND.get(entry.kind, len(KINDS)) for entry in entries]
+        places = [0] * len(entries)
+        for place, number in enumerate(sorted(range(len(entries)), key=lambda n: entries[n].iri)):
+            places[number] = place
+        texts = sorted(
+            (kinds[number], len(folded), places[number], number, folded)
+            for number, entry in enumerate(entries)
+            for folded, _ in entry.texts
+        )
+        self.owners = [text[3] for text in texts]
+        """The entry (its number) of each text, in haystack order."""
+        self.starts: list[int] = []
+        """Where each text starts in the haystack (after its separator)."""
+        self.ends: list[int] = []
+        offset = 0
+        for text in texts:
+            self.starts.append(offset + len(SEPARATOR))
+            offset += len(SEPARATOR) + len(text[4])
+            self.ends.append(offset)
+        self.haystack = "".join(SEPARATOR + text[4] for text in texts) + SEPARATOR
+        self.by_entry = SEPARATOR.join(
+            JOINER.join(folded for folded, _ in entry.texts) for entry in entries
+        )
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def count(self, wanted: str) -> int:
+        """How many entries have a text containing `wanted`: one match a line, in C."""
+        return len(re.findall(re.escape(wanted) + "[^\n]*", self.by_entry))
+
+    def first(self, wanted: str, limit: int) -> list[Entry]:
+        """The first `limit` entries with a text containing `wanted` (folded), best first by
+        how their best text matches it (whole, at its start, at a word's start, anywhere),
+        then kind, that text's length and IRI. Each kind of match is a scan of the haystack,
+        which meets texts in that order: it stops after `limit` entries."""
+        chosen: list[int] = []
+        seen: set[int] = set()
+        word_starts = [" " + wanted]
+        if not {" ", "-"} & set(wanted):
+            word_starts.append("-" + wanted)
+        for needles in (
+            [SEPARATOR + wanted + SEPARATOR],
+            [SEPARATOR + wanted],
+            word_starts,
+            [wanted],
+        ):
+            self._scan(needles, chosen, seen, limit)
+            if len(chosen) >= limit:
+                break
+        return [self.entries[number] for number in chosen]
+
+    def _scan(self, needles: list[str], chosen: list[int], seen: set[int], limit: int) -> None:
+        """Add to `chosen` the entries of the texts holding one of `needles`, in haystack
+        order, once each, until it holds `limit`; one `find` a text and needle, resumed at
+        the end of the text found."""
+        find, starts, ends, owners = self.haystack.find, self.starts, self.ends, self.owners
+        ahead = [find(needle) for needle in needles]  # where each is next found; -1: nowhere
+        while len(chosen) < limit:
+            found = [at for at in ahead if at != -1]
+            if not found:
+                return
+            at = min(found)
+            text = bisect_right(starts, at + 1) - 1
+            number = owners[text]
+            if number not in seen:
+                seen.add(number)
+                chosen.append(number)
+            resume = ends[text]
+            ahead = [
+                find(needle, resume) if -1 < was < resume else was
+                for needle, was in zip(needles, ahead, strict=True)
+            ]
+
+
+def build_index(store: Store, base_iri: str) -> Index:
     """Every labelled IRI with its labels (blocking)."""
     linker = Linker(base_iri)
     entries: dict[str, Entry] = {}
@@ -115,7 +216,7 @@ def build_index(store: Store, base_iri: str) -> list[Entry]:
             entry.names.append(label)
         if (fold(text), text) not in entry.texts:
             entry.texts.append((fold(text), text))
-    return list(entries.values())
+    return Index(list(entries.values()))
 
 
 index_for = PerBuild(build_index)
@@ -123,38 +224,20 @@ index_for = PerBuild(build_index)
 
 
 def search(
-    entries: list[Entry], query: str, language: str, limit: int
+    entries: Index | Sequence[Entry], query: str, language: str, limit: int
 ) -> tuple[list[Hit], int]:
     """Entries whose labels contain `query` (folded), best first: a whole-label match, then a
     label starting with it, then a word starting with it, then anywhere; shorter labels first.
     The first `limit` hits, and how many entries matched in all."""
+    index = entries if isinstance(entries, Index) else Index(list(entries))
     wanted = fold(query)
     if len(wanted) < MIN_LENGTH:
         return [], 0
-    scored = []
-    for entry in entries:
-        best: tuple[int, int, str] | None = None
-        for folded, original in entry.texts:
-            if wanted not in folded:
-                continue
-            if folded == wanted:
-                rank = 0
-            elif folded.startswith(wanted):
-                rank = 1
-            elif f" {wanted}" in f" {folded}" or any(
-                part.startswith(wanted) for part in folded.replace("-", " ").split()
-            ):
-                rank = 2
-            else:
-                rank = 3
-            candidate = (rank, len(folded), original)
-            if best is None or candidate < best:
-                best = candidate
-        if best is not None:
-            scored.append((best, RANK_OF_KIND.get(entry.kind, len(KINDS)), entry))
-    scored.sort(key=lambda item: (item[0][0], item[1], item[0][1], item[2].iri))
+    total = index.count(wanted)
+    first = index.first(wanted, limit) if total else []
     hits = []
-    for (_, _, matched), _, entry in scored[:limit]:
+    for entry in first:
+        matched = _best_text(entry, wanted)
         label = pick_label(entry.names, language) or matched
         hits.append(
             Hit(
@@ -165,7 +248,27 @@ def search(
                 matched=None if fold(matched) == fold(label) else matched,
             )
         )
-    return hits, len(scored)
+    return hits, total
+
+
+def _best_text(entry: Entry, wanted: str) -> str:
+    """The text of the entry that matched best: best rank, then shortest, then least."""
+    ranked = []
+    for folded, original in entry.texts:
+        if wanted not in folded:
+            continue
+        if folded == wanted:
+            rank = 0
+        elif folded.startswith(wanted):
+            rank = 1
+        elif f" {wanted}" in f" {folded}" or any(
+            part.startswith(wanted) for part in folded.replace("-", " ").split()
+        ):
+            rank = 2
+        else:
+            rank = 3
+        ranked.append((rank, len(folded), original))
+    return min(ranked)[2]
 
 
 def kind_name(kind: str, language: str) -> str:
@@ -220,4 +323,4 @@ async def search_json(request: Request) -> Response:
     )
 
 
-__all__ = ["Hit", "build_index", "index_for", "search", "search_json", "search_page"]
+__all__ = ["Hit", "Index", "build_index", "index_for", "search", "search_json", "search_page"]
