@@ -92,7 +92,7 @@ class StoreEngine:
         """The focus nodes of a shape, listed once for all shapes with the same targets (and
         let go after the last of them, see `run`)."""
         pattern, prefixes = sq.focus_pattern(shape, self._classes)
-        key = self._focus_key(shape)
+        key = sq.prologue(prefixes) + pattern  # as `_focus_key` names it
         found = self._focus.get(key)
         if found is None:
             query = f"SELECT ?this WHERE {pattern}"
