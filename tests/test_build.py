@@ -251,3 +251,15 @@ def test_real_build_under_another_base(settings: Settings, tmp_path: Path) -> No
     assert f"<{other}person/carole-anne-tisserand>" in text
     assert "<https://w3id.org/villegraph/def#worksOn>" in text  # ontology terms stay
     assert f"<{other}dataset>" in (report.out_dir / "void.ttl").read_text(encoding="utf-8")
+
+
+def test_stage_cpu_counts_the_processes_a_stage_waited_for() -> None:
+    import subprocess
+    import sys
+
+    from villegraph.build import cpu_seconds
+
+    burn = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass"
+    before = cpu_seconds()
+    subprocess.run([sys.executable, "-c", burn], check=True)
+    assert cpu_seconds() - before >= 0.3  # the child's CPU time, not only this process's

@@ -251,18 +251,23 @@ def _previous_dumps(dataset: LoadedDataset, out: Path) -> dict[str, bytes]:
     return {name: (out / name).read_bytes() for name in DUMPS}
 
 
-def _same_as_before(dataset: LoadedDataset, tmp_path: Path, chunk: int) -> None:
+def _same_as_before(
+    dataset: LoadedDataset, tmp_path: Path, chunk: int, apart: bool = False
+) -> None:
+    """`write_dumps` (Turtle and JSON-LD by a second process when `apart`) gives the bytes of
+    the reference writer, with true records, twice."""
     from villegraph.dump import StatisticsCounter, file_record, statistics, write_dumps
 
-    before, now = tmp_path / f"before-{chunk}", tmp_path / f"now-{chunk}"
+    case = f"{chunk}-{'apart' if apart else 'here'}"
+    before, now = tmp_path / f"before-{case}", tmp_path / f"now-{case}"
     before.mkdir()
     now.mkdir()
     expected = _previous_dumps(dataset, before)
     counter = StatisticsCounter(dataset)
-    records = write_dumps(dataset, now, counter, chunk=chunk)
-    again = tmp_path / f"again-{chunk}"
+    records = write_dumps(dataset, now, counter, chunk=chunk, apart=apart)
+    again = tmp_path / f"again-{case}"
     again.mkdir()
-    assert write_dumps(dataset, again, chunk=chunk) == records
+    assert write_dumps(dataset, again, chunk=chunk, apart=apart) == records
     assert sorted(p.name for p in now.iterdir()) == sorted(
         [*expected, *(n + ".gz" for n in expected)]
     )
@@ -282,6 +287,8 @@ def test_dumps_are_the_bytes_of_the_previous_writer_on_the_seed_project(
     dataset = _dataset(pipeline_settings)
     for chunk in (256, 7, 1):  # runs cut between subjects, every few triples, every triple
         _same_as_before(dataset, tmp_path, chunk)
+    for chunk in (256, 1):  # Turtle and JSON-LD by a second process, from the N-Triples
+        _same_as_before(dataset, tmp_path, chunk, apart=True)
 
 
 def test_dumps_are_the_bytes_of_the_previous_writer_on_a_generated_network(
@@ -302,12 +309,63 @@ def test_dumps_are_the_bytes_of_the_previous_writer_on_a_generated_network(
     assert dataset.written  # passages' line numbers: graphs written quad by quad
     for chunk in (256, 5):
         _same_as_before(dataset, tmp_path, chunk)
+    _same_as_before(dataset, tmp_path, 256, apart=True)
 
 
 def test_dumps_keep_rewritten_literals_the_bytes_of_the_previous_writer(tmp_path: Path) -> None:
     dataset = _rewritten_dataset(tmp_path)
     for chunk in (256, 1):
         _same_as_before(dataset, tmp_path, chunk)
+    _same_as_before(dataset, tmp_path, 256, apart=True)
+
+
+def test_large_datasets_write_turtle_and_jsonld_in_a_second_process(
+    pipeline_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from villegraph import dump
+
+    started: list[list[str]] = []
+    enter = dump.UnionProcess.__enter__
+
+    def noted(self: dump.UnionProcess) -> dump.UnionProcess:
+        started.append(self.command)
+        return enter(self)
+
+    monkeypatch.setattr(dump.UnionProcess, "__enter__", noted)
+    dataset = _dataset(pipeline_settings)
+    (tmp_path / "small").mkdir()
+    here = dump.write_dumps(dataset, tmp_path / "small")
+    assert started == []  # below APART_FROM: one process
+    monkeypatch.setattr(dump, "APART_FROM", len(dataset.store))
+    (tmp_path / "large").mkdir()
+    assert dump.write_dumps(dataset, tmp_path / "large") == here
+    assert len(started) == 1 and started[0][1:3] == ["-m", "villegraph.cli.union_process"]
+
+
+def test_a_failed_second_process_stops_the_dumps_with_its_reason(
+    pipeline_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from villegraph import dump, unionwriter
+    from villegraph.errors import VillegraphError
+
+    monkeypatch.setattr(unionwriter, "PROCESS", "villegraph.no_such_module")
+    dataset = _dataset(pipeline_settings)
+    with pytest.raises(VillegraphError, match=r"villegraph\.ttl and villegraph\.jsonld failed: "
+                       r".*No module named villegraph\.no_such_module"):  # fmt: skip
+        dump.write_dumps(dataset, tmp_path, apart=True)
+
+
+def test_the_second_process_names_bad_input_in_one_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "villegraph.cli.union_process", str(tmp_path), "urn:x:", "9"]
+    done = subprocess.run(command, input=b"<urn:a> <urn:b> oops .\n", capture_output=True)
+    assert done.returncode == 1
+    assert done.stdout == b""
+    lines = done.stderr.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("villegraph.cli.union_process: ")
+    assert "line 1" in lines[0] or "1:" in lines[0], lines[0]
 
 
 def test_node_text_is_what_json_dumps_writes() -> None:

@@ -39,6 +39,7 @@ LAYERS: dict[str, int] = {
     "shacl": 1,
     "project": 1,
     "sources": 1,
+    "unionwriter": 1,
     "build": 2,
     "api": 2,
     "network": 2,

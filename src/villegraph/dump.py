@@ -29,7 +29,6 @@ from villegraph.dumpfiles import (
     Packer,
     Sink,
     TriGBlocks,
-    TurtleRuns,
     Write,
     gzip_file,
     runs,
@@ -37,9 +36,11 @@ from villegraph.dumpfiles import (
     subject_of,
 )
 from villegraph.formats import JSONLD, NQUADS, NTRIPLES, TRIG, TURTLE, RdfFormat
-from villegraph.jsonld import CONTEXT_NAME, CompactWriter, context_bytes
+from villegraph.jsonld import CONTEXT_NAME, context_bytes
 from villegraph.load import LoadedDataset, group_by_subject
 from villegraph.namespaces import prefixes_for
+from villegraph.unionwriter import NAMES as UNION_NAMES
+from villegraph.unionwriter import UnionFormats, UnionProcess, serialisation_prefixes
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -112,17 +113,15 @@ def file_record(path: Path, media_type: str) -> FileRecord:
     return FileRecord(size, digest.hexdigest(), media_type)
 
 
-def serialisation_prefixes(base_iri: str) -> dict[str, str]:
-    """The prefix map for serialisers (without `vgr:`, see the module docstring)."""
-    prefixes = prefixes_for(base_iri)
-    del prefixes["vgr"]
-    return prefixes
-
-
 CHUNK = 256
 """Triples or quads serialised at a time where Python hands them to the serialisers (at 100k
 triples the union's pass took 1.49 s of CPU in runs of 256, 1.78 s in runs of 4,096: presumably
 the terms of a short run are still in the processor's cache when the next format reads them)."""
+
+
+APART_FROM = 500_000
+"""From this many quads, Turtle and JSON-LD are written by a second process
+(`villegraph.unionwriter`) while this one goes on: starting it costs a fraction of a second."""
 
 
 def write_dumps(
@@ -130,31 +129,63 @@ def write_dumps(
     out_dir: Path,
     stats: StatisticsCounter | None = None,
     chunk: int = CHUNK,
+    apart: bool | None = None,
 ) -> dict[str, FileRecord]:
     """Write the five RDF dumps and their `.gz` copies into `out_dir`, streaming, each dump's
     bytes written once and never read back:
 
+    - N-Triples, Turtle and JSON-LD from one pass over the union, subject after subject,
+      `chunk` triples at a time (`stats`, when given, counts them on the way, for VoID);
+      Turtle and JSON-LD by a second process from the N-Triples when `apart` (by default
+      from `APART_FROM` quads), which goes on while the graphs are written;
     - N-Quads and TriG graph after graph: a graph none of whose literals the store rewrote is
       serialised by the store itself (N-Triples and Turtle, given their graph name and
-      indentation here); the others quad by quad as written, `chunk` at a time;
-    - N-Triples, Turtle and JSON-LD from one pass over the union, subject after subject,
-      `chunk` triples at a time (`stats`, when given, counts them on the way, for VoID).
+      indentation here); the others quad by quad as written, `chunk` at a time.
 
     Returns their records by file name, each with the record of its gzip copy (compressed
     on another thread as the dump is written, see `write_gzip_copies`)."""
-    paths = {name: out_dir / name for name in DUMPS}
-    with Packer() as packer, ExitStack() as files:
-        sink = {name: files.enter_context(Sink(path, packer)) for name, path in paths.items()}
-        to = {name.removeprefix("villegraph."): sink[name].write for name in paths}
-        write_graphs(dataset, to["nq"], to["trig"], chunk)
-        write_union(dataset, to["nt"], to["ttl"], to["jsonld"], stats, chunk)
-    return {name: _record(sink[name], DUMPS[name].media_type) for name in paths}
+    if apart is None:
+        apart = len(dataset.store) >= APART_FROM
+    here = [name for name in DUMPS if not (apart and name in UNION_NAMES)]
+    with ExitStack() as held:
+        child = (
+            held.enter_context(UnionProcess(out_dir, dataset.base_iri, chunk)) if apart else None
+        )
+        with Packer() as packer, ExitStack() as files:
+            sink = {name: files.enter_context(Sink(out_dir / name, packer)) for name in here}
+            to = {name.removeprefix("villegraph."): sink[name].write for name in here}
+            if child is None:
+                write_union(dataset, to["nt"], to["ttl"], to["jsonld"], stats, chunk)
+            else:
+                write_union_apart(dataset, to["nt"], child, stats, chunk)
+            write_graphs(dataset, to["nq"], to["trig"], chunk)
+        records = {name: _record(sink[name], DUMPS[name].media_type) for name in here}
+        if child is not None:
+            for name, found in child.close().items():
+                records[name] = _child_record(found, DUMPS[name].media_type)
+    return {name: records[name] for name in DUMPS}
 
 
 def _record(sink: Sink, media_type: str) -> FileRecord:
     """A dump's record, with its gzip copy's."""
     packed = FileRecord(sink.packed.size, sink.packed.digest.hexdigest(), "application/gzip")
     return FileRecord(sink.size, sink.sha256(), media_type, packed)
+
+
+def _child_record(found: Mapping[str, object], media_type: str) -> FileRecord:
+    """A dump's record as `UnionProcess` reports it."""
+    packed = FileRecord(
+        int(cast(int, found["gz_bytes"])), str(found["gz_sha256"]), "application/gzip"
+    )
+    return FileRecord(int(cast(int, found["bytes"])), str(found["sha256"]), media_type, packed)
+
+
+def _runs_of_union(
+    dataset: LoadedDataset, stats: StatisticsCounter | None, chunk: int
+) -> Iterator[list[ox.Triple]]:
+    """The union in runs of `chunk` triples or so, cut between subjects, counted by `stats`."""
+    union: Iterable[ox.Triple] = dataset.union()
+    return runs(union if stats is None else stats.count(union), chunk, subject_of)
 
 
 def write_union(
@@ -167,14 +198,25 @@ def write_union(
 ) -> None:
     """The union, subject after subject, `chunk` triples at a time, as N-Triples, Turtle and
     JSON-LD (bytes handed to the three writers); counted by `stats` on the way."""
-    union: Iterable[ox.Triple] = dataset.union()
-    ttl = TurtleRuns(turtle, serialisation_prefixes(dataset.base_iri))
-    compact = CompactWriter(dataset.base_iri, jsonld)
-    for triples in runs(union if stats is None else stats.count(union), chunk, subject_of):
+    formats = UnionFormats(turtle, jsonld, dataset.base_iri)
+    for triples in _runs_of_union(dataset, stats, chunk):
         ntriples(serialize(triples, NTRIPLES))
-        ttl.write(triples)
-        compact.write(triples)
-    compact.close()
+        formats.write(triples)
+    formats.close()
+
+
+def write_union_apart(
+    dataset: LoadedDataset,
+    ntriples: Write,
+    child: UnionProcess,
+    stats: StatisticsCounter | None = None,
+    chunk: int = CHUNK,
+) -> None:
+    """`write_union`, Turtle and JSON-LD left to `child`, which reads the N-Triples."""
+    for triples in _runs_of_union(dataset, stats, chunk):
+        text = serialize(triples, NTRIPLES)
+        ntriples(text)
+        child.write(text)
 
 
 def write_graphs(dataset: LoadedDataset, nquads: Write, trig: Write, chunk: int = CHUNK) -> None:
@@ -548,6 +590,7 @@ def write_json(path: Path, data: object) -> None:
 
 
 __all__ = [
+    "APART_FROM",
     "CHUNK",
     "DUMPS",
     "KEEPS_GRAPHS",
@@ -570,5 +613,6 @@ __all__ = [
     "write_rdf",
     "write_text",
     "write_union",
+    "write_union_apart",
     "write_void",
 ]
