@@ -138,6 +138,10 @@ def next_query(workload: str, rng: random.Random) -> str:
 
 
 HITS: dict[str, int] = {}
+FAILED: dict[str, int] = {}
+"""Requests without an answer (a timeout, a status other than 200) per URL, in the run."""
+CLIENT_TIMEOUT = [30.0]
+"""Seconds a client waits for an answer (`--client-timeout`)."""
 """Answers villegraph gave from its cache, by URL (its `X-Villegraph-Cache: hit` header)."""
 REPEATED_TEXTS: list[str] = []
 """The 50 recurring texts of the `repeat` workload (filled in `main`)."""
@@ -170,12 +174,18 @@ async def load(url: str, seconds: float, workload: str = "same") -> tuple[float,
 
     async def client(number: int) -> None:
         rng = random.Random(number)
-        async with httpx.AsyncClient(timeout=30) as http:
+        async with httpx.AsyncClient(timeout=CLIENT_TIMEOUT[0]) as http:
             while time.perf_counter() < end:
                 query = next_query(workload, rng)
                 start = time.perf_counter()
-                response = await http.get(url, params={"query": query}, headers=headers)
-                response.raise_for_status()
+                try:
+                    response = await http.get(url, params={"query": query}, headers=headers)
+                except httpx.TimeoutException:
+                    FAILED[url] = FAILED.get(url, 0) + 1  # no answer within the client's wait
+                    continue
+                if response.status_code != 200:  # e.g. villegraph's 504 past its deadline
+                    FAILED[url] = FAILED.get(url, 0) + 1
+                    continue
                 latencies.append(time.perf_counter() - start)
                 if response.headers.get("x-villegraph-cache") == "hit":
                     HITS[url] = HITS.get(url, 0) + 1
@@ -224,15 +234,21 @@ def measured(
 
 
 def report(
-    name: str, elapsed: float, latencies: list[float], cpu_ms: float = 0.0, own_ms: float = 0.0
+    name: str,
+    elapsed: float,
+    latencies: list[float],
+    cpu_ms: float = 0.0,
+    own_ms: float = 0.0,
+    failed: int = 0,
 ) -> float:
-    ordered = sorted(latencies)
-    rate = len(ordered) / elapsed
+    ordered = sorted(latencies) or [float("nan")]
+    rate = len(latencies) / elapsed
     p50 = statistics.median(ordered) * 1000
     p95 = ordered[int(len(ordered) * 0.95) - 1] * 1000
     print(
         f"{name:12s} {rate:8.0f} req/s   p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   n={len(ordered)}"
         f"   server CPU {cpu_ms:.2f} ms/request (front process {own_ms:.2f})"
+        + (f"   failed {failed}" if failed else "")
     )
     return rate
 
@@ -331,12 +347,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--micro", action="store_true", help="in-process figures only")
     parser.add_argument(
+        "--client-timeout", type=float, default=30, help="seconds a client waits for an answer"
+    )
+    parser.add_argument(
         "--ready-timeout", type=float, default=60, help="seconds for each server to come up"
     )
     parser.add_argument(
         "--workloads", default=",".join(WORKLOADS), help="comma-separated: " + ", ".join(WORKLOADS)
     )
     args = parser.parse_args()
+    CLIENT_TIMEOUT[0] = args.client_timeout
     workloads = [w for w in args.workloads.split(",") if w]
     if unknown := set(workloads) - set(WORKLOADS):
         sys.exit(f"unknown workloads: {', '.join(sorted(unknown))}")
@@ -412,13 +432,13 @@ def main() -> None:
             ratios, cpu_ratios = [], []
             for _ in range(args.rounds):
                 ox_run = measured(ox_url, args.seconds, workload, processes[0].pid)
-                ox_rate = report("oxigraph", *ox_run)
+                ox_rate = report("oxigraph", *ox_run, failed=FAILED.pop(ox_url, 0))
                 HITS.clear()
                 vg_run = measured(vg_url, args.seconds, workload, processes[1].pid)
-                vg_rate = report("villegraph", *vg_run)
-                hits = HITS.get(vg_url, 0) / len(vg_run[1])
+                vg_rate = report("villegraph", *vg_run, failed=FAILED.pop(vg_url, 0))
+                hits = HITS.get(vg_url, 0) / max(1, len(vg_run[1]))
                 print(f"{'':12s} {hits:.0%} answered from the cache")
-                ratios.append(vg_rate / ox_rate)
+                ratios.append(vg_rate / ox_rate if ox_rate else float("inf"))
                 cpu_ratios.append(ox_run[2] / max(vg_run[2], 1e-9))
             print(
                 f"{workload}: villegraph / oxigraph throughput per round: "
