@@ -250,7 +250,7 @@ def pick_params(store: Store, query: CannedQuery) -> dict[str, str] | None:
 
     Required parameters always get a value; optional and defaulted IRI parameters get one too
     (a synthetic cycle, one person), because that is how the queries are used: the defaults
-    name the real cycle, and `shared-themes` without a person lists every pair of people.
+    name the real cycle, and `shared-themes` needs its person.
     """
     raw: dict[str, str] = {}
     for param in query.params:
