@@ -246,7 +246,8 @@ def report(
     p50 = statistics.median(ordered) * 1000
     p95 = ordered[int(len(ordered) * 0.95) - 1] * 1000
     print(
-        f"{name:12s} {rate:8.0f} req/s   p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   n={len(ordered)}"
+        f"{name:12s} {rate:8.{0 if rate >= 100 else 2}f} req/s   p50 {p50:6.1f} ms   "
+        f"p95 {p95:6.1f} ms   n={len(latencies)}"
         f"   server CPU {cpu_ms:.2f} ms/request (front process {own_ms:.2f})"
         + (f"   failed {failed}" if failed else "")
     )
