@@ -1,7 +1,9 @@
 """A rule's text restricted to a slice of the values of one variable (`#+ slice:` rules).
 
 `sliced(text, "agent", terms)` writes `VALUES ?agent { … }` first in each WHERE group (the
-rule's and its sub-SELECTs') that names `?agent` outside its own sub-SELECTs. Oxigraph then
+rule's and its sub-SELECTs') that names `?agent` in a pattern of its own (not only in its
+sub-SELECTs, nor only in a `BIND` or `FILTER`: a group joining sub-SELECTs already restricted
+needs no block, and with one Oxigraph joined them far more slowly). Oxigraph then
 looks the slice's agents up through its indexes, and each group's joins and GROUP BYs hold
 that slice's rows only. The rule's results over all slices are its results unsliced when
 every solution of those groups binds `?agent` and every GROUP BY keeps `?agent` (the rule's
@@ -27,7 +29,8 @@ def prologue(text: str) -> str:
 
 
 def where_groups(text: str, name: str) -> list[int]:
-    """Offsets of the `{` of each WHERE group naming `?name` outside its sub-SELECTs."""
+    """Offsets of the `{` of each WHERE group naming `?name` in a pattern of its own: outside
+    its sub-SELECTs and outside parentheses (a `BIND` or `FILTER` only reads it)."""
     tokens = list(lexer.tokens(text))
     opens: list[int] = []
     for index, token in enumerate(tokens[:-1]):
@@ -38,12 +41,14 @@ def where_groups(text: str, name: str) -> list[int]:
 
 
 def _names(tokens: list[lexer.Token], open_index: int, name: str) -> bool:
-    """Whether the group opened at `open_index` names `?name` outside nested sub-SELECTs."""
-    depth = 0
+    """Whether the group opened at `open_index` names `?name` in a pattern of its own."""
+    depth = parens = 0
     skip_below: int | None = None
     for index in range(open_index, len(tokens)):
         token = tokens[index]
-        if token.text == "{":
+        if token.text in ("(", ")"):
+            parens += 1 if token.text == "(" else -1
+        elif token.text == "{":
             depth += 1
             following = tokens[index + 1] if index + 1 < len(tokens) else None
             if skip_below is None and depth > 1 and following and following.keyword() == "SELECT":
@@ -54,7 +59,7 @@ def _names(tokens: list[lexer.Token], open_index: int, name: str) -> bool:
             depth -= 1
             if depth == 0:
                 return False
-        elif skip_below is None and token.kind == "var" and token.text[1:] == name:
+        elif skip_below is None and not parens and token.kind == "var" and token.text[1:] == name:
             return True
     raise QueryError("SPARQL text has an unbalanced '{'")
 
