@@ -77,7 +77,7 @@ from villegraph.namespaces import PREFIXES
 DERIVED_GRAPH = "derived"
 MAX_PASSES = 100
 """A safety bound: rules that keep minting new IRIs would otherwise never stop."""
-SLICE_SIZE = 1_000
+SLICE_SIZE = 100
 """Values of a `#+ slice:` rule's variable per evaluation (benchmarks/RESULTS.md, "slices")."""
 _SLICE = re.compile(r"\?(?P<name>\w+)\s*(?P<pattern>\{.*\})\s*$", re.DOTALL)
 
