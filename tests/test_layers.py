@@ -23,6 +23,7 @@ LAYERS: dict[str, int] = {
     "jsonld": 1,
     "records": 1,
     "infer": 1,
+    "slices": 1,
     "validate": 1,
     "dump": 1,
     "dumpfiles": 1,

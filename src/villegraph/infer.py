@@ -42,8 +42,16 @@ look up each attribution's roll-ups instead of joining every one in the store; t
 that rewrite, in plain SPARQL 1.1, are the reference of tests/test_rules_same.py (same derived
 graph, counts and passes).
 
-Results never cross into Python one by one: each CONSTRUCT result is serialised to N-Triples
-and loaded into the derived graph by Oxigraph; the store is the one copy of them. (Running a
+A rule with a `#+ slice: ?agent { pattern }` header is evaluated once per slice of the agents
+`pattern` matches (`SLICE_SIZE` a slice), with `VALUES ?agent { … }` first in each WHERE group
+naming `?agent` (`villegraph.slices`; the conditions for the same results are in the ontology's
+README): each evaluation's hash joins and groups then hold one slice's rows, not the whole
+network's (at 10M they held more than a gigabyte above the store).
+
+Results never cross into Python one by one: each CONSTRUCT result (every slice of it) is
+serialised to N-Triples into a temporary file, not held as bytes, and loaded into the derived
+graph by Oxigraph once the rule's last slice is done (so a rule reading its own results sees
+them only on its next run, sliced or not); the store is the one copy of them. (Running a
 rule as `INSERT { GRAPH <derived> {…} } USING <graph>… WHERE {…}` instead gives the same facts
 but took four times as long at 100k triples: Oxigraph merges the USING graphs pattern by
 pattern.) (Rules derive IRIs, `xsd:integer` counts and strings copied from the data, all of which
@@ -53,19 +61,25 @@ the store keeps as they are: its canonicalisation of literals does not apply.)
 from __future__ import annotations
 
 import re
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from villegraph import lexer
-from villegraph.errors import InputError
+from villegraph import lexer, slices
+from villegraph.errors import InputError, QueryError
 from villegraph.load import LoadedDataset, graph_iri
 from villegraph.namespaces import PREFIXES
 
 DERIVED_GRAPH = "derived"
 MAX_PASSES = 100
 """A safety bound: rules that keep minting new IRIs would otherwise never stop."""
+SLICE_SIZE = 100
+"""Values of a `#+ slice:` rule's variable per evaluation (benchmarks/RESULTS.md, "slices")."""
+_SLICE = re.compile(r"\?(?P<name>\w+)\s*(?P<pattern>\{.*\})\s*$", re.DOTALL)
 
 _WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
 _DERIVED_TERMS = re.compile(
@@ -86,6 +100,10 @@ class Rule:
     path: Path
     reads: frozenset[str] | None = None
     """IRIs of the rules whose results this rule reads; None: every rule's."""
+    slice_by: str | None = None
+    """`#+ slice: ?agent { pattern }`: the variable the rule is evaluated in slices of…"""
+    slice_from: str | None = None
+    """…and the group pattern whose values of it are the candidates."""
 
     @property
     def reads_derived(self) -> bool:
@@ -135,6 +153,7 @@ def load_rules(rules_dir: Path) -> list[Rule]:
         body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
         if f"BIND({header['rule']} AS ?rule)" not in body:
             raise InputError(f"the rule must BIND({header['rule']} AS ?rule)", path)
+        slice_by, slice_from = _slice(header.get("slice"), body, path)
         rules.append(
             Rule(
                 name=path.stem,
@@ -143,9 +162,29 @@ def load_rules(rules_dir: Path) -> list[Rule]:
                 description=header.get("description", ""),
                 text=text,
                 path=path,
+                slice_by=slice_by,
+                slice_from=slice_from,
             )
         )
     return [replace(rule, reads=_reads(rule, rules)) for rule in rules]
+
+
+def _slice(value: str | None, body: str, path: Path) -> tuple[str | None, str | None]:
+    """The variable and candidates' pattern of a `#+ slice: ?var { pattern }` header."""
+    if value is None:
+        return None, None
+    match = _SLICE.match(value)
+    if match is None:
+        raise InputError("a slice header reads '#+ slice: ?variable { pattern }'", path)
+    name, pattern = match["name"], match["pattern"]
+    if f"?{name}" not in pattern:
+        raise InputError(f"the slice pattern must bind ?{name}", path)
+    try:
+        if not slices.where_groups(body, name):
+            raise InputError(f"no WHERE group of the rule names ?{name}", path)
+    except QueryError as error:
+        raise InputError(str(error), path) from None
+    return name, pattern
 
 
 def _reads(rule: Rule, rules: list[Rule]) -> frozenset[str] | None:
@@ -179,18 +218,61 @@ def _curie_in(rule: Rule, body: str) -> str:
 
 
 def run_rule(store: ox.Store, rule: Rule, base_iri: str) -> bytes:
-    """One evaluation of `rule` over the union of all graphs, as N-Triples."""
+    """One evaluation of `rule` over the union of all graphs, unsliced, as N-Triples."""
+    return (
+        _construct(store, rule, rule.text, base_iri).serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+    )
+
+
+def write_rule(
+    store: ox.Store, rule: Rule, base_iri: str, output: BinaryIO, slice_size: int = SLICE_SIZE
+) -> None:
+    """Write what `rule` derives to `output` as N-Triples, slice by slice for a sliced rule."""
+    for text in rule_texts(store, rule, base_iri, slice_size):
+        _construct(store, rule, text, base_iri).serialize(output, format=ox.RdfFormat.N_TRIPLES)
+
+
+def rule_texts(store: ox.Store, rule: Rule, base_iri: str, slice_size: int) -> Iterator[str]:
+    """The texts that evaluate `rule`: itself, or one per slice of its candidates (sorted)."""
+    if rule.slice_by is None or rule.slice_from is None:
+        yield rule.text
+        return
+    query = f"{slices.prologue(rule.text)}SELECT DISTINCT ?{rule.slice_by} WHERE {rule.slice_from}"
     try:
-        result = store.query(rule.text, base_iri=base_iri, use_default_graph_as_union=True)
+        found = store.query(query, base_iri=base_iri, use_default_graph_as_union=True)
+    except SyntaxError as error:
+        raise InputError(f"SPARQL syntax error in the slice header: {error}", rule.path) from None
+    assert isinstance(found, ox.QuerySolutions)
+    terms = [solution[0] for solution in found]
+    if not all(isinstance(term, ox.NamedNode | ox.Literal) for term in terms):
+        yield rule.text  # a blank node cannot be written in VALUES
+        return
+    terms.sort(key=str)
+    for start in range(0, len(terms), slice_size):
+        yield slices.sliced(rule.text, rule.slice_by, terms[start : start + slice_size])
+
+
+def _construct(store: ox.Store, rule: Rule, text: str, base_iri: str) -> ox.QueryTriples:
+    try:
+        result = store.query(text, base_iri=base_iri, use_default_graph_as_union=True)
     except SyntaxError as error:
         raise InputError(f"SPARQL syntax error: {error}", rule.path) from None
     if not isinstance(result, ox.QueryTriples):
         raise InputError("a rule must be a CONSTRUCT query", rule.path)
-    return result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+    return result
 
 
-def infer(dataset: LoadedDataset, rules: list[Rule]) -> InferenceReport:
+def infer(
+    dataset: LoadedDataset, rules: list[Rule], *, slice_size: int = SLICE_SIZE
+) -> InferenceReport:
     """Run `rules` to a fixpoint, adding what they derive to the `derived` graph of `dataset`."""
+    with tempfile.TemporaryDirectory(prefix="villegraph-derived-") as work:
+        return _infer(dataset, rules, Path(work) / "rule.nt", slice_size)
+
+
+def _infer(
+    dataset: LoadedDataset, rules: list[Rule], scratch: Path, slice_size: int
+) -> InferenceReport:
     iri = graph_iri(dataset.base_iri, DERIVED_GRAPH)
     graph = ox.NamedNode(iri)
     store = dataset.store
@@ -211,10 +293,11 @@ def infer(dataset: LoadedDataset, rules: list[Rule]) -> InferenceReport:
             if rule.iri in seen and all(seen[rule.iri].get(i) == version.get(i) for i in inputs):
                 continue
             seen[rule.iri] = {i: version.get(i, 0) for i in inputs}
-            derived = run_rule(store, rule, dataset.base_iri)
-            if not derived:
+            with scratch.open("wb") as output:
+                write_rule(store, rule, dataset.base_iri, output, slice_size)
+            if not scratch.stat().st_size:
                 continue
-            store.load(derived, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            store.load(path=scratch, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
             grown = len(store)
             report.per_rule[rule.iri] += grown - size
             added_in_pass += grown - size
@@ -228,4 +311,15 @@ def infer(dataset: LoadedDataset, rules: list[Rule]) -> InferenceReport:
     return report
 
 
-__all__ = ["DERIVED_GRAPH", "InferenceReport", "Rule", "expand", "infer", "load_rules", "run_rule"]
+__all__ = [
+    "DERIVED_GRAPH",
+    "SLICE_SIZE",
+    "InferenceReport",
+    "Rule",
+    "expand",
+    "infer",
+    "load_rules",
+    "rule_texts",
+    "run_rule",
+    "write_rule",
+]
