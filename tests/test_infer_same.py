@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from derivation_same import assert_same_derivation, derived_nquads
 
 from villegraph.config import Settings
 from villegraph.errors import InputError
@@ -65,30 +66,16 @@ def reference_infer(dataset: LoadedDataset, rules: list[Rule]) -> InferenceRepor
     return report
 
 
-def _sorted_nquads(dataset: LoadedDataset) -> list[bytes]:
-    graph = ox.NamedNode(graph_iri(dataset.base_iri, "derived"))
-    quads = dataset.store.quads_for_pattern(None, None, None, graph)
-    return sorted(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines())
-
-
 def _both(settings: Settings, rules: list[Rule]) -> InferenceReport:
     new, old = load_dataset(settings), load_dataset(settings)
     report, expected = infer(new, rules), reference_infer(old, rules)
-    derived = _sorted_nquads(new)
-    assert derived == _sorted_nquads(old)
-    assert len(derived) == report.triples > 0
-    assert (report.triples, report.passes, report.per_rule) == (
-        expected.triples,
-        expected.passes,
-        expected.per_rule,
-    )
-    assert new.graph_counts() == old.graph_counts()
+    derived = assert_same_derivation(new, report, old, expected)
     # run again on what is there: nothing more, in one pass, both ways
     again, expected_again = infer(new, rules), reference_infer(old, rules)
     assert (
         (again.triples, again.passes) == (expected_again.triples, expected_again.passes) == (0, 1)
     )
-    assert _sorted_nquads(new) == derived
+    assert derived_nquads(new) == derived
     return report
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
+from derivation_same import assert_same_derivation
 
 from villegraph.config import Settings
 from villegraph.infer import InferenceReport, infer, load_rules
-from villegraph.load import LoadedDataset, graph_iri, load_dataset
+from villegraph.load import load_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES_DIR = ROOT / "src" / "villegraph" / "resources" / "ontology" / "rules"
@@ -23,25 +23,11 @@ REFERENCE_DIR = Path(__file__).resolve().parent / "data" / "rules-reference"
 VG = "https://w3id.org/villegraph/def#"
 
 
-def _sorted_nquads(dataset: LoadedDataset) -> list[bytes]:
-    graph = ox.NamedNode(graph_iri(dataset.base_iri, "derived"))
-    quads = dataset.store.quads_for_pattern(None, None, None, graph)
-    return sorted(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines())
-
-
 def _same(settings: Settings) -> InferenceReport:
     new, old = load_dataset(settings), load_dataset(settings)
     report = infer(new, load_rules(RULES_DIR))
     expected = infer(old, load_rules(REFERENCE_DIR))
-    derived = _sorted_nquads(new)
-    assert derived == _sorted_nquads(old)
-    assert len(derived) == report.triples > 0
-    assert (report.triples, report.passes, report.per_rule) == (
-        expected.triples,
-        expected.passes,
-        expected.per_rule,
-    )
-    assert new.graph_counts() == old.graph_counts()
+    assert_same_derivation(new, report, old, expected)
     return report
 
 
