@@ -131,7 +131,6 @@ def unescape_codepoints(text: str) -> str:
     return _CODEPOINT.sub(replace, text)
 
 
-
 CASE_SENSITIVE_WORDS = frozenset({"a", "true", "false"})
 """Words a parser reads in their written case only (Oxigraph refuses `A`, `TRUE`)."""
 

@@ -249,8 +249,6 @@ def test_organisations_get_themes_through_csi(real: LoadedDataset, org: str) -> 
     assert counts == [{"members": "1", "talks": "1"}]
 
 
-
-
 def test_chambon_works_on_what_his_talk_states_and_its_broader_themes(real: LoadedDataset) -> None:
     chambon = BASE + "person/jean-baptiste-chambon"
     own = _themes(real, chambon)

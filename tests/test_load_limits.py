@@ -107,9 +107,7 @@ def test_formats_without_a_scan_are_checked_after_parsing(tmp_path: Path) -> Non
     )
     with pytest.raises(InputError) as caught:
         parse_file(path, max_literal_bytes=4096)
-    assert str(caught.value) == (
-        f"{path}:2: literal of 5000 bytes is over the limit of 4096 bytes"
-    )
+    assert str(caught.value) == (f"{path}:2: literal of 5000 bytes is over the limit of 4096 bytes")
 
 
 def test_the_limit_is_a_setting() -> None:

@@ -56,7 +56,6 @@ FORMAT_PARAMETER = {
 """Values of the `format` request parameter (for browsers) and the media type each stands for."""
 
 
-
 @dataclass(frozen=True)
 class Serialized:
     """A serialised answer: body, media type, rows written and whether a cap cut it."""

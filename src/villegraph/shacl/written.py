@@ -161,7 +161,8 @@ def _stored_forms(literals: list[ox.Literal]) -> list[ox.Literal]:
         for i, literal in enumerate(literals)
     )
     stored = {
-        int(q.subject.value.rsplit(":", 1)[1]): q.object for q in scratch  # type: ignore[union-attr]
+        int(q.subject.value.rsplit(":", 1)[1]): q.object  # type: ignore[union-attr]
+        for q in scratch
     }
     return [stored[i] for i in range(len(literals))]  # type: ignore[misc]
 
