@@ -155,9 +155,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_ready(url: str, timeout: float = 60) -> None:
+def wait_ready(
+    url: str,
+    timeout: float = 60,
+    process: subprocess.Popen[bytes] | None = None,
+    log: Path | None = None,
+) -> None:
+    """Wait until `url` answers; say so at once, with the last line of its `log`, if the
+    server's `process` ended (e.g. no space left to load its store)."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
+        if process is not None and process.poll() is not None:
+            lines = log.read_text(errors="replace").strip().splitlines() if log else []
+            last = lines[-1] if lines else "no message"
+            raise RuntimeError(f"{url}: the server exited with {process.returncode}: {last}")
         try:
             if httpx.get(url, params={"query": "ASK {}"}, timeout=2).status_code == 200:
                 return
@@ -377,6 +388,7 @@ def main() -> None:
             capture_output=True,
         )
         ox_port, vg_port = free_port(), free_port()
+        logs = [work / "oxigraph.log", work / "villegraph.log"]  # the servers' messages
         processes.append(
             subprocess.Popen(
                 [
@@ -389,7 +401,7 @@ def main() -> None:
                     "--union-default-graph",  # as villegraph: the query sees every graph
                 ],
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stderr=logs[0].open("wb"),
             )
         )
         villegraph = [
@@ -410,12 +422,12 @@ def main() -> None:
         environment = {**os.environ, "VILLEGRAPH_PER_CLIENT": str(4 * CLIENTS)}
         processes.append(
             subprocess.Popen(
-                villegraph, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment
+                villegraph, stdout=subprocess.DEVNULL, stderr=logs[1].open("wb"), env=environment
             )
         )
         ox_url, vg_url = f"http://127.0.0.1:{ox_port}/query", f"http://127.0.0.1:{vg_port}/sparql"
-        wait_ready(ox_url, args.ready_timeout)
-        wait_ready(vg_url, args.ready_timeout)
+        wait_ready(ox_url, args.ready_timeout, processes[0], logs[0])
+        wait_ready(vg_url, args.ready_timeout, processes[1], logs[1])
         print(f"{CLIENTS} clients, {args.seconds:g} s per run, {args.rounds} alternating rounds")
         print(f"query: {QUERY}")
         print(f"small-unique: {variant(0)}, BIND numbered")
