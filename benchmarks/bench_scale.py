@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import resource
 import statistics
 import subprocess
 import sys
@@ -46,7 +47,7 @@ from fixtures_stores import oxigraph_server, virtuoso_server  # noqa: E402
 
 from villegraph.config import Settings  # noqa: E402
 from villegraph.errors import VillegraphError  # noqa: E402
-from villegraph.queries import CannedQuery, Catalogue, canned_text, reached_text  # noqa: E402
+from villegraph.queries import CannedQuery, Catalogue, canned_text, run_canned  # noqa: E402
 from villegraph.remote import RemoteStore, read_quads_by_graph  # noqa: E402
 from villegraph.resources import ONTOLOGY_DIR, QUERIES_DIR  # noqa: E402
 from villegraph.store import EmbeddedStore, Store, load_build  # noqa: E402
@@ -461,9 +462,10 @@ def ratio(by_store: dict[str, Any], top: str, bottom: str) -> str:
 
 
 def bench_canned(dist: Path, queries_dirs: list[Path], runs: int) -> str:
-    """p50 / p95 of every canned query on the build in `dist` (in memory, as run by
-    `run_canned`: parameters bound, a paged query's LIMIT written, its reach pass run), with
-    the rows each returns and the plain bulk load of the same N-Quads as the baseline."""
+    """p50 / p95 of every canned query on the build in `dist` (in memory, run by `run_canned`:
+    parameters bound, a paged query's LIMIT written, a query that a store's index narrows
+    through it, made and timed before the queries), with the rows each returns and
+    the plain bulk load of the same N-Quads as the baseline."""
     import pyoxigraph as ox
 
     dump = dist / "villegraph.nq"
@@ -483,9 +485,42 @@ def bench_canned(dist: Path, queries_dirs: list[Path], runs: int) -> str:
         f"({cpu:.1f} s CPU); EmbeddedStore.from_dist {loaded:.1f} s\n",
     ]
     for queries_dir in queries_dirs:
+        lines += _indexes(store, queries_dir)
         lines += _canned_table(store, queries_dir, runs, seconds)
     store.close()
     return "\n".join(lines)
+
+
+def _indexes(store: EmbeddedStore, queries_dir: Path) -> list[str]:
+    """Make the indexes the queries of `queries_dir` use; a line saying what each cost."""
+    lines = []
+    for query in Catalogue.load(queries_dir):
+        if query.label_index:
+            kind, make = "label", lambda q=query: store.label_index(q.label_index)
+        elif query.pair_index is not None:
+            kind, make = "pair", lambda q=query: store.pair_index(q.pair_index.predicate)
+        else:
+            continue
+        rss = _resident_mib()
+        cpu = time.process_time()
+        seconds, index = timed(make)
+        cpu = time.process_time() - cpu
+        size = (
+            f"{len(index):,} labels, {len(index.haystack):,} bytes of text"
+            if kind == "label"
+            else f"{len(index.subjects):,} subjects"
+        )
+        lines.append(
+            f"{kind.title()} index of {query.name}: {size}, {seconds:.1f} s ({cpu:.1f} s CPU, "
+            f"its thread's included), resident memory +{_resident_mib() - rss:.0f} MiB\n"
+        )
+    return lines
+
+
+def _resident_mib() -> float:
+    """This process's resident memory now (Linux), in MiB."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
 
 
 def _canned_table(store: Store, queries_dir: Path, runs: int, seconds: float) -> list[str]:
@@ -500,13 +535,9 @@ def _canned_table(store: Store, queries_dir: Path, runs: int, seconds: float) ->
         if raw is None:
             lines.append(f"| {query.name} | no parameter value | | | | |")
             continue
-        bindings = query.parse_params(raw)
-        rows = len(store.select(reached_text(store, query, bindings)[0]))
+        rows = len(run_canned(store, query, raw).rows)
         cpu_before = time.process_time()
-        # a query with a reach pass (`#+ reach:`) runs it on every run, as `run_canned` does
-        times = measure(
-            lambda b=bindings, q=query: store.select(reached_text(store, q, b)[0]), runs
-        )
+        times = measure(lambda q=query, r=raw: run_canned(store, q, r), runs)
         cpu = (time.process_time() - cpu_before) / (runs + 1)  # the warm-up run included
         shown = ", ".join(f"{k}={v.rsplit('/', 1)[-1]}" for k, v in raw.items())
         if isinstance(times, str):

@@ -24,6 +24,7 @@ LAYERS: dict[str, int] = {
     "records": 1,
     "infer": 1,
     "slices": 1,
+    "indexes": 1,
     "validate": 1,
     "dump": 1,
     "dumpfiles": 1,

@@ -2,7 +2,8 @@
 search give exactly what the texts and code they replace gave (kept in
 tests/data/queries-reference/ and tests/reference_search.py): the same rows in the same order,
 the same hits in the same order with the same totals, on the seed build and on a generated
-network."""
+network. The stores here are loaded from a build, so `search` runs through their label index
+(`villegraph.indexes`) and the reference text through a scan of every label."""
 
 from __future__ import annotations
 
@@ -54,6 +55,13 @@ def store(
 def _same_rows(store: EmbeddedStore, name: str, raw: dict[str, str]) -> int:
     new = CannedQuery.from_file(Settings().queries_dir / f"{name}.rq")
     old = CannedQuery.from_file(REFERENCE / f"{name}.rq")
+    if name == "search":  # the reference left a label's rows under two properties unordered
+        old = CannedQuery.from_text(
+            name, old.text.replace("?resource\nLIMIT", "?resource ?property\nLIMIT")
+        )
+        assert "?property\nLIMIT" in old.text
+    if new.label_index:
+        assert store.label_index(new.label_index) is not None  # made: `search` goes through it
     expected = run_canned(store, old, raw)
     answer = run_canned(store, new, raw)
     assert answer.variables == expected.variables, raw

@@ -7,6 +7,8 @@ they keep of the rest:
     fold("  Données-Ouvertes ")   "donnees-ouvertes"   words kept as written, spaces collapsed
     fold_words("Données-Ouvertes") "donnees ouvertes"   anything but letters and digits is a space
     fold_key("Données-Ouvertes")   "donneesouvertes"    letters and digits only: a matching key
+
+`caseless` is the other kind: accents kept, for looking up what SPARQL's `LCASE` would match.
 """
 
 from __future__ import annotations
@@ -18,6 +20,12 @@ def unaccented(text: str) -> str:
     """Case folded, accents and other combining marks dropped ("Évry" → "evry")."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def caseless(text: str) -> str:
+    """Lower-cased, then case folded ("Straße" → "strasse"): each character on its own, so a
+    text whose lower case holds another's lower case still holds its caseless form."""
+    return text.lower().casefold()
 
 
 def fold(text: str) -> str:

@@ -22,6 +22,7 @@ from rdflib import Graph
 from rdflib.term import Identifier
 
 from villegraph.config import Settings
+from villegraph.indexes import IndexCache, LabelIndex, PairIndex
 from villegraph.publish import recover_if_missing
 
 Bindings = Mapping[str, Identifier]
@@ -140,6 +141,7 @@ class EmbeddedStore:
         else:
             self._store = ox.Store(str(path)) if path is not None else ox.Store()
         self.path = path
+        self._indexes: IndexCache | None = IndexCache() if read_only else None
 
     @classmethod
     def from_dist(cls, dist_dir: Path) -> EmbeddedStore:
@@ -154,7 +156,39 @@ class EmbeddedStore:
             raise StoreError(f"no build in {dist_dir}: run `villegraph build` first")
         store = cls()
         store.oxigraph.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+        store._indexes = IndexCache()
         return store
+
+    def label_index(self, properties: tuple[str, ...], *, wait: bool = True) -> LabelIndex | None:
+        """The labels of `properties` in a text index (`villegraph.indexes`), made on first use
+        by a thread of its own; without `wait`, None until it is made. None for a store that
+        may still change: only one opened read-only or loaded from a build has indexes."""
+        if self._indexes is None:
+            return None
+        return self._indexes.get(LabelIndex, properties, self._index_labels, wait=wait)
+
+    def pair_index(self, predicate: str, *, wait: bool = True) -> PairIndex | None:
+        """The links of `predicate` in arrays, made on first use; None as for `label_index`."""
+        if self._indexes is None:
+            return None
+        return self._indexes.get(PairIndex, (predicate,), self._index_pairs, wait=wait)
+
+    def _index_pairs(self, key: tuple[str, ...]) -> PairIndex:
+        import pyoxigraph as ox
+
+        quads = self._store.quads_for_pattern(None, ox.NamedNode(key[0]), None)
+        return PairIndex((str(quad.subject), str(quad.object)) for quad in quads)
+
+    def _index_labels(self, properties: tuple[str, ...]) -> LabelIndex:
+        import pyoxigraph as ox
+
+        def labels() -> Iterator[tuple[str, str]]:
+            for predicate in properties:
+                for quad in self._store.quads_for_pattern(None, ox.NamedNode(predicate), None):
+                    if isinstance(quad.object, ox.Literal):
+                        yield str(quad.subject), quad.object.value
+
+        return LabelIndex(labels())
 
     @property
     def oxigraph(self):
