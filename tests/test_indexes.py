@@ -264,3 +264,27 @@ def test_shared_pages_go_through_the_index_on_a_generated_network(
         assert _same_page(store, {"person": "https://example.org/p-x7"})[1] is False
     finally:
         store.close()
+
+
+def test_the_served_store_narrows_through_its_own_indexes_and_swaps_them(
+    built_dist: Path, tmp_path: Path
+) -> None:
+    """The site's store (worker processes) keeps the indexes in the serving process, read
+    from the store folder; a new build gets its own."""
+    from villegraph.store import load_build
+    from villegraph.web.engine import PooledStore
+
+    path = load_build(built_dist, tmp_path / "store")
+    store = PooledStore(path, workers=1, site_workers=1, timeout=20)
+    try:
+        search = CannedQuery.from_text("search", SEARCH)
+        index = store.label_index(search.label_index)
+        assert index is not None and len(index) > 50
+        assert store.pair_index(STATED) is not None
+        for text in ("ville", "DONNÉES", "zzzz", "a"):
+            expected = run_canned(ScanningStore(store), search, {"text": text})  # type: ignore[arg-type]
+            assert run_canned(store, search, {"text": text}).rows == expected.rows
+        store.swap(path, remove_old=False)
+        assert store.label_index(search.label_index) is not index  # made again, for the new one
+    finally:
+        store.close()

@@ -22,14 +22,15 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
 
 from villegraph.errors import QueryError, QueryTimeout, StoreError
-from villegraph.store import Bindings, SelectResult
+from villegraph.indexes import LabelIndex, PairIndex
+from villegraph.store import Bindings, EmbeddedStore, SelectResult
 from villegraph.terms import to_oxigraph, to_rdflib
 from villegraph.web import worker
 from villegraph.web.cache import Entry, ResultCache
@@ -241,6 +242,9 @@ class _Pools:
     by_lane: dict[str, WorkerPool]
     graphs: list[str] | None = None
     cache: ResultCache | None = None
+    reader: EmbeddedStore | None = None
+    """The served store opened read-only by this process, for its indexes (made on first use)."""
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class PooledStore:
@@ -321,6 +325,8 @@ class PooledStore:
             self._shared.cache.reset(Path(path).name)
         self._shared.by_lane.update(fresh)
         self._shared.graphs = None
+        with self._shared.lock:
+            self._shared.reader = None  # the new build's indexes are made on first use
         for pool in old.values():
             pool.close()
         old_path = old["site"].path
@@ -428,6 +434,23 @@ class PooledStore:
         if self._shared.graphs is None:
             self._shared.graphs = list(_check(self.call({"op": "graphs"}))["graphs"])
         return self._shared.graphs
+
+    def label_index(self, properties: tuple[str, ...], *, wait: bool = True) -> LabelIndex | None:
+        """The served build's label index (`EmbeddedStore.label_index`), made in this process
+        from the store folder opened read-only; the narrowed queries still go to the workers."""
+        return self._reader().label_index(properties, wait=wait)
+
+    def pair_index(self, predicate: str, *, wait: bool = True) -> PairIndex | None:
+        """The served build's index of `predicate`'s links, as `label_index`."""
+        return self._reader().pair_index(predicate, wait=wait)
+
+    def _reader(self) -> EmbeddedStore:
+        path = self.path
+        with self._shared.lock:
+            reader = self._shared.reader
+            if reader is None or reader.path != str(path):
+                reader = self._shared.reader = EmbeddedStore(str(path), read_only=True)
+            return reader
 
     def close(self) -> None:
         pools = list(self._shared.by_lane.values())
