@@ -29,6 +29,7 @@ LAYERS: dict[str, int] = {
     "dump": 1,
     "dumpfiles": 1,
     "queries": 1,
+    "reach": 1,
     "results": 1,
     "writers": 1,
     "store": 1,

@@ -219,3 +219,29 @@ def test_labels_and_suggestions_are_the_same_on_every_store(
         messages.append(str(info.value))
     assert messages[0] == messages[1]
     assert "theme/citizen-participation (participation citoyenne)" in messages[0]
+
+
+@pytest.mark.parametrize("store_name", ["embedded", "oxigraph", "virtuoso"])
+def test_a_page_read_through_its_reach_is_the_same_on_every_store(
+    stores: dict[str, Store], store_name: str
+) -> None:
+    """places-studied's pages, read through its reach pass (a first query, then the page with
+    the kept values as a VALUES block), equal the pages of the text without it on that store."""
+    from villegraph.queries import reach_pass
+
+    store = stores[store_name]
+    query = CATALOGUE["places-studied"]
+    reference = CannedQuery.from_file(
+        Path(__file__).parent / "data" / "queries-reference" / "places-studied.rq"
+    )
+    reached = 0
+    for lang in ("fr", "en"):
+        for limit, offset in ((1, 0), (1, 1), (2, 0), (2, 1), (7, 0), (100, 0), (2, 1000)):
+            raw = {"lang": lang, "limit": str(limit), "offset": str(offset)}
+            expected = run_canned(store, reference, raw)
+            answer = run_canned(store, query, raw)
+            assert answer.rows == expected.rows, raw
+            assert (answer.more, answer.notes) == (expected.more, expected.notes), raw
+            kept = reach_pass(store, query, query.parse_params(raw), limit, offset)
+            reached += kept is not None
+    assert reached == 6, "pages ending before the last thing studied are read through it"

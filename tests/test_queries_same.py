@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from villegraph.config import Settings
 from villegraph.errors import QueryError
-from villegraph.queries import CannedQuery, CannedResult, run_canned
+from villegraph.queries import CannedQuery, CannedResult, reach_pass, run_canned
 from villegraph.resources import ONTOLOGY_DIR
 from villegraph.store import EmbeddedStore
 
@@ -105,3 +106,89 @@ def test_shared_themes_without_a_person_is_refused(store: EmbeddedStore) -> None
     new, _ = _queries("shared-themes")
     with pytest.raises(QueryError, match="needs parameter 'person'"):
         run_canned(store, new, {})
+
+
+# --- places-studied: the page read through its reach pass -------------------------------------
+
+PLACES_PAGES = [
+    {"limit": limit, "offset": offset}
+    for limit in ("1", "2", "7", "100")
+    for offset in ("0", "1", "5", "100000")
+]
+
+
+def test_places_studied_through_its_reach_is_the_same(store: EmbeddedStore) -> None:
+    new, _ = _queries("places-studied")
+    assert new.reach == "studied"
+    reached = 0
+    for lang in ("fr", "en"):
+        for page in PLACES_PAGES:
+            raw = {"lang": lang, **page}
+            _same(store, "places-studied", raw)
+            bindings = new.parse_params(raw)
+            limit, offset = int(page["limit"]), int(page["offset"])
+            reached += reach_pass(store, new, bindings, limit, offset) is not None
+    assert reached > 0, "some pages are read through the reach pass"
+
+
+def test_places_studied_with_tied_labels_is_the_same() -> None:
+    """Things of one kind sharing a label (in a language, plainly, in another case), a thing of
+    two kinds, one without a type or a label, talks with several presenters or none."""
+    store = EmbeddedStore()
+    store.oxigraph.load(TIES.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    new, _ = _queries("places-studied")
+    whole = run_canned(store, new, {"limit": "1000"})
+    assert len(whole.rows) > 20 and not whole.more
+    cut = 0
+    for lang in ("fr", "en", "de"):
+        for limit in range(1, 12):
+            for offset in (0, 1, 2, 3, 5, 8, 13, 40):
+                raw = {"lang": lang, "limit": str(limit), "offset": str(offset)}
+                _same(store, "places-studied", raw)
+                bindings = new.parse_params(raw)
+                kept = reach_pass(store, new, bindings, limit, offset)
+                cut += kept is not None
+    assert cut > 0
+
+
+def _ties() -> str:
+    lines = [
+        "@prefix vg: <https://w3id.org/villegraph/def#> .",
+        "@prefix schema: <https://schema.org/> .",
+        "@prefix org: <http://www.w3.org/ns/org#> .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+        "@prefix dcterms: <http://purl.org/dc/terms/> .",
+        "@prefix ex: <https://example.org/> .",
+    ]
+    things = {
+        "lyon1": ("schema:Place", '"Lyon"'),
+        "lyon2": ("schema:Place", '"Lyon"'),
+        "lyon3": ("schema:Place", '"Lyon"@fr, "Lyons"@en'),
+        "lyon4": ("schema:Place", '"LYON"'),
+        "lyon5": ("vg:Programme", '"Lyon"'),
+        "both": ("schema:Place, org:Organization", '"Alpha"'),
+        "nothing": (None, None),
+        "nice": ("schema:Place", '"Nice"@en, "Nice"@fr'),
+        "prog": ("vg:Programme", '"Grand Lyon"@fr, "Greater Lyon"@en'),
+    }
+    for name, (types, labels) in things.items():
+        if types:
+            lines.append(f"ex:{name} a {types} .")
+        if labels:
+            lines.append(f"ex:{name} rdfs:label {labels} .")
+    lines.append("ex:prog schema:location ex:lyon1, ex:nice .")
+    names = list(things)
+    for number in range(30):  # each talk studies one or two things, never two Lyons
+        talk = f"ex:talk{number:02d}"
+        studied = {names[number % len(names)], names[(number * 5 + 3) % len(names)]}
+        if sum(name.startswith("lyon") for name in studied) > 1:
+            studied = {names[number % len(names)]}
+        lines.append(f"{talk} vg:studies {', '.join(f'ex:{n}' for n in sorted(studied))} .")
+        lines.append(f'{talk} dcterms:title "Talk {number}"@fr .')
+        for person in range(2 if number % 7 == 6 else number % 2):  # bounds mostly tight
+            lines.append(f"{talk} vg:presenter ex:person{(number + person) % 5} .")
+    lines += [f'ex:person{n} rdfs:label "Person {n}" .' for n in range(4)]
+    return "\n".join(lines) + "\n"
+
+
+TIES = _ties()

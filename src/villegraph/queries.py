@@ -34,6 +34,18 @@ skos:altLabel or foaf:name, in any language, accents and case aside, acronyms in
 otherwise fails with `UnknownResource` listing the closest resources by label. `#+ empty:` is
 the note a run with no row carries (`SelectResult.notes`), so an empty answer is never silent.
 
+A paged query may declare a reach pass, `#+ reach: VAR`, written beside it as `NAME.reach.rq`
+(plain SPARQL, no header; the catalogue lists no `*.reach.rq` as a query of its own): a cheap
+SELECT whose rows follow the page's order, one row per value of `?VAR` and sort key, with the
+value, `?rows` (a lower bound of the rows the query yields for it with that key: count what
+every row has, never what an OPTIONAL adds) and the key (every other column, computed exactly as
+the query computes it). `run_canned` runs it first, with the same parameters bound, keeps the
+values the page can draw from (`villegraph.reach`: until the bounds add up to offset + limit + 1,
+then every value whose key ties with the last kept one) and runs the query with them as a
+multi-row `VALUES ?VAR { … }` where its parameters are bound: it then orders only their rows,
+and the page is the same. When the pass runs out before the page is reached, the query is run
+whole. Only SPARQL: the same on every store.
+
 Writing a canned query: use a parameter only where the outer group's bindings reach it — in
 the outer group's triple patterns, BINDs and FILTERs, or in the FILTER of an OPTIONAL placed
 directly in the outer group. Not inside a nested group or a sub-SELECT: pyoxigraph's
@@ -95,6 +107,7 @@ from villegraph.errors import QueryError, UnknownResource, UsageError
 from villegraph.folding import fold_words
 from villegraph.indexes import needs_store
 from villegraph.namespaces import DEFAULT_BASE_IRI, PREFIXES, prefixes_for
+from villegraph.reach import MAX_VALUES, ROWS, reach_values
 from villegraph.store import SelectResult
 from villegraph.terms import escape_string
 
@@ -255,6 +268,10 @@ class CannedQuery:
     """Default page size of a paged query (`#+ page: N`), None when not paged."""
     translations: Mapping[tuple[str, str], str] = field(default_factory=dict)
     """(key, language) → text of the header lines written in another language than English."""
+    reach: str | None = None
+    """The reach variable of a paged query (`#+ reach: VAR`), None without a reach pass."""
+    reach_text: str = ""
+    """The reach pass (`NAME.reach.rq`) when `reach` is set."""
     label_index: tuple[str, ...] = ()
     """Full IRIs of the label properties a store's text index may narrow the query by
     (`#+ label-index:`), empty when it may not."""
@@ -285,12 +302,16 @@ class CannedQuery:
         *,
         path: Path | None = None,
         base_iri: str = DEFAULT_BASE_IRI,
+        reach_text: str = "",
     ) -> CannedQuery:
-        """Read the `#+` header of a query text; QueryError naming file:line when malformed."""
+        """Read the `#+` header of a query text; QueryError naming file:line when malformed.
+
+        `reach_text` is the reach pass of a query that declares one (`#+ reach:`)."""
         where = str(path) if path is not None else name
         title, descriptions, params, empty = "", [], [], []
         translated: dict[tuple[str, str], list[str]] = {}
         page: int | None = None
+        reach: str | None = None
         label_index: tuple[str, ...] = ()
         pair_index: PairIndexUse | None = None
         try:
@@ -315,6 +336,8 @@ class CannedQuery:
                 empty.append(value)
             elif key == "page":
                 page = _page_size(value, f"{where}:{number}", text)
+            elif key == "reach":
+                reach = value.lstrip("?$")
             elif key == "label-index":
                 label_index = _label_index(value, f"{where}:{number}", text)
             elif key == "pair-index":
@@ -322,8 +345,10 @@ class CannedQuery:
             else:
                 raise QueryError(
                     f"{where}:{number}: unknown header key {key!r} (expected title, "
-                    "description, param, empty, page, label-index or pair-index)"
+                    "description, param, empty, page, reach, label-index or pair-index)"
                 )
+        if reach is not None:
+            _check_reach(reach, reach_text, text, page, where)
         if page is not None:
             params += _paging_params(page)
         if label_index and (
@@ -356,18 +381,22 @@ class CannedQuery:
             empty=" ".join(empty),
             page=page,
             translations={key: " ".join(values) for key, values in translated.items()},
+            reach=reach,
+            reach_text=reach_text if reach is not None else "",
             label_index=label_index,
             pair_index=pair_index,
         )
 
     @classmethod
     def from_file(cls, path: Path, *, base_iri: str = DEFAULT_BASE_IRI) -> CannedQuery:
-        """Read one `.rq` file; its stem is the query's name."""
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise QueryError(f"{path}: cannot read query file: {error}") from None
-        return cls.from_text(Path(path).stem, text, path=Path(path), base_iri=base_iri)
+        """Read one `.rq` file; its stem is the query's name. A query with a reach pass
+        (`#+ reach:`) has it read from `NAME.reach.rq` beside it."""
+        path = Path(path)
+        text = _read(path)
+        reach_path = path.with_name(f"{path.stem}{REACH_SUFFIX}")
+        declared = any(line.key == "reach" for line in _header_or_none(text))
+        reach_text = _read(reach_path) if declared and reach_path.is_file() else ""
+        return cls.from_text(path.stem, text, path=path, base_iri=base_iri, reach_text=reach_text)
 
     def param(self, name: str) -> Param | None:
         """The declared parameter of that name, or None."""
@@ -411,6 +440,39 @@ class CannedQuery:
             else:
                 parts.append(f"[{p.name}={p.kind.upper()}]")
         return " ".join(parts)
+
+
+REACH_SUFFIX = ".reach.rq"
+"""The file name ending of a reach pass, beside its query (`places-studied.reach.rq`)."""
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise QueryError(f"{path}: cannot read query file: {error}") from None
+
+
+def _header_or_none(text: str) -> list[lexer.HeaderLine]:
+    """The header lines, none when malformed (`from_text` then says where)."""
+    try:
+        return lexer.header(text)
+    except lexer.HeaderError:
+        return []
+
+
+def _check_reach(variable: str, reach_text: str, text: str, page: int | None, where: str) -> None:
+    """A reach pass belongs to a paged query, names one of its variables, and projects that
+    variable and `?rows`."""
+    if page is None:
+        raise QueryError(f"{where}: only a paged query (#+ page:) takes a reach pass")
+    if not _NAME.match(variable) or not re.search(rf"[?$]{variable}\b", text):
+        raise QueryError(f"{where}: reach {variable!r} is not a variable of the query")
+    if not reach_text:
+        raise QueryError(f"{where}: reach needs its pass, a file NAME{REACH_SUFFIX} beside it")
+    for needed in (variable, ROWS):
+        if not re.search(rf"[?$]{needed}\b", reach_text):
+            raise QueryError(f"{where}: the reach pass does not give ?{needed}")
 
 
 def _page_size(value: str, where: str, text: str) -> int:
@@ -588,6 +650,8 @@ class Catalogue:
             raise QueryError(f"{folder}: no such query folder")
         queries = {}
         for path in sorted(folder.glob("*.rq")):
+            if path.name.endswith(REACH_SUFFIX):
+                continue
             query = CannedQuery.from_file(path, base_iri=base_iri)
             queries[query.name] = query
         return cls(queries, folder)
@@ -744,12 +808,18 @@ def _shown(iri: str, base_iri: str) -> str:
     return iri.removeprefix(base_iri) if iri.startswith(base_iri) else iri
 
 
-def canned_text(query: CannedQuery, bindings: Mapping[str, Identifier]) -> tuple[str, int, int]:
+def canned_text(
+    query: CannedQuery,
+    bindings: Mapping[str, Identifier],
+    reach: Sequence[Identifier] | None = None,
+) -> tuple[str, int, int]:
     """The text `run_canned` sends for these parsed parameters: bound by a VALUES block and,
     for a paged query, with its LIMIT written for one row more; with the page's limit and
-    offset (0, 0 when not paged)."""
-    bound = {name: term for name, term in bindings.items() if not _is_paging(query, name)}
-    text = bind_values(query.text, bound)
+    offset (0, 0 when not paged). `reach`: the values of the reach variable the page draws
+    from (see `reach_pass`), bound there as well."""
+    bound = _bound(query, bindings)
+    among = (query.reach, reach) if query.reach is not None and reach is not None else None
+    text = bind_values(query.text, bound, among=among)
     if query.page is None:
         return text, 0, 0
     limit, offset = (int(str(bindings[name])) for name in ("limit", "offset"))
@@ -759,6 +829,48 @@ def canned_text(query: CannedQuery, bindings: Mapping[str, Identifier]) -> tuple
             f"got limit={limit} offset={offset}"
         )
     return paged_text(query, text, limit, offset), limit, offset
+
+
+def _bound(query: CannedQuery, bindings: Mapping[str, Identifier]) -> dict[str, Identifier]:
+    """The bindings written in the text (the paging ones go to its LIMIT)."""
+    return {name: term for name, term in bindings.items() if not _is_paging(query, name)}
+
+
+def reach_pass(
+    store: Store,
+    query: CannedQuery,
+    bindings: Mapping[str, Identifier],
+    limit: int,
+    offset: int,
+    *,
+    timeout: float | None = None,
+) -> list[Identifier] | None:
+    """The values of the reach variable that the page can draw its rows from, by the query's
+    reach pass (`#+ reach:`); None when it has none, or when the page must be read from the
+    whole answer (the pass runs out before it, or keeps too many values)."""
+    if query.reach is None:
+        return None
+    found = store.select(bind_values(query.reach_text, _bound(query, bindings)), timeout=timeout)
+    if query.reach not in found.variables or ROWS not in found.variables:
+        raise QueryError(f"{query.name}: the reach pass does not give ?{query.reach} and ?{ROWS}")
+    values = reach_values(found.variables, found.rows, query.reach, offset + limit + 1)
+    return values if values is not None and len(values) <= MAX_VALUES else None
+
+
+def reached_text(
+    store: Store,
+    query: CannedQuery,
+    bindings: Mapping[str, Identifier],
+    *,
+    timeout: float | None = None,
+) -> tuple[str, int, int]:
+    """`canned_text`, bound to the values its reach pass keeps when the query has one (the
+    pass is run on `store`)."""
+    text, limit, offset = canned_text(query, bindings)
+    reach = reach_pass(store, query, bindings, limit, offset, timeout=timeout)
+    if reach is not None:
+        text = canned_text(query, bindings, reach)[0]
+    return text, limit, offset
 
 
 def _is_paging(query: CannedQuery, name: str) -> bool:
@@ -803,11 +915,16 @@ def run_canned(
     The same query text then reaches every store. It is also much faster on pyoxigraph 0.5
     than its `substitutions` (measured: 1.7 ms against 360 ms for `members-of` at 2M triples),
     which do not let the optimiser start from the bound variables. A paged query fetches one
-    row more than its page: a page cut short carries a note saying where the next starts.
+    row more than its page: a page cut short carries a note saying where the next starts. A
+    query with a reach pass runs it first and orders only the rows of the values it keeps
+    (`reach_pass`); `timeout` covers both.
     """
     parsed = query.parse_params(raw_params)
     bindings = resolve_resources(store, query, parsed, raw_params)
-    text, limit, offset = canned_text(query, bindings)
+    started = time.monotonic()
+    text, limit, offset = reached_text(store, query, bindings, timeout=timeout)
+    if timeout is not None and query.reach is not None:
+        timeout = max(timeout - (time.monotonic() - started), 0.001)
     found = _by_label_index(store, query, bindings, text, timeout, max_rows)
     if found is None:
         found = _by_pair_index(store, query, bindings, text, (limit, offset), timeout, max_rows)
@@ -1023,21 +1140,34 @@ def term_to_sparql(term: Identifier) -> str:
     raise QueryError(f"cannot bind {term!r}: not an RDF term")
 
 
-def bind_values(query_text: str, bindings: Mapping[str, Identifier]) -> str:
+def bind_values(
+    query_text: str,
+    bindings: Mapping[str, Identifier],
+    *,
+    among: tuple[str, Sequence[Identifier]] | None = None,
+) -> str:
     """The query with `VALUES (?a …) { (term …) }` first in its outer WHERE group.
 
     Equivalent to pyoxigraph's substitutions: the variables are bound for the outer group (not
     inside sub-SELECTs). Terms are written in N-Triples syntax with escaping; variable names must
-    be plain SPARQL names.
+    be plain SPARQL names. `among` (a variable and its values) adds a multi-row
+    `VALUES ?v { term … }` beside it: the variable takes one of those values.
     """
-    if not bindings:
+    if not bindings and among is None:
         return query_text
-    for name in bindings:
+    names = [*bindings, *([among[0]] if among is not None else [])]
+    for name in names:
         if not _NAME.match(name):
             raise QueryError(f"cannot bind variable {name!r}: not a SPARQL variable name")
-    names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(term_to_sparql(term) for term in bindings.values())
-    block = f"VALUES ({names}) {{ ({values}) }}"
+    blocks = []
+    if bindings:
+        columns = " ".join(f"?{name}" for name in bindings)
+        values = " ".join(term_to_sparql(term) for term in bindings.values())
+        blocks.append(f"VALUES ({columns}) {{ ({values}) }}")
+    if among is not None:
+        values = " ".join(term_to_sparql(term) for term in among[1])
+        blocks.append(f"VALUES ?{among[0]} {{ {values} }}")
+    block = " ".join(blocks)
     open_at, close_at, subselect = _outer_where(query_text)
     inner = _leading_subselect_where(query_text, open_at)
     if inner is not None:
@@ -1061,6 +1191,8 @@ __all__ = [
     "normalise_label",
     "page_note",
     "paged_text",
+    "reach_pass",
+    "reached_text",
     "resolve_iri",
     "resolve_resources",
     "run_canned",
