@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rdflib import Literal
 
 from villegraph.config import Settings
 from villegraph.errors import QueryError
 from villegraph.indexes import LabelIndex
-from villegraph.queries import CannedQuery, run_canned
+from villegraph.queries import CannedQuery, bind_values, run_canned
 from villegraph.store import EmbeddedStore, SelectResult
 
 SEARCH = (Settings().queries_dir / "search.rq").read_text(encoding="utf-8")
@@ -281,6 +282,14 @@ def test_the_served_store_narrows_through_its_own_indexes_and_swaps_them(
         index = store.label_index(search.label_index)
         assert index is not None and len(index) > 50
         assert store.pair_index(STATED) is not None
+        who = CannedQuery.from_file(Settings().queries_dir / "who-works-on.rq")
+        reach = bind_values(who.reach_text, {"context": Literal(False)})
+        assert store.reach_index(reach, "theme") is not None
+        reference = CannedQuery.from_file(
+            Path(__file__).parent / "data" / "queries-reference" / "who-works-on.rq"
+        )
+        for raw in ({"theme": "theme/digital-city", "limit": "2"}, {"theme": "theme/data"}):
+            assert run_canned(store, who, raw).rows == run_canned(store, reference, raw).rows
         for text in ("ville", "DONNÉES", "zzzz", "a"):
             expected = run_canned(ScanningStore(store), search, {"text": text})  # type: ignore[arg-type]
             assert run_canned(store, search, {"text": text}).rows == expected.rows

@@ -140,9 +140,52 @@ def test_the_kept_values_are_bound_beside_the_parameters() -> None:
     hostile = Literal('a"} } SELECT')
     bound = bind_values(text, {"p": URIRef(EX + "p")}, among=("x", [URIRef(EX + "a"), hostile]))
     assert bound == (
-        f"SELECT ?x WHERE {{ VALUES (?p) {{ (<{EX}p>) }} "
-        f'VALUES ?x {{ <{EX}a> "a\\"}} }} SELECT"^^<http://www.w3.org/2001/XMLSchema#string> }}'
+        f"SELECT ?x WHERE {{ VALUES (?p ?x) {{ (<{EX}p> <{EX}a>) "
+        f'(<{EX}p> "a\\"}} }} SELECT"^^<http://www.w3.org/2001/XMLSchema#string>) }}'
         " ?x ?p ?o }"
     )
+    alone = bind_values(text, {}, among=("x", [URIRef(EX + "a")]))
+    assert alone == f"SELECT ?x WHERE {{ VALUES (?x) {{ (<{EX}a>) }} ?x ?p ?o }}"
     with pytest.raises(QueryError, match="not a SPARQL variable name"):
         bind_values(text, {}, among=("x y", []))
+
+
+def test_a_reach_index_leaves_out_an_iri_parameter_and_binds_only_booleans() -> None:
+    head = (
+        "#+ page: 10\n#+ reach: x\n#+ param: t (iri) a thing\n#+ param: all (boolean=false) all\n"
+        "#+ param: lang (lang=fr) labels\n#+ param: n (integer=1) least\n"
+    )
+    text = head + "SELECT ?x ?t ?all ?lang ?n WHERE { ?x ?p ?t } LIMIT 10\n"
+    reach = "SELECT ?x ?t ?all (COUNT(*) AS ?rows) WHERE { ?x ?p ?t } GROUP BY ?x ?t ?all\n"
+    query = CannedQuery.from_text(
+        "q", text.replace("#+ page: 10\n", "#+ page: 10\n#+ reach-index: t\n"), reach_text=reach
+    )
+    assert query.reach_index == "t"
+    cases = [
+        ("#+ reach-index: t\n", text.replace("#+ reach: x\n", ""), reach, "needs a reach pass"),
+        ("#+ reach-index: lang\n", text, reach, "'lang' is not an iri parameter"),
+        ("#+ reach-index: t\n", text, reach.replace("?t", "?s"), "'t' is not an iri parameter"),
+        ("#+ reach-index: t\n", text, reach.replace("?all", "?all ?n"), "names all, n"),
+    ]
+    for line, body, pass_text, message in cases:
+        with pytest.raises(QueryError, match=message):
+            CannedQuery.from_text(
+                "q", body.replace("#+ page: 10\n", "#+ page: 10\n" + line), reach_text=pass_text
+            )
+
+
+def test_a_reach_index_gives_the_pass_rows_of_each_value_in_its_order() -> None:
+    from villegraph.indexes import ReachIndex
+
+    a, b = URIRef(EX + "a"), URIRef(EX + "b")
+    rows = [
+        (URIRef(EX + "x1"), a, Literal(3)),
+        (URIRef(EX + "x2"), b, Literal(2)),
+        (URIRef(EX + "x3"), a, Literal(2)),
+        (URIRef(EX + "x4"), None, Literal(1)),
+    ]
+    index = ReachIndex(["thing", "over", "rows"], rows, "over")
+    assert index.variables == ["thing", "rows"]
+    assert index.rows(a) == [(URIRef(EX + "x1"), Literal(3)), (URIRef(EX + "x3"), Literal(2))]
+    assert index.rows(b) == [(URIRef(EX + "x2"), Literal(2))]
+    assert index.rows(URIRef(EX + "c")) == [] and len(index) == 3

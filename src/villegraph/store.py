@@ -22,7 +22,7 @@ from rdflib import Graph
 from rdflib.term import Identifier
 
 from villegraph.config import Settings
-from villegraph.indexes import IndexCache, LabelIndex, PairIndex
+from villegraph.indexes import IndexCache, LabelIndex, PairIndex, ReachIndex
 from villegraph.publish import recover_if_missing
 
 Bindings = Mapping[str, Identifier]
@@ -172,6 +172,18 @@ class EmbeddedStore:
         if self._indexes is None:
             return None
         return self._indexes.get(PairIndex, (predicate,), self._index_pairs, wait=wait)
+
+    def reach_index(self, text: str, over: str, *, wait: bool = True) -> ReachIndex | None:
+        """The rows of the reach pass `text` (its other parameters bound) for every value of the
+        parameter `over`, which it leaves unbound; made on first use, None as for `label_index`."""
+        if self._indexes is None:
+            return None
+        return self._indexes.get(ReachIndex, (text, over), self._index_reach, wait=wait)
+
+    def _index_reach(self, key: tuple[str, ...]) -> ReachIndex:
+        text, over = key
+        found = self._select(text, None, None)
+        return ReachIndex(found.variables, found.rows, over)
 
     def _index_pairs(self, key: tuple[str, ...]) -> PairIndex:
         import pyoxigraph as ox

@@ -29,7 +29,7 @@ from typing import Any
 from rdflib import Graph
 
 from villegraph.errors import QueryError, QueryTimeout, StoreError
-from villegraph.indexes import LabelIndex, PairIndex
+from villegraph.indexes import LabelIndex, PairIndex, ReachIndex
 from villegraph.store import Bindings, EmbeddedStore, SelectResult
 from villegraph.terms import to_oxigraph, to_rdflib
 from villegraph.web import worker
@@ -443,6 +443,10 @@ class PooledStore:
     def pair_index(self, predicate: str, *, wait: bool = True) -> PairIndex | None:
         """The served build's index of `predicate`'s links, as `label_index`."""
         return self._reader().pair_index(predicate, wait=wait)
+
+    def reach_index(self, text: str, over: str, *, wait: bool = True) -> ReachIndex | None:
+        """The served build's rows of a reach pass for every value of `over`, as `label_index`."""
+        return self._reader().reach_index(text, over, wait=wait)
 
     def _reader(self) -> EmbeddedStore:
         path = self.path
