@@ -28,6 +28,8 @@ Prints Markdown tables; `--json FILE` also writes the raw figures. Nothing here 
 from __future__ import annotations
 
 import argparse
+import functools
+import itertools
 import json
 import math
 import resource
@@ -44,10 +46,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the store launchers shared with the test fixtures
 
 from fixtures_stores import oxigraph_server, virtuoso_server  # noqa: E402
+from rdflib import Literal  # noqa: E402
 
 from villegraph.config import Settings  # noqa: E402
 from villegraph.errors import VillegraphError  # noqa: E402
-from villegraph.queries import CannedQuery, Catalogue, canned_text, run_canned  # noqa: E402
+from villegraph.indexes import LabelIndex, PairIndex, ReachIndex  # noqa: E402
+from villegraph.queries import (  # noqa: E402
+    CannedQuery,
+    Catalogue,
+    bind_values,
+    canned_text,
+    run_canned,
+)
 from villegraph.remote import RemoteStore, read_quads_by_graph  # noqa: E402
 from villegraph.resources import ONTOLOGY_DIR, QUERIES_DIR  # noqa: E402
 from villegraph.store import EmbeddedStore, Store, load_build  # noqa: E402
@@ -461,11 +471,14 @@ def ratio(by_store: dict[str, Any], top: str, bottom: str) -> str:
     return f"{statistics.median(a) / statistics.median(b):.1f}×"
 
 
-def bench_canned(dist: Path, queries_dirs: list[Path], runs: int) -> str:
+def bench_canned(
+    dist: Path, queries_dirs: list[Path], runs: int, also: list[str] | None = None
+) -> str:
     """p50 / p95 of every canned query on the build in `dist` (in memory, run by `run_canned`:
     parameters bound, a paged query's LIMIT written, a query that a store's index narrows
     through it, made and timed before the queries), with the rows each returns and
-    the plain bulk load of the same N-Quads as the baseline."""
+    the plain bulk load of the same N-Quads as the baseline. `also`: more runs of a query with
+    the given parameters, `NAME:key=value,key=value` (`who-works-on:theme=theme/data`)."""
     import pyoxigraph as ox
 
     dump = dist / "villegraph.nq"
@@ -486,7 +499,7 @@ def bench_canned(dist: Path, queries_dirs: list[Path], runs: int) -> str:
     ]
     for queries_dir in queries_dirs:
         lines += _indexes(store, queries_dir)
-        lines += _canned_table(store, queries_dir, runs, seconds)
+        lines += _canned_table(store, queries_dir, runs, seconds, also or [])
     store.close()
     return "\n".join(lines)
 
@@ -495,26 +508,52 @@ def _indexes(store: EmbeddedStore, queries_dir: Path) -> list[str]:
     """Make the indexes the queries of `queries_dir` use; a line saying what each cost."""
     lines = []
     for query in Catalogue.load(queries_dir):
-        if query.label_index:
-            kind, make = "label", lambda q=query: store.label_index(q.label_index)
-        elif query.pair_index is not None:
-            kind, make = "pair", lambda q=query: store.pair_index(q.pair_index.predicate)
-        else:
+        if not query.label_index and query.pair_index is None and query.reach_index is None:
             continue
         rss = _resident_mib()
         cpu = time.process_time()
-        seconds, index = timed(make)
+        seconds, index = timed(functools.partial(_index_of, store, query))
         cpu = time.process_time() - cpu
-        size = (
-            f"{len(index):,} labels, {len(index.haystack):,} bytes of text"
-            if kind == "label"
-            else f"{len(index.subjects):,} subjects"
-        )
+        if isinstance(index, LabelIndex):
+            kind, size = "Label", f"{len(index):,} labels, {len(index.haystack):,} bytes of text"
+        elif isinstance(index, PairIndex):
+            kind, size = "Pair", f"{len(index.subjects):,} subjects"
+        else:
+            kind, size = "Reach", f"{len(index or ()):,} rows of its reach pass"
         lines.append(
-            f"{kind.title()} index of {query.name}: {size}, {seconds:.1f} s ({cpu:.1f} s CPU, "
+            f"{kind} index of {query.name}: {size}, {seconds:.1f} s ({cpu:.1f} s CPU, "
             f"its thread's included), resident memory +{_resident_mib() - rss:.0f} MiB\n"
         )
     return lines
+
+
+def _index_of(
+    store: EmbeddedStore, query: CannedQuery
+) -> LabelIndex | PairIndex | ReachIndex | None:
+    """The index the store keeps for the query, made now."""
+    if query.label_index:
+        return store.label_index(query.label_index)
+    if query.pair_index is not None:
+        return store.pair_index(query.pair_index.predicate)
+    return _reach_index(store, query)
+
+
+def _reach_index(store: EmbeddedStore, query: CannedQuery) -> ReachIndex | None:
+    """The reach indexes `run_canned` reads for the query, one per value of the boolean
+    parameters its pass names (made here, so that no timed run waits for one); the one for
+    their defaults."""
+    assert query.reach_index is not None
+    booleans = [p for p in query.params if p.kind == "boolean" and f"?{p.name}" in query.reach_text]
+    made = None
+    for values in itertools.product((False, True), repeat=len(booleans)):
+        bound = {p.name: Literal(v) for p, v in zip(booleans, values, strict=True)}
+        index = store.reach_index(bind_values(query.reach_text, bound), query.reach_index)
+        if all(
+            str(v).lower() == (p.default or "").lower()
+            for p, v in zip(booleans, values, strict=True)
+        ):
+            made = index
+    return made
 
 
 def _resident_mib() -> float:
@@ -523,15 +562,25 @@ def _resident_mib() -> float:
         return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
 
 
-def _canned_table(store: Store, queries_dir: Path, runs: int, seconds: float) -> list[str]:
+def _canned_table(
+    store: Store, queries_dir: Path, runs: int, seconds: float, also: list[str]
+) -> list[str]:
     """The table of `bench_canned` for the queries of one folder."""
     lines = [
         f"\nQueries of {queries_dir}:\n",
         "| query | parameters | rows | p50 ms | p95 ms | CPU ms a run | p50 ÷ bulk_load |",
         "|---|---|---|---|---|---|---|",
     ]
-    for query in Catalogue.load(queries_dir):
-        raw = pick_params(store, query)
+    catalogue = Catalogue.load(queries_dir)
+    runs_of: list[tuple[CannedQuery, dict[str, str] | None]] = [
+        (query, pick_params(store, query)) for query in catalogue
+    ]
+    for spec in also:
+        name, _, written = spec.partition(":")
+        if name in catalogue:
+            pairs = (pair.partition("=") for pair in written.split(",") if pair)
+            runs_of.append((catalogue[name], {key: value for key, _, value in pairs}))
+    for query, raw in runs_of:
         if raw is None:
             lines.append(f"| {query.name} | no parameter value | | | | |")
             continue
@@ -566,10 +615,15 @@ def main() -> None:
     parser.add_argument(
         "--queries", type=Path, action="append", help="canned queries folder (repeatable)"
     )
+    parser.add_argument(
+        "--also",
+        action="append",
+        help="with --canned: a query run with these parameters too, NAME:key=value,key=value",
+    )
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.canned:
-        print(bench_canned(args.canned, args.queries or [QUERIES_DIR], args.runs))
+        print(bench_canned(args.canned, args.queries or [QUERIES_DIR], args.runs, args.also))
         return
     if args.worker:
         mode, *rest = args.worker

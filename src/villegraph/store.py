@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -182,8 +182,9 @@ class EmbeddedStore:
 
     def _index_reach(self, key: tuple[str, ...]) -> ReachIndex:
         text, over = key
-        found = self._select(text, None, None)
-        return ReachIndex(found.variables, found.rows, over)
+        solutions = self._run(text, None)
+        variables = [v.value for v in solutions.variables]
+        return ReachIndex(variables, _converted(solutions), over)  # no list of all rows first
 
     def _index_pairs(self, key: tuple[str, ...]) -> PairIndex:
         import pyoxigraph as ox
@@ -236,29 +237,15 @@ class EmbeddedStore:
         return _within(timeout, self._select, query, bindings, max_rows)
 
     def _select(self, query: str, bindings: Bindings | None, max_rows: int | None) -> SelectResult:
-        from villegraph.terms import to_rdflib
-
         solutions = self._run(query, bindings)
         variables = [v.value for v in solutions.variables]
         rows: list[tuple[Identifier | None, ...]] = []
         truncated = False
-        # A solution iterates over its values in variable order (None when unbound), much faster
-        # than indexing it by variable; terms repeat across rows, so each converts once.
-        converted: dict[object, Identifier] = {}
-        for solution in solutions:
+        for row in _converted(solutions):
             if max_rows is not None and len(rows) >= max_rows:
                 truncated = True
                 break
-            row: list[Identifier | None] = []
-            for term in solution:
-                if term is None:
-                    row.append(None)
-                    continue
-                value = converted.get(term)
-                if value is None:
-                    value = converted[term] = to_rdflib(term)
-                row.append(value)
-            rows.append(tuple(row))
+            rows.append(row)
         return SelectResult(variables, rows, truncated)
 
     def ask(
@@ -293,6 +280,26 @@ class EmbeddedStore:
 
     def close(self) -> None:
         self._store = None  # type: ignore[assignment]
+
+
+def _converted(solutions: Iterable[Any]) -> Iterator[tuple[Identifier | None, ...]]:
+    """pyoxigraph solutions as rows of rdflib terms. A solution iterates over its values in
+    variable order (None when unbound), much faster than indexing it by variable; terms repeat
+    across rows, so each converts once (and the rows share it)."""
+    from villegraph.terms import to_rdflib
+
+    converted: dict[object, Identifier] = {}
+    for solution in solutions:
+        row: list[Identifier | None] = []
+        for term in solution:
+            if term is None:
+                row.append(None)
+                continue
+            value = converted.get(term)
+            if value is None:
+                value = converted[term] = to_rdflib(term)
+            row.append(value)
+        yield tuple(row)
 
 
 CURRENT_POINTER = "CURRENT"
