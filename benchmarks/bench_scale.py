@@ -54,8 +54,8 @@ from villegraph.indexes import LabelIndex, PairIndex, ReachIndex  # noqa: E402
 from villegraph.queries import (  # noqa: E402
     CannedQuery,
     Catalogue,
-    bind_values,
     canned_text,
+    reach_index_text,
     run_canned,
 )
 from villegraph.remote import RemoteStore, read_quads_by_graph  # noqa: E402
@@ -539,19 +539,19 @@ def _index_of(
 
 
 def _reach_index(store: EmbeddedStore, query: CannedQuery) -> ReachIndex | None:
-    """The reach indexes `run_canned` reads for the query, one per value of the boolean
-    parameters its pass names (made here, so that no timed run waits for one); the one for
-    their defaults."""
+    """The reach indexes `run_canned` reads for the query, one per value of its boolean
+    parameters (made here, so that no timed run waits for one); the one for their defaults."""
     assert query.reach_index is not None
-    booleans = [p for p in query.params if p.kind == "boolean" and f"?{p.name}" in query.reach_text]
+    booleans = [p for p in query.params if p.kind == "boolean"]
+    defaults = query.parse_params({query.reach_index: "x"})
     made = None
     for values in itertools.product((False, True), repeat=len(booleans)):
-        bound = {p.name: Literal(v) for p, v in zip(booleans, values, strict=True)}
-        index = store.reach_index(bind_values(query.reach_text, bound), query.reach_index)
-        if all(
-            str(v).lower() == (p.default or "").lower()
-            for p, v in zip(booleans, values, strict=True)
-        ):
+        bindings = {
+            **defaults,
+            **{p.name: Literal(v) for p, v in zip(booleans, values, strict=True)},
+        }
+        index = store.reach_index(reach_index_text(query, bindings), query.reach_index)
+        if all(bindings[p.name] == defaults[p.name] for p in booleans):
             made = index
     return made
 

@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import Literal
 
 from villegraph.config import Settings
 from villegraph.errors import QueryError
 from villegraph.indexes import LabelIndex
-from villegraph.queries import CannedQuery, bind_values, run_canned
+from villegraph.queries import CannedQuery, reach_index_text, run_canned
 from villegraph.store import EmbeddedStore, SelectResult
 
 SEARCH = (Settings().queries_dir / "search.rq").read_text(encoding="utf-8")
@@ -283,7 +282,7 @@ def test_the_served_store_narrows_through_its_own_indexes_and_swaps_them(
         assert index is not None and len(index) > 50
         assert store.pair_index(STATED) is not None
         who = CannedQuery.from_file(Settings().queries_dir / "who-works-on.rq")
-        reach = bind_values(who.reach_text, {"context": Literal(False)})
+        reach = reach_index_text(who, who.parse_params({"theme": "theme/data"}))
         assert store.reach_index(reach, "theme") is not None
         reference = CannedQuery.from_file(
             Path(__file__).parent / "data" / "queries-reference" / "who-works-on.rq"

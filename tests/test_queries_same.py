@@ -205,12 +205,12 @@ SELECT ?theme WHERE {
 def _reach_index_made(store: EmbeddedStore, context: bool) -> None:
     """Make the store's reach index of who-works-on now (with `context`), so that the pages
     below are read through it and not through the pass run for each."""
-    from rdflib import Literal
-
-    from villegraph.queries import bind_values
+    from villegraph.queries import reach_index_text
 
     new, _ = _queries("who-works-on")
-    text = bind_values(new.reach_text, {"context": Literal(context)})
+    bindings = new.parse_params({"theme": "theme/data", "context": str(context).lower()})
+    text = reach_index_text(new, bindings)
+    assert text.count(f"{bool(context)}".lower()) == 1 and "theme/data" not in text
     assert store.reach_index(text, "theme") is not None
 
 

@@ -906,16 +906,22 @@ def _reach_rows(
     over, index_of = query.reach_index, getattr(store, "reach_index", None)
     value = bindings.get(over) if over is not None else None
     if over is not None and index_of is not None and value is not None:
-        others = {
-            name: term
-            for name, term in _bound(query, bindings).items()
-            if name != over and _names(query.reach_text, name)
-        }
-        index = index_of(bind_values(query.reach_text, others), over, wait=False)
+        index = index_of(reach_index_text(query, bindings), over, wait=False)
         if index is not None:
             return index.variables, index.rows(value)
     found = store.select(bind_values(query.reach_text, _bound(query, bindings)), timeout=timeout)
     return found.variables, found.rows
+
+
+def reach_index_text(query: CannedQuery, bindings: Mapping[str, Identifier]) -> str:
+    """The reach pass a store keeps as an index for these bindings (`#+ reach-index:`): its
+    other parameters bound, the index's own left free (the key of `Store.reach_index`)."""
+    others = {
+        name: term
+        for name, term in _bound(query, bindings).items()
+        if name != query.reach_index and _names(query.reach_text, name)
+    }
+    return bind_values(query.reach_text, others)
 
 
 def reached_text(
@@ -1224,9 +1230,9 @@ def bind_values(
         if not _NAME.match(name):
             raise QueryError(f"cannot bind variable {name!r}: not a SPARQL variable name")
     columns = " ".join(f"?{name}" for name in names)
-    bound = " ".join(term_to_sparql(term) for term in bindings.values())
-    rows = [bound] if among is None else [f"{bound} {term_to_sparql(t)}" for t in among[1]]
-    block = f"VALUES ({columns}) {{ {' '.join(f'({row.strip()})' for row in rows)} }}"
+    bound = [term_to_sparql(term) for term in bindings.values()]
+    rows = [bound] if among is None else [[*bound, term_to_sparql(t)] for t in among[1]]
+    block = f"VALUES ({columns}) {{ {' '.join('(' + ' '.join(row) + ')' for row in rows)} }}"
     open_at, close_at, subselect = _outer_where(query_text)
     inner = _leading_subselect_where(query_text, open_at)
     if inner is not None:
@@ -1250,6 +1256,7 @@ __all__ = [
     "normalise_label",
     "page_note",
     "paged_text",
+    "reach_index_text",
     "reach_pass",
     "reached_text",
     "resolve_iri",
