@@ -11,6 +11,7 @@ Its answers are kept in a per-build `ResultCache` (`villegraph.web.cache`), empt
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import copy
 import logging
@@ -150,17 +151,56 @@ class WorkerPool:
         taken = self._take(deadline, timeout)
         try:
             taken.conn.send(request)
-            if not taken.conn.poll(max(0.0, deadline - time.monotonic())):
-                self._kill(taken)
-                self._replace_later()
-                raise QueryTimeout(f"query stopped after its {timeout:g} s deadline")
-            data = taken.conn.recv_bytes()
+            answered = taken.conn.poll(max(0.0, deadline - time.monotonic()))
+            data = taken.conn.recv_bytes() if answered else None
         except (EOFError, OSError):
-            taken.process.join(1)
-            code = taken.process.exitcode
+            raise self._broken(taken) from None
+        return self._answer(taken, data, timeout, raw)
+
+    async def call_async(
+        self, request: dict[str, Any], timeout: float, *, raw: bool = False
+    ) -> dict[str, Any]:
+        """`call` for the event loop: no thread while the worker answers, its pipe is awaited
+        on the loop. Cancelled (the client left), the exchange still ends in the background
+        and the worker goes back to the pool, as with `call` on a thread."""
+        exchange = asyncio.ensure_future(self._exchange(request, timeout, raw))
+        exchange.add_done_callback(_retrieved)
+        return await asyncio.shield(exchange)
+
+    async def _exchange(self, request: dict[str, Any], timeout: float, raw: bool) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        try:
+            taken = self._idle.get_nowait()
+        except queue.Empty:
+            taken = await asyncio.to_thread(self._take, deadline, timeout)
+        else:
+            if self._closed:
+                self._stop(taken)
+                raise PoolClosed(f"the store {self.path} was replaced")
+        try:
+            taken.conn.send(request)
+            answered = await _readable(taken.conn, max(0.0, deadline - time.monotonic()))
+            data = taken.conn.recv_bytes() if answered else None
+        except (EOFError, OSError):
+            raise self._broken(taken) from None
+        return self._answer(taken, data, timeout, raw)
+
+    def _broken(self, taken: _Worker) -> StoreError:
+        """The error for a worker whose pipe broke: it is replaced."""
+        taken.process.join(1)
+        code = taken.process.exitcode
+        self._kill(taken)
+        self._replace_later()
+        return self._crashed(code)
+
+    def _answer(
+        self, taken: _Worker, data: bytes | None, timeout: float, raw: bool
+    ) -> dict[str, Any]:
+        """The answer in `data`, `taken` released; None: past the deadline, `taken` killed."""
+        if data is None:
             self._kill(taken)
             self._replace_later()
-            raise self._crashed(code) from None
+            raise QueryTimeout(f"query stopped after its {timeout:g} s deadline")
         answer = pickle.loads(data)
         if raw:
             answer["wire"] = data
@@ -221,6 +261,34 @@ class WorkerPool:
     def pids(self) -> list[int]:
         with self._lock:
             return [w.process.pid for w in self._workers]
+
+
+async def _readable(conn: Any, timeout: float) -> bool:
+    """Whether `conn` has data within `timeout` seconds, awaited on the running loop."""
+    if conn.poll(0):
+        return True
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+    descriptor = conn.fileno()
+
+    def wake() -> None:
+        if not ready.done():
+            ready.set_result(True)
+
+    loop.add_reader(descriptor, wake)
+    try:
+        await asyncio.wait_for(ready, timeout)
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(descriptor)
+    return True
+
+
+def _retrieved(done: asyncio.Future[Any]) -> None:
+    """Mark the outcome of an exchange nobody awaits any more (its client left) as seen."""
+    if not done.cancelled():
+        done.exception()
 
 
 def _check(answer: dict[str, Any]) -> dict[str, Any]:
@@ -361,6 +429,29 @@ class PooledStore:
     def protocol(self, request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
         """Run a SPARQL protocol request; answers carry the serialised body."""
         return _check(self.call({"op": "protocol", **request}, timeout))
+
+    async def call_async(
+        self, request: dict[str, Any], timeout: float | None = None
+    ) -> dict[str, Any]:
+        """`call` for the event loop (`WorkerPool.call_async`)."""
+        limit = timeout or self.timeout
+        deadline = time.monotonic() + limit
+        while True:
+            pool = self.pool
+            try:
+                left = max(0.001, deadline - time.monotonic())
+                answer = await pool.call_async(request, left)
+                answer["build"] = pool.path.name
+                return answer
+            except PoolClosed:
+                if pool is self.pool:
+                    raise StoreError("the query workers were stopped") from None
+
+    async def protocol_async(
+        self, request: dict[str, Any], timeout: float | None = None
+    ) -> dict[str, Any]:
+        """`protocol` for the event loop."""
+        return _check(await self.call_async({"op": "protocol", **request}, timeout))
 
     def _cached(
         self, key: tuple[Any, ...], request: dict[str, Any], timeout: float | None

@@ -21,7 +21,6 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs
 
 import anyio.to_thread
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -35,6 +34,7 @@ from villegraph.formats import JSONLD, NTRIPLES, RDFXML, TURTLE, negotiate
 from villegraph.namespaces import prefixes_for
 from villegraph.store import Store
 from villegraph.terms import to_oxigraph
+from villegraph.web import urlencoded
 from villegraph.web.admission import admitted, client_of
 from villegraph.web.cache import Entry, PassedTexts, ResultCache, etag_for
 from villegraph.web.engine import PooledStore
@@ -119,7 +119,7 @@ def _query_string(request: Request) -> dict[str, list[str]]:
     """The URL's parameters; ProtocolError 400 when they are not UTF-8 (never replaced)."""
     try:
         raw = request.scope.get("query_string", b"").decode("utf-8")
-        return parse_qs(raw, keep_blank_values=True, errors="strict")
+        return urlencoded.parse(raw)
     except UnicodeDecodeError:
         raise ProtocolError(400, "the URL's parameters hold bytes that are not UTF-8") from None
 
@@ -134,7 +134,7 @@ async def parse_request(request: Request) -> ProtocolRequest:
         body = await _body(request)
         if media_type == FORM:
             try:
-                form = parse_qs(_decode(body, charset), keep_blank_values=True, errors="strict")
+                form = urlencoded.parse(_decode(body, charset))
             except UnicodeDecodeError:
                 raise ProtocolError(
                     400, "the form holds percent-escapes that are not UTF-8"
@@ -232,31 +232,21 @@ def _run_generic(
     }
 
 
-def _execute(
-    store: Store,
-    form: str,
-    parsed: ProtocolRequest,
-    accept: str | None,
-    settings: Any,
-    timeout: float,
-    base_iri: str | None = None,
+def _worker_request(
+    parsed: ProtocolRequest, accept: str | None, settings: Any, base_iri: str | None
 ) -> dict[str, Any]:
-    """Run the request within `timeout` seconds (the settings' timeout or the grant's deadline,
-    passed apart: copying the settings for it costs more than the query does)."""
-    if isinstance(store, PooledStore):
-        request = {
-            "query": parsed.query,
-            "accept": accept,
-            "format": parsed.format,
-            "default_graphs": parsed.default_graphs,
-            "named_graphs": parsed.named_graphs,
-            "max_rows": settings.max_rows,
-            "max_bytes": settings.max_bytes,
-            "prefixes": prefixes_for(settings.base_iri),
-            "base_iri": base_iri,
-        }
-        return store.protocol(request, timeout)
-    return _run_generic(store, form, parsed, accept, settings, timeout)
+    """A protocol request as a query worker reads it."""
+    return {
+        "query": parsed.query,
+        "accept": accept,
+        "format": parsed.format,
+        "default_graphs": parsed.default_graphs,
+        "named_graphs": parsed.named_graphs,
+        "max_rows": settings.max_rows,
+        "max_bytes": settings.max_bytes,
+        "prefixes": prefixes_for(settings.base_iri),
+        "base_iri": base_iri,
+    }
 
 
 PASSED = PassedTexts()
@@ -425,9 +415,13 @@ async def sparql_endpoint(request: Request) -> Response:
         async with admitted(lane, client_of(request.scope), query_key) as grant:
             timeout = min(settings.timeout, grant.deadline)
             try:
-                answer = await anyio.to_thread.run_sync(
-                    _execute, store, form, parsed, accept, settings, timeout, base_iri
-                )
+                if isinstance(store, PooledStore):  # its pipe awaited here, no thread
+                    work = _worker_request(parsed, accept, settings, base_iri)
+                    answer = await store.protocol_async(work, timeout)
+                else:  # e.g. a remote endpoint, serialised here
+                    answer = await anyio.to_thread.run_sync(
+                        _run_generic, store, form, parsed, accept, settings, timeout
+                    )
             except QueryTimeout:
                 if grant.reserve:
                     return busy_reserve(timeout)
