@@ -87,7 +87,8 @@ def test_requests_wait_for_the_one_worker(pool: WorkerPool) -> None:
 def test_a_cancelled_request_gives_its_worker_back(
     pool: WorkerPool, caplog: pytest.LogCaptureFixture
 ) -> None:
-    slowish = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"  # a second or so on the sample
+    # about a second on the sample
+    slowish = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
     async def main() -> dict[str, object]:
         waiting = asyncio.create_task(pool.call_async({"op": "query", "query": slowish}, 60))
