@@ -212,6 +212,7 @@ def serve_embedded(
         site_workers=settings.site_workers,
         timeout=settings.timeout,
         memory_mb=settings.worker_memory_mb or None,
+        in_memory_quads=settings.worker_memory_quads,
         cache_bytes=settings.cache_bytes,
         cache_entry_bytes=settings.cache_entry_bytes,
     )

@@ -64,10 +64,14 @@ class _Worker:
 class WorkerPool:
     """N worker processes over one store directory."""
 
-    def __init__(self, path: Path, size: int = 2, *, memory_mb: int | None = None) -> None:
+    def __init__(
+        self, path: Path, size: int = 2, *, memory_mb: int | None = None, in_memory_quads: int = 0
+    ) -> None:
         self.path = Path(path)
         self.size = max(1, size)
         self.memory_mb = memory_mb
+        self.in_memory_quads = in_memory_quads
+        """Workers copy a store of at most this many quads into memory (`worker.open_store`)."""
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -88,7 +92,7 @@ class WorkerPool:
         parent, child = _CONTEXT.Pipe()
         process = _CONTEXT.Process(
             target=worker.main,
-            args=(str(self.path), child, self.memory_mb),
+            args=(str(self.path), child, self.memory_mb, self.in_memory_quads),
             daemon=True,
             name="villegraph-query",
         )
@@ -332,6 +336,7 @@ class PooledStore:
         site_workers: int = 2,
         timeout: float = 10.0,
         memory_mb: int | None = None,
+        in_memory_quads: int = 0,
         on_retired: Callable[[Path], None] | None = None,
         cache_bytes: int = 0,
         cache_entry_bytes: int | None = None,
@@ -339,6 +344,7 @@ class PooledStore:
         self.timeout = timeout
         self.sizes = {"open": workers, "site": site_workers}
         self.memory_mb = memory_mb
+        self.in_memory_quads = in_memory_quads
         self.lane = "site"
         cache = (
             ResultCache(cache_bytes, cache_entry_bytes, build=Path(path).name)
@@ -349,7 +355,9 @@ class PooledStore:
         self._on_retired = on_retired
 
     def _pool_for(self, path: Path, lane: str) -> WorkerPool:
-        return WorkerPool(path, self.sizes[lane], memory_mb=self.memory_mb)
+        return WorkerPool(
+            path, self.sizes[lane], memory_mb=self.memory_mb, in_memory_quads=self.in_memory_quads
+        )
 
     def in_lane(self, lane: str) -> PooledStore:
         """A view of this store whose queries run on the workers of `lane`."""

@@ -1,4 +1,5 @@
-"""The query worker: a process that opens the on-disk store read-only and answers requests.
+"""The query worker: a process that opens the on-disk store read-only (a small one copied into
+memory) and answers requests.
 
 Runs in a child process started by `villegraph.web.engine.WorkerPool`; a query that runs past
 its deadline is stopped by killing the whole process, which pyoxigraph cannot do from inside.
@@ -9,6 +10,7 @@ Each request is a dict; each answer a dict with `status` "ok", "syntax", "not_ac
 from __future__ import annotations
 
 import resource
+from itertools import islice
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -133,15 +135,33 @@ def _limit_memory(budget_mb: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def main(path: str, conn: Connection, memory_mb: int | None = None) -> None:
+def open_store(path: str, in_memory_quads: int = 0) -> ox.Store:
+    """The store folder `path` opened read-only; copied into an in-memory store when it holds
+    at most `in_memory_quads` quads (the same quads, blank nodes included; on pyoxigraph's
+    in-memory engine a page query takes about 60 % of its time on the on-disk one)."""
+    disk = ox.Store.read_only(path)
+    if in_memory_quads <= 0:
+        return disk
+    first = list(islice(disk.quads_for_pattern(None, None, None, None), in_memory_quads + 1))
+    if len(first) > in_memory_quads:
+        return disk
+    memory = ox.Store()
+    memory.bulk_extend(first)
+    return memory
+
+
+def main(
+    path: str, conn: Connection, memory_mb: int | None = None, in_memory_quads: int = 0
+) -> None:
     """Serve requests from `conn` until it closes; no network is reachable from here.
 
+    With `in_memory_quads`, a small store is queried from memory (`open_store`).
     With `memory_mb`, the worker may grow by that much at most once the store is open: an
     allocation past it fails (a MemoryError here, an abort inside the engine), which the pool
     reports as a 503 and a log line, and the worker is replaced.
     """
     isolation = sandbox.deny_network()
-    store = ox.Store.read_only(path)
+    store = open_store(path, in_memory_quads)
     _limit_memory(memory_mb)
     conn.send({"status": "ready", "isolation": isolation})
     while True:
@@ -154,4 +174,4 @@ def main(path: str, conn: Connection, memory_mb: int | None = None) -> None:
         conn.send(handle(store, request))
 
 
-__all__ = ["handle", "main"]
+__all__ = ["handle", "main", "open_store"]
