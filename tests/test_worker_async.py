@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from fixtures_server import SAMPLE_TRIG, write_dist
@@ -16,6 +18,7 @@ from villegraph.errors import QueryTimeout
 from villegraph.store import load_build
 from villegraph.web.engine import WorkerPool
 
+T = TypeVar("T")
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
 PEOPLE = "SELECT ?s WHERE { ?s a <http://xmlns.com/foaf/0.1/Person> } ORDER BY ?s"
 
@@ -34,23 +37,30 @@ def pool(store_path: Path) -> Iterator[WorkerPool]:
     made.wait_closed(10)
 
 
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run` on a thread of its own: the test's thread may already run a loop (other
+    tests' plugins), and the pool's exchanges must not share it."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 def _rows(answer: dict[str, object]) -> list[object]:
     return list(answer["rows"])  # type: ignore[call-overload]
 
 
 def test_the_same_answer_as_call(pool: WorkerPool) -> None:
     request = {"op": "query", "query": PEOPLE}
-    awaited = asyncio.run(pool.call_async(request, 30))
+    awaited = _run(pool.call_async(request, 30))
     assert awaited["status"] == "ok" and _rows(awaited)
     assert _rows(awaited) == _rows(pool.call(request, 30))
-    raw = asyncio.run(pool.call_async(request, 30, raw=True))
+    raw = _run(pool.call_async(request, 30, raw=True))
     assert isinstance(raw["wire"], bytes) and raw["rows"] == awaited["rows"]
 
 
 def test_past_its_deadline_the_worker_is_replaced(pool: WorkerPool) -> None:
     started = time.monotonic()
     with pytest.raises(QueryTimeout, match="deadline"):
-        asyncio.run(pool.call_async({"op": "query", "query": SLOW}, 0.5))
+        _run(pool.call_async({"op": "query", "query": SLOW}, 0.5))
     assert time.monotonic() - started < 5
     answer = pool.call({"op": "query", "query": PEOPLE}, 60)  # a fresh worker answers
     assert _rows(answer)
@@ -71,7 +81,7 @@ def test_the_loop_runs_while_a_worker_answers(pool: WorkerPool) -> None:
             await pool.call_async({"op": "query", "query": SLOW}, 1.0)
         ticker.cancel()
 
-    asyncio.run(main())
+    _run(main())
     assert ticks >= 30  # about 100 when nothing waits for the worker on the loop
 
 
@@ -80,7 +90,7 @@ def test_requests_wait_for_the_one_worker(pool: WorkerPool) -> None:
         calls = [pool.call_async({"op": "query", "query": PEOPLE}, 30) for _ in range(4)]
         return list(await asyncio.gather(*calls))
 
-    answers = asyncio.run(main())
+    answers = _run(main())
     assert len(answers) == 4 and all(_rows(a) == _rows(answers[0]) for a in answers)
 
 
@@ -100,7 +110,7 @@ def test_a_cancelled_request_gives_its_worker_back(
         return await pool.call_async({"op": "query", "query": PEOPLE}, 60)
 
     with caplog.at_level("WARNING"):
-        answer = asyncio.run(main())
+        answer = _run(main())
     assert _rows(answer)
     assert len(pool.pids()) == 1  # not killed, not replaced
     assert not any("never retrieved" in r.getMessage() for r in caplog.records)

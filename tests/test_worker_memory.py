@@ -20,8 +20,9 @@ ANY_QUAD = ox.Quad(
     ox.NamedNode("http://example.org/s"),
     ox.NamedNode("http://example.org/p"),
     ox.Literal("o"),
-    ox.NamedNode("http://example.org/g"),
+    ox.NamedNode("urn:villegraph-test:probe"),
 )
+"""Written and taken back to tell an in-memory store from one opened read-only."""
 EXTRA = [
     "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
     "SELECT ?b ?p ?o WHERE { ?b ?p ?o FILTER(isBlank(?b)) }",
@@ -67,6 +68,21 @@ def test_a_small_store_is_copied_whole(store_path: Path) -> None:
         str(g) for g in disk.named_graphs()
     )
     assert not _is_memory(worker.open_store(str(store_path), size - 1))  # one quad too many
+
+
+def test_empty_named_graphs_are_copied(tmp_path: Path) -> None:
+    made = ox.Store(str(tmp_path / "s"))
+    made.add(ox.Quad(*ANY_QUAD.triple, ox.NamedNode("http://example.org/g")))
+    made.add_graph(ox.NamedNode("http://example.org/empty"))
+    made.flush()
+    del made
+    memory = worker.open_store(str(tmp_path / "s"), 10)
+    assert _is_memory(memory)
+    assert {g.value for g in memory.named_graphs()} == {
+        "http://example.org/g",
+        "http://example.org/empty",
+    }
+    assert memory.query("ASK { GRAPH <http://example.org/empty> { } }")
 
 
 def _rows(store: ox.Store, text: str) -> object:
