@@ -22,7 +22,7 @@ import shutil
 import signal
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,10 +141,14 @@ class WorkerPool:
                 taken = self._idle.get(timeout=min(left, CLOSED_POLL))
             except queue.Empty:
                 continue
-            if self._closed:
-                self._stop(taken)
-                raise PoolClosed(f"the store {self.path} was replaced")
-            return taken
+            return self._usable(taken)
+
+    def _usable(self, taken: _Worker) -> _Worker:
+        """`taken`, unless the pool closed meanwhile: then it is stopped, PoolClosed."""
+        if self._closed:
+            self._stop(taken)
+            raise PoolClosed(f"the store {self.path} was replaced")
+        return taken
 
     def call(self, request: dict[str, Any], timeout: float, *, raw: bool = False) -> dict[str, Any]:
         """Send `request` to an idle worker and return its answer, within `timeout` seconds.
@@ -174,16 +178,14 @@ class WorkerPool:
     async def _exchange(self, request: dict[str, Any], timeout: float, raw: bool) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         try:
-            taken = self._idle.get_nowait()
+            taken = self._usable(self._idle.get_nowait())
         except queue.Empty:
             taken = await asyncio.to_thread(self._take, deadline, timeout)
-        else:
-            if self._closed:
-                self._stop(taken)
-                raise PoolClosed(f"the store {self.path} was replaced")
         try:
             taken.conn.send(request)
             answered = await _readable(taken.conn, max(0.0, deadline - time.monotonic()))
+            # the worker sends its answer whole once made: reading it holds the loop only for
+            # the copy through the pipe
             data = taken.conn.recv_bytes() if answered else None
         except (EOFError, OSError):
             raise self._broken(taken) from None
@@ -422,17 +424,24 @@ class PooledStore:
     ) -> dict[str, Any]:
         """Run `request` on the lane's current pool; one waiting while a new build swaps in
         moves on to the new pool. The answer names the build that gave it (`build`)."""
-        limit = timeout or self.timeout
-        deadline = time.monotonic() + limit
+        for pool, left in self._attempts(timeout):
+            try:
+                answer = pool.call(request, left, raw=raw)
+            except PoolClosed:
+                continue
+            answer["build"] = pool.path.name
+            return answer
+        raise AssertionError("unreachable: _attempts ends by raising")  # pragma: no cover
+
+    def _attempts(self, timeout: float | None) -> Iterator[tuple[WorkerPool, float]]:
+        """The lane's current pool and the seconds left; again when a swap closed the pool
+        tried, StoreError when the pool that closed is still the current one."""
+        deadline = time.monotonic() + (timeout or self.timeout)
         while True:
             pool = self.pool
-            try:
-                answer = pool.call(request, max(0.001, deadline - time.monotonic()), raw=raw)
-                answer["build"] = pool.path.name
-                return answer
-            except PoolClosed:
-                if pool is self.pool:
-                    raise StoreError("the query workers were stopped") from None
+            yield pool, max(0.001, deadline - time.monotonic())
+            if pool is self.pool:
+                raise StoreError("the query workers were stopped")
 
     def protocol(self, request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
         """Run a SPARQL protocol request; answers carry the serialised body."""
@@ -442,18 +451,14 @@ class PooledStore:
         self, request: dict[str, Any], timeout: float | None = None
     ) -> dict[str, Any]:
         """`call` for the event loop (`WorkerPool.call_async`)."""
-        limit = timeout or self.timeout
-        deadline = time.monotonic() + limit
-        while True:
-            pool = self.pool
+        for pool, left in self._attempts(timeout):
             try:
-                left = max(0.001, deadline - time.monotonic())
                 answer = await pool.call_async(request, left)
-                answer["build"] = pool.path.name
-                return answer
             except PoolClosed:
-                if pool is self.pool:
-                    raise StoreError("the query workers were stopped") from None
+                continue
+            answer["build"] = pool.path.name
+            return answer
+        raise AssertionError("unreachable: _attempts ends by raising")  # pragma: no cover
 
     async def protocol_async(
         self, request: dict[str, Any], timeout: float | None = None
