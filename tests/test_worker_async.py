@@ -114,3 +114,24 @@ def test_a_cancelled_request_gives_its_worker_back(
     assert _rows(answer)
     assert len(pool.pids()) == 1  # not killed, not replaced
     assert not any("never retrieved" in r.getMessage() for r in caplog.records)
+
+
+def test_a_request_cancelled_while_waiting_for_a_worker_takes_none(pool: WorkerPool) -> None:
+    async def main() -> dict[str, object]:
+        # the one worker is busy until its deadline, then replaced
+        busy = asyncio.create_task(pool.call_async({"op": "query", "query": SLOW}, 1.5))
+        await asyncio.sleep(0.2)
+        waiting = asyncio.create_task(pool.call_async({"op": "query", "query": PEOPLE}, 60))
+        await asyncio.sleep(0.2)
+        assert not waiting.done() and pool._idle.qsize() == 0  # it waits for a worker
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        with pytest.raises(QueryTimeout):
+            await busy
+        # the worker the cancelled request was to take comes back to the pool
+        return await asyncio.wait_for(pool.call_async({"op": "query", "query": PEOPLE}, 60), 20)
+
+    answer = _run(main())
+    assert _rows(answer)
+    assert len(pool.pids()) == 1

@@ -84,6 +84,9 @@ class Settings:
     worker_memory_quads: int = 100_000
     """A query worker copies a build of at most this many quads into memory, where queries take
     about 60 % of their time on the on-disk store (about 40 MiB a worker at the most); 0: never."""
+    worker_nice: int = 5
+    """Query workers run below the server: batch-scheduled and niced by this much (0 to 19; 0
+    leaves them as the server is). See `villegraph.web.worker.run_below_the_server`."""
     per_client: int = 4
     """Requests one client address may have running or waiting in a lane."""
     fast_query: float = 1.0
@@ -135,6 +138,8 @@ class Settings:
         ):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} {getattr(self, name)} must not be negative")
+        if not 0 <= self.worker_nice <= 19:
+            raise ConfigError(f"worker_nice {self.worker_nice} must be between 0 and 19")
         if self.fast_query <= 0:
             raise ConfigError(f"fast_query {self.fast_query} must be positive")
         if self.auth not in ("digest", "basic"):

@@ -43,10 +43,10 @@ _PN_LOCAL = (
     rf"(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
 )
 
+_SPACE = r"(?>(?:[\x20\t\r\n]+|\#[^\r\n]*)*)"
+"""White space and comments before a token, taken whole (atomic): a match is one token."""
 _COMMON = rf"""
-      (?P<ws>[\x20\t\r\n]+)
-    | (?P<comment>\#[^\r\n]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''
+      (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''
                |\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
                |'(?:[^'\\\n\r]|\\.)*'
                |"(?:[^"\\\n\r]|\\.)*")
@@ -60,10 +60,24 @@ _COMMON = rf"""
     | (?P<op>\^\^|\|\||&&|!=|<=|>=|[-+*/=<>!^|])
     | (?P<punct>[{{}}()\[\],;.])
     | (?P<other>.)
+    | (?P<end>\Z)
 """
 _IRI = r"(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)"
-_WITH_IRIS = re.compile(rf"{_IRI} | {_COMMON}", re.VERBOSE | re.DOTALL)
-_WITHOUT_IRIS = re.compile(_COMMON, re.VERBOSE | re.DOTALL)
+_FREQUENT = rf"""
+      (?P<punct_>[{{}}()\[\],;])
+    | (?P<var_>[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
+    | (?P<word_>[A-Za-z][A-Za-z0-9_]*)(?![{_PN_CHARS}.:])
+"""
+"""The most frequent tokens, tried first: each equals what `_COMMON` reads at that place (no
+other branch starts with these characters; a word followed by a character that could extend
+it into a prefixed name is left to the `pname` branch)."""
+_WITH_IRIS = re.compile(rf"{_SPACE}(?: {_FREQUENT} | {_IRI} | {_COMMON})", re.VERBOSE | re.DOTALL)
+_WITHOUT_IRIS = re.compile(rf"{_SPACE}(?: {_COMMON})", re.VERBOSE | re.DOTALL)
+_KINDS = (
+    "other",
+    *(n.rstrip("_") for n in sorted(_WITH_IRIS.groupindex, key=_WITH_IRIS.groupindex.__getitem__)),
+)
+"""Token kinds by group number of `_WITH_IRIS` (a match's `lastindex`: no group is nested)."""
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 OPERAND_KINDS = frozenset({"var", "iri", "string", "number", "pname", "bnode", "lang"})
@@ -84,7 +98,6 @@ class Token(NamedTuple):
 
 
 _new_token = tuple.__new__
-_SKIPPED = ("ws", "comment")
 _OPENING = frozenset({"(", "{", "["})
 _CLOSING = frozenset({")", "}", "]"})
 
@@ -103,64 +116,58 @@ def _scan(
     strict: bool,
     parted: list[int] | None = None,
     quotes: list[int] | None = None,
-) -> Iterator[Token]:
+) -> list[Token]:
     """The tokens of `text` from `position`, read as `tokens` describes.
 
-    The two readings differ only where an IRI would start in an expression after an operand:
+    Each match of the pattern is one token with the white space and comments before it. The
+    two readings differ only where an IRI would start in an expression after an operand:
     the text is scanned with the IRI-reading pattern (which equals the other one wherever no
     IRI matches) and, at such an IRI, read once with the operator pattern. `parted` receives
     the index of each token read so, `quotes` the index of each lone quote (`strict=False`).
     """
+    found: list[Token] = []
+    append = found.append
     nesting: list[str] = []
-    previous: Token | None = None
-    count = 0
     while True:
         operator_at = -1
         for match in _WITH_IRIS.finditer(text, position):
-            kind = match.lastgroup or "other"
-            if kind in _SKIPPED:
-                continue
-            if (
-                kind == "iri"
-                and less_than
-                and nesting
-                and nesting[-1] == "("
-                and previous is not None
-                and _is_operand(previous)
-            ):
-                operator_at = match.start()
-                break
-            if kind == "open_string":
+            group = match.lastindex or 0
+            kind = _KINDS[group]
+            if kind == "punct":
+                if less_than:
+                    mark = match.group(group)
+                    if mark in _OPENING:
+                        nesting.append(mark)
+                    elif mark in _CLOSING and nesting:
+                        nesting.pop()
+            elif kind == "iri":
+                # `found` is not empty while `nesting` is not
+                if less_than and nesting and nesting[-1] == "(" and _is_operand(found[-1]):
+                    operator_at = match.start(group)
+                    break
+            elif kind == "open_string":
                 if strict:
                     raise QueryError(
-                        f"SPARQL text has an unterminated string at offset {match.start()}"
+                        f"SPARQL text has an unterminated string at offset {match.start(group)}"
                     )
                 if quotes is not None:
-                    quotes.append(count)
-                kind = "other"
-            token = _new_token(Token, (kind, match.group(), match.start(), match.end()))
-            if kind == "punct":
-                if token.text in _OPENING:
-                    nesting.append(token.text)
-                elif token.text in _CLOSING and nesting:
-                    nesting.pop()
-            previous = token
-            count += 1
-            yield token
-        if operator_at < 0:
-            return
+                    quotes.append(len(found))
+                append(_new_token(Token, ("other", match.group(group), *match.span(group))))
+                continue
+            elif kind == "end":
+                return found
+            append(_new_token(Token, (kind, match.group(group), *match.span(group))))
+        if operator_at < 0:  # pragma: no cover - `end` matches at the end of any text
+            return found
         operator = _WITHOUT_IRIS.match(text, operator_at)
         if operator is None:  # pragma: no cover - `other` matches any character
             raise QueryError(f"SPARQL text cannot be read at offset {operator_at}")
         # `<` or `<=`: an operator, so the nesting does not change
         kind = operator.lastgroup or "other"
-        token = _new_token(Token, (kind, operator.group(), operator_at, operator.end()))
         if parted is not None:
-            parted.append(count)
-        previous = token
-        count += 1
+            parted.append(len(found))
+        append(_new_token(Token, (kind, operator.group(kind), operator_at, operator.end())))
         position = operator.end()
-        yield token
 
 
 def tokens(
@@ -171,7 +178,7 @@ def tokens(
     QueryError on an unterminated string, naming its offset; with `strict=False` a lone quote
     is an `other` token instead (the guard's second readings must not stop there).
     """
-    return _scan(text, 0, less_than=less_than_after_operand, strict=strict)
+    return iter(_scan(text, 0, less_than=less_than_after_operand, strict=strict))
 
 
 def readings(text: str, *, strict: bool = True) -> tuple[list[Token], list[Token]]:
@@ -181,7 +188,7 @@ def readings(text: str, *, strict: bool = True) -> tuple[list[Token], list[Token
     """
     parted: list[int] = []
     quotes: list[int] = []
-    parsed = list(_scan(text, 0, less_than=True, strict=False, parted=parted, quotes=quotes))
+    parsed = _scan(text, 0, less_than=True, strict=False, parted=parted, quotes=quotes)
     shared = parted[0] if parted else len(parsed)
     if strict and quotes and quotes[0] < shared:
         offset = parsed[quotes[0]].start
@@ -189,7 +196,7 @@ def readings(text: str, *, strict: bool = True) -> tuple[list[Token], list[Token
     if not parted:
         return parsed, parsed
     rest = _scan(text, parsed[shared].start, less_than=False, strict=strict)
-    return parsed[:shared] + list(rest), parsed
+    return parsed[:shared] + rest, parsed
 
 
 def unescape_codepoints(text: str) -> str:

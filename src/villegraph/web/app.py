@@ -213,6 +213,7 @@ def serve_embedded(
         timeout=settings.timeout,
         memory_mb=settings.worker_memory_mb or None,
         in_memory_quads=settings.worker_memory_quads,
+        nice=settings.worker_nice,
         cache_bytes=settings.cache_bytes,
         cache_entry_bytes=settings.cache_entry_bytes,
     )

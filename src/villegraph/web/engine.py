@@ -65,13 +65,21 @@ class WorkerPool:
     """N worker processes over one store directory."""
 
     def __init__(
-        self, path: Path, size: int = 2, *, memory_mb: int | None = None, in_memory_quads: int = 0
+        self,
+        path: Path,
+        size: int = 2,
+        *,
+        memory_mb: int | None = None,
+        in_memory_quads: int = 0,
+        nice: int = 0,
     ) -> None:
         self.path = Path(path)
         self.size = max(1, size)
         self.memory_mb = memory_mb
         self.in_memory_quads = in_memory_quads
         """Workers copy a store of at most this many quads into memory (`worker.open_store`)."""
+        self.nice = nice
+        """Workers run below the server by this much (`worker.run_below_the_server`)."""
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -92,7 +100,7 @@ class WorkerPool:
         parent, child = _CONTEXT.Pipe()
         process = _CONTEXT.Process(
             target=worker.main,
-            args=(str(self.path), child, self.memory_mb, self.in_memory_quads),
+            args=(str(self.path), child, self.memory_mb, self.in_memory_quads, self.nice),
             daemon=True,
             name="villegraph-query",
         )
@@ -168,28 +176,79 @@ class WorkerPool:
     async def call_async(
         self, request: dict[str, Any], timeout: float, *, raw: bool = False
     ) -> dict[str, Any]:
-        """`call` for the event loop: no thread while the worker answers, its pipe is awaited
-        on the loop. Cancelled (the client left), the exchange still ends in the background
-        and the worker goes back to the pool, as with `call` on a thread."""
-        exchange = asyncio.ensure_future(self._exchange(request, timeout, raw))
-        exchange.add_done_callback(_retrieved)
-        return await asyncio.shield(exchange)
-
-    async def _exchange(self, request: dict[str, Any], timeout: float, raw: bool) -> dict[str, Any]:
+        """`call` for the event loop: no thread and no task while the worker answers. The
+        request is sent, and the loop's callbacks read the answer (or kill the worker at the
+        deadline) and give the worker back, whether the caller still waits or not: a client
+        that leaves never costs a worker."""
         deadline = time.monotonic() + timeout
         try:
             taken = self._usable(self._idle.get_nowait())
         except queue.Empty:
-            taken = await asyncio.to_thread(self._take, deadline, timeout)
+            taking = asyncio.ensure_future(asyncio.to_thread(self._take, deadline, timeout))
+            try:
+                taken = await asyncio.shield(taking)
+            except asyncio.CancelledError:
+                taking.add_done_callback(self._give_back_untouched)
+                raise
+        answered: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        answered.add_done_callback(_retrieved)
+        self._send_and_watch(taken, request, deadline, timeout, raw, answered)
+        return await answered
+
+    def _give_back_untouched(self, taking: asyncio.Future[_Worker]) -> None:
+        """A worker taken for a request whose caller left before it was sent anything."""
+        if not taking.cancelled() and taking.exception() is None:
+            self._release(taking.result())
+
+    def _send_and_watch(
+        self,
+        taken: _Worker,
+        request: dict[str, Any],
+        deadline: float,
+        timeout: float,
+        raw: bool,
+        answered: asyncio.Future[dict[str, Any]],
+    ) -> None:
+        """Send `request` to `taken`; its answer, or the deadline, settles `answered` (unless
+        the caller has cancelled it) and frees or replaces the worker in any case."""
         try:
             taken.conn.send(request)
-            answered = await _readable(taken.conn, max(0.0, deadline - time.monotonic()))
-            # the worker sends its answer whole once made: reading it holds the loop only for
-            # the copy through the pipe
-            data = taken.conn.recv_bytes() if answered else None
         except (EOFError, OSError):
             raise self._broken(taken) from None
-        return self._answer(taken, data, timeout, raw)
+        loop = asyncio.get_running_loop()
+        descriptor = taken.conn.fileno()
+        settled = False
+
+        def settle(data: bytes | None, broken: bool = False) -> None:
+            nonlocal settled
+            if settled:
+                return
+            settled = True
+            loop.remove_reader(descriptor)
+            timer.cancel()
+            try:
+                if broken:
+                    raise self._broken(taken)
+                answer = self._answer(taken, data, timeout, raw)
+            # deliberately broad: whatever ends the exchange is handed to its caller, which
+            # raises it as `call` would have; nothing is swallowed here
+            except Exception as ended:
+                if not answered.done():
+                    answered.set_exception(ended)
+                return
+            if not answered.done():
+                answered.set_result(answer)
+
+        def readable() -> None:
+            try:
+                data = taken.conn.recv_bytes()
+            except (EOFError, OSError):
+                settle(None, broken=True)
+                return
+            settle(data)
+
+        timer = loop.call_later(max(0.0, deadline - time.monotonic()), settle, None)
+        loop.add_reader(descriptor, readable)
 
     def _broken(self, taken: _Worker) -> StoreError:
         """The error for a worker whose pipe broke: it is replaced."""
@@ -269,30 +328,8 @@ class WorkerPool:
             return [w.process.pid for w in self._workers]
 
 
-async def _readable(conn: Any, timeout: float) -> bool:
-    """Whether `conn` has data within `timeout` seconds, awaited on the running loop."""
-    if conn.poll(0):
-        return True
-    loop = asyncio.get_running_loop()
-    ready = loop.create_future()
-    descriptor = conn.fileno()
-
-    def wake() -> None:
-        if not ready.done():
-            ready.set_result(True)
-
-    loop.add_reader(descriptor, wake)
-    try:
-        await asyncio.wait_for(ready, timeout)
-    except TimeoutError:
-        return False
-    finally:
-        loop.remove_reader(descriptor)
-    return True
-
-
 def _retrieved(done: asyncio.Future[Any]) -> None:
-    """Mark the outcome of an exchange nobody awaits any more (its client left) as seen."""
+    """Mark an outcome as seen: its caller may have left in the very turn it was settled."""
     if not done.cancelled():
         done.exception()
 
@@ -339,6 +376,7 @@ class PooledStore:
         timeout: float = 10.0,
         memory_mb: int | None = None,
         in_memory_quads: int = 0,
+        nice: int = 0,
         on_retired: Callable[[Path], None] | None = None,
         cache_bytes: int = 0,
         cache_entry_bytes: int | None = None,
@@ -347,6 +385,7 @@ class PooledStore:
         self.sizes = {"open": workers, "site": site_workers}
         self.memory_mb = memory_mb
         self.in_memory_quads = in_memory_quads
+        self.nice = nice
         self.lane = "site"
         cache = (
             ResultCache(cache_bytes, cache_entry_bytes, build=Path(path).name)
@@ -358,7 +397,11 @@ class PooledStore:
 
     def _pool_for(self, path: Path, lane: str) -> WorkerPool:
         return WorkerPool(
-            path, self.sizes[lane], memory_mb=self.memory_mb, in_memory_quads=self.in_memory_quads
+            path,
+            self.sizes[lane],
+            memory_mb=self.memory_mb,
+            in_memory_quads=self.in_memory_quads,
+            nice=self.nice,
         )
 
     def in_lane(self, lane: str) -> PooledStore:

@@ -9,6 +9,8 @@ Each request is a dict; each answer a dict with `status` "ok", "syntax", "not_ac
 
 from __future__ import annotations
 
+import contextlib
+import os
 import resource
 from itertools import islice
 from multiprocessing.connection import Connection
@@ -135,6 +137,20 @@ def _limit_memory(budget_mb: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def run_below_the_server(nice: int) -> None:
+    """Give the serving process the processors first: with `nice` > 0 this worker is scheduled
+    as a batch task (Linux `SCHED_BATCH`: woken by a request, it does not preempt the server
+    that sent it, which goes on dispatching and answering) and niced by `nice`, so the server
+    is never left waiting behind the queries it hands out. 0 leaves the worker as it is."""
+    if nice <= 0:
+        return
+    if hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_BATCH"):
+        with contextlib.suppress(OSError):
+            os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+    with contextlib.suppress(OSError):
+        os.nice(nice)
+
+
 def open_store(path: str, in_memory_quads: int = 0) -> ox.Store:
     """The store folder `path` opened read-only; copied into an in-memory store when it holds
     at most `in_memory_quads` quads (the same quads, blank nodes and empty named graphs
@@ -154,16 +170,22 @@ def open_store(path: str, in_memory_quads: int = 0) -> ox.Store:
 
 
 def main(
-    path: str, conn: Connection, memory_mb: int | None = None, in_memory_quads: int = 0
+    path: str,
+    conn: Connection,
+    memory_mb: int | None = None,
+    in_memory_quads: int = 0,
+    nice: int = 0,
 ) -> None:
     """Serve requests from `conn` until it closes; no network is reachable from here.
 
-    With `in_memory_quads`, a small store is queried from memory (`open_store`).
+    With `in_memory_quads`, a small store is queried from memory (`open_store`); with `nice`,
+    the worker runs below the server (`run_below_the_server`).
     With `memory_mb`, the worker may grow by that much at most once the store is open: an
     allocation past it fails (a MemoryError here, an abort inside the engine), which the pool
     reports as a 503 and a log line, and the worker is replaced.
     """
     isolation = sandbox.deny_network()
+    run_below_the_server(nice)
     store = open_store(path, in_memory_quads)
     _limit_memory(memory_mb)
     conn.send({"status": "ready", "isolation": isolation})
@@ -177,4 +199,4 @@ def main(
         conn.send(handle(store, request))
 
 
-__all__ = ["handle", "main", "open_store"]
+__all__ = ["handle", "main", "open_store", "run_below_the_server"]
