@@ -282,3 +282,32 @@ def test_an_answer_from_the_result_cache_needs_no_grant(guarded_server: str) -> 
     running.join(30)
     assert again.status_code == 200, "answered from the cache, not 429"
     assert again.headers["x-villegraph-cache"] == "hit" and again.content == first.content
+
+
+def test_a_text_that_ran_to_its_deadline_is_heavy_for_every_client(tmp_path: Path) -> None:
+    """The query worker reads a new text (guard and fingerprint): when it is stopped at its
+    deadline it cannot say what it read, so the server names the text itself, and the same
+    text from another client is known as heavy before it runs."""
+    from villegraph.lexer import fingerprint
+    from villegraph.web import sparql
+    from villegraph.web.app import serve_embedded
+
+    dist = write_dist(tmp_path / "dist", SAMPLE_TRIG, "heavy-1")
+    settings = Settings(
+        dist_dir=dist,
+        store_dir=tmp_path / "store",
+        timeout=1.5,
+        workers=1,
+        reserve_workers=1,
+        site_workers=1,
+        fast_query=0.5,
+    )
+    app = serve_embedded(settings)
+    text = SLOW + " # a text of its own for this test"
+    with ServerThread(app) as server, _client("127.0.0.6") as first:
+        answer = first.get(server.url + "/sparql", params={"query": text})
+        assert answer.status_code == 504, answer.text
+        key = fingerprint(text, as_parsed=True)
+        assert sparql.PASSED.get(text) == key
+        lane = app.state.lanes["open"]
+        assert lane.is_heavy("127.0.0.7", key) and not lane.is_heavy("127.0.0.7")

@@ -345,3 +345,15 @@ def test_upper_case_of_every_character_is_context_free() -> None:
         for character in [*special, "σ", "ς", "Σ", "i", "ı", "ſ", "K"]:
             text = around + character + around
             assert text.upper() == around.upper() + character.upper() + around.upper()
+
+
+@settings(max_examples=1000, deadline=None)
+@given(query=QUERIES)
+def test_the_guards_key_is_the_fingerprint_as_parsed(query: str) -> None:
+    """The server names a text the query worker could not (stopped at its deadline) by
+    `fingerprint(as_parsed=True)`: it must be the key the worker's guard gives."""
+    try:
+        _, key = safety.check_and_fingerprint(query, GRAPHS)
+    except (QueryError, safety.UnsafeRequest):
+        return
+    assert key == lexer.fingerprint(query, as_parsed=True)

@@ -228,15 +228,27 @@ class Lane:
         }
 
 
+@dataclass
+class Admission:
+    """A grant held for a block. `query_key` names the query text when known; the block may
+    set it once it is learnt (the query worker reads the text), so that a long run marks it."""
+
+    grant: Grant
+    query_key: str | None = None
+
+
 @contextlib.asynccontextmanager
-async def admitted(lane: Lane, client: str, query_key: str | None = None) -> AsyncIterator[Grant]:
+async def admitted(
+    lane: Lane, client: str, query_key: str | None = None
+) -> AsyncIterator[Admission]:
     """Hold a grant of `lane` for the body of the block; Busy if none can be had."""
-    grant = await lane.acquire(client, query_key)
+    admission = Admission(await lane.acquire(client, query_key), query_key)
     started = time.monotonic()
     try:
-        yield grant
+        yield admission
     finally:
-        lane.release(client, grant, time.monotonic() - started, query_key)
+        elapsed = time.monotonic() - started
+        lane.release(client, admission.grant, elapsed, admission.query_key)
 
 
 def client_of(scope: Scope) -> str:
@@ -335,6 +347,7 @@ class AdmissionControl:
 
 
 __all__ = [
+    "Admission",
     "AdmissionControl",
     "Busy",
     "Grant",

@@ -35,6 +35,7 @@ from villegraph.store import Bindings, EmbeddedStore, SelectResult
 from villegraph.terms import to_oxigraph, to_rdflib
 from villegraph.web import worker
 from villegraph.web.cache import Entry, ResultCache
+from villegraph.web.safety import UnsafeRequest
 
 LOG = logging.getLogger("villegraph.web")
 _CONTEXT = multiprocessing.get_context("spawn")
@@ -335,6 +336,12 @@ def _retrieved(done: asyncio.Future[Any]) -> None:
 
 
 def _check(answer: dict[str, Any]) -> dict[str, Any]:
+    """The answer, or the error it stands for: refused by the guard in the worker (the same
+    errors as the guard raises in this process), a syntax error, a failure."""
+    if answer["status"] == "unsafe":
+        raise UnsafeRequest(answer["message"], update=answer["update"])
+    if answer["status"] == "refused":
+        raise QueryError(answer["message"])
     if answer["status"] == "syntax":
         raise QueryError(f"SPARQL syntax error: {answer['message']}")
     if answer["status"] == "error":

@@ -81,8 +81,9 @@ async def query_page(request: Request) -> Response:
         try:
             async with admitted(
                 state.lanes["open"], client_of(request.scope), fingerprint(query)
-            ) as grant:
-                limited = state.settings.with_(timeout=min(state.settings.timeout, grant.deadline))
+            ) as admission:
+                deadline = admission.grant.deadline
+                limited = state.settings.with_(timeout=min(state.settings.timeout, deadline))
                 answer = await anyio.to_thread.run_sync(
                     _run_select, state.open_store, query, limited
                 )

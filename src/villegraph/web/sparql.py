@@ -29,14 +29,15 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from villegraph import writers as results
-from villegraph.errors import QueryTimeout
+from villegraph.errors import QueryTimeout, StoreError
 from villegraph.formats import JSONLD, NTRIPLES, RDFXML, TURTLE, negotiate
+from villegraph.lexer import fingerprint
 from villegraph.namespaces import prefixes_for
 from villegraph.store import Store
 from villegraph.terms import to_oxigraph
 from villegraph.web import urlencoded
 from villegraph.web.admission import admitted, client_of
-from villegraph.web.cache import Entry, PassedTexts, ResultCache, etag_for
+from villegraph.web.cache import Entry, PassedTexts, etag_for
 from villegraph.web.engine import PooledStore
 from villegraph.web.failures import HANDLED, WebError, plain
 from villegraph.web.safety import check_and_fingerprint
@@ -386,44 +387,47 @@ async def sparql_endpoint(request: Request) -> Response:
             graph = await anyio.to_thread.run_sync(service_description, endpoint, store)
             return rdf_response(graph, chosen)
         base_iri = _endpoint_url(request)
-        cache: ResultCache | None = getattr(store, "cache", None)
-        cache_key: tuple[Any, ...] | None = None
-        form: str | None = None
+        pooled = isinstance(store, PooledStore)
+        cache = store.cache if isinstance(store, PooledStore) else None
         is_get = request.method == "GET"
         cache_control = f"public, max-age={settings.cache_max_age}" if is_get else None
-        if cache is not None:
-            # a text the guard passed lately is looked up before the guard: a kept answer is
-            # one the guard let through, for a text the engine reads as this one
-            query_key = PASSED.get(parsed.query)
-            if query_key is None:
-                form, query_key = await _guarded(store, parsed)
-                PASSED.add(parsed.query, query_key)
+        validator = request.headers.get("if-none-match") if is_get else None
+        # A text the guard passed lately is known by its fingerprint: its kept answer (one the
+        # guard let through, for a text the engine reads as this one) is looked up at once.
+        # Any other text is read by the guard in the query worker, before the engine sees it.
+        query_key = PASSED.get(parsed.query) if pooled else None
+        if cache is not None and query_key is not None:
             cache_key = _cache_key(parsed, query_key, accept, settings, base_iri)
             etag = etag_for(cache.build, cache_key) if is_get else None
-            validator = request.headers.get("if-none-match")
             if etag and validator and _etag_matches(validator, etag):
-                headers = {"ETag": etag, "Vary": "Accept", "Cache-Control": cache_control or ""}
-                return Response(status_code=304, headers=headers)
+                return _not_modified(etag, cache_control)
             kept = cache.get(cache_key)
             if kept is not None:
                 if etag and kept.build != cache.build:
                     etag = etag_for(kept.build, cache_key)
                 return _answer_response(kept, etag, cache_control, "hit")
-        if form is None:
+        form = ""
+        if not pooled:  # e.g. a remote endpoint: guarded here, its answers serialised here
             form, query_key = await _guarded(store, parsed)
         lane = app_state.lanes["open"]
-        async with admitted(lane, client_of(request.scope), query_key) as grant:
-            timeout = min(settings.timeout, grant.deadline)
+        async with admitted(lane, client_of(request.scope), query_key) as admission:
+            timeout = min(settings.timeout, admission.grant.deadline)
             try:
                 if isinstance(store, PooledStore):  # its pipe awaited here, no thread
                     work = _worker_request(parsed, accept, settings, base_iri)
                     answer = await store.protocol_async(work, timeout)
-                else:  # e.g. a remote endpoint, serialised here
+                    admission.query_key = query_key = answer["key"]
+                    PASSED.add(parsed.query, query_key)
+                else:
                     answer = await anyio.to_thread.run_sync(
                         _run_generic, store, form, parsed, accept, settings, timeout
                     )
-            except QueryTimeout:
-                if grant.reserve:
+            except StoreError as failed:
+                if admission.query_key is None:  # the worker could not say: named here, so
+                    # that the same text from any client is known (heavy, if it ran long)
+                    admission.query_key = fingerprint(parsed.query or "", as_parsed=True)
+                    PASSED.add(parsed.query or "", admission.query_key)
+                if isinstance(failed, QueryTimeout) and admission.grant.reserve:
                     return busy_reserve(timeout)
                 raise
     except HANDLED as refused:  # one mapping of errors to statuses (web/failures.py)
@@ -435,11 +439,19 @@ async def sparql_endpoint(request: Request) -> Response:
         return error(406, "acceptable result types: " + ", ".join(offered), {"Vary": "Accept"})
     meta = {k: answer.get(k) for k in ("media_type", "rows", "truncated")}
     fresh = Entry(answer["body"], answer.get("build", ""), meta)
-    if cache is None or cache_key is None:
+    if cache is None or query_key is None:
         return _answer_response(fresh, None, None, "off")
+    cache_key = _cache_key(parsed, query_key, accept, settings, base_iri)
     cache.put(cache_key, fresh)
     etag = etag_for(fresh.build, cache_key) if is_get else None
+    if etag and validator and _etag_matches(validator, etag):
+        return _not_modified(etag, cache_control)
     return _answer_response(fresh, etag, cache_control, "miss")
+
+
+def _not_modified(etag: str, cache_control: str | None) -> Response:
+    headers = {"ETag": etag, "Vary": "Accept", "Cache-Control": cache_control or ""}
+    return Response(status_code=304, headers=headers)
 
 
 async def _guarded(store: Store, parsed: ProtocolRequest) -> tuple[str, str]:

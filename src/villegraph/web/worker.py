@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import resource
+from collections.abc import Collection
 from itertools import islice
 from multiprocessing.connection import Connection
 from typing import Any
@@ -19,7 +20,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from villegraph import writers as results
+from villegraph.errors import QueryError
 from villegraph.web import sandbox
+from villegraph.web.safety import UnsafeRequest, check_and_fingerprint
 
 
 def _dataset_options(request: dict[str, Any]) -> dict[str, Any]:
@@ -33,7 +36,31 @@ def _dataset_options(request: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _protocol(store: ox.Store, request: dict[str, Any]) -> dict[str, Any]:
+def graph_names(store: ox.Store) -> frozenset[str]:
+    """The IRIs of the store's named graphs: the dataset the guard lets a query name."""
+    return frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+
+
+def _guard(request: dict[str, Any], graphs: Collection[str]) -> dict[str, Any] | str:
+    """The guard's verdict on a protocol request (`villegraph.web.safety`), read here, before
+    the engine sees the text: the query's fingerprint, or the refusal to send back."""
+    try:
+        return check_and_fingerprint(
+            request["query"],
+            graphs,
+            default_graph_uris=request.get("default_graphs") or (),
+            named_graph_uris=request.get("named_graphs") or (),
+        )[1]
+    except UnsafeRequest as refused:
+        return {"status": "unsafe", "message": str(refused), "update": refused.update}
+    except QueryError as refused:
+        return {"status": "refused", "message": str(refused)}
+
+
+def _protocol(store: ox.Store, request: dict[str, Any], graphs: Collection[str]) -> dict[str, Any]:
+    key = _guard(request, graphs)
+    if isinstance(key, dict):
+        return key
     answer = store.query(
         request["query"], base_iri=request.get("base_iri"), **_dataset_options(request)
     )
@@ -45,7 +72,7 @@ def _protocol(store: ox.Store, request: dict[str, Any]) -> dict[str, Any]:
         kind = "graph"
     media_type = results.choose(kind, request.get("accept"), request.get("format"))
     if media_type is None:
-        return {"status": "not_acceptable", "kind": kind}
+        return {"status": "not_acceptable", "key": key, "kind": kind}
     caps = {"max_rows": request["max_rows"], "max_bytes": request["max_bytes"]}
     if isinstance(answer, ox.QueryBoolean):
         out = results.boolean(bool(answer), media_type)
@@ -57,6 +84,7 @@ def _protocol(store: ox.Store, request: dict[str, Any]) -> dict[str, Any]:
         out = results.graph(answer, media_type, prefixes=request.get("prefixes"), **caps)
     return {
         "status": "ok",
+        "key": key,
         "kind": kind,
         "media_type": out.media_type,
         "body": out.body,
@@ -103,11 +131,15 @@ def _meta(store: ox.Store, request: dict[str, Any]) -> dict[str, Any]:
     return {"status": "ok", "count": count}
 
 
-def handle(store: ox.Store, request: dict[str, Any]) -> dict[str, Any]:
-    """Answer one request; never raises."""
+def handle(
+    store: ox.Store, request: dict[str, Any], graphs: Collection[str] | None = None
+) -> dict[str, Any]:
+    """Answer one request; never raises. A protocol request (a client's SPARQL) is guarded
+    first, against the store's named graphs (`graphs`, read from the store when not given);
+    its answer carries the query's fingerprint (`key`), or it is refused."""
     try:
         if request["op"] == "protocol":
-            return _protocol(store, request)
+            return _protocol(store, request, graph_names(store) if graphs is None else graphs)
         if request["op"] == "query":
             return _terms(store, request)
         if request["op"] == "ping":
@@ -188,6 +220,7 @@ def main(
     run_below_the_server(nice)
     store = open_store(path, in_memory_quads)
     _limit_memory(memory_mb)
+    graphs = graph_names(store)
     conn.send({"status": "ready", "isolation": isolation})
     while True:
         try:
@@ -196,7 +229,7 @@ def main(
             return
         if request is None:
             return
-        conn.send(handle(store, request))
+        conn.send(handle(store, request, graphs))
 
 
-__all__ = ["handle", "main", "open_store", "run_below_the_server"]
+__all__ = ["graph_names", "handle", "main", "open_store", "run_below_the_server"]
