@@ -580,10 +580,6 @@ class PooledStore:
         request = {"op": "count", "graph": graph}
         return int(self._cached(("count", graph), request, None)["count"])
 
-    def known_graphs(self) -> Sequence[str] | None:
-        """The named graphs if already fetched (no call to a worker), else None."""
-        return self._shared.graphs
-
     def graphs(self) -> Sequence[str]:
         if self._shared.graphs is None:
             self._shared.graphs = list(_check(self.call({"op": "graphs"}))["graphs"])

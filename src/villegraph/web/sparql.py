@@ -455,12 +455,10 @@ def _not_modified(etag: str, cache_control: str | None) -> Response:
 
 
 async def _guarded(store: Store, parsed: ProtocolRequest) -> tuple[str, str]:
-    """The guard's verdict on the request (raises if refused): the query form and the
-    query's fingerprint as the engine reads it."""
-    known = store.known_graphs() if isinstance(store, PooledStore) else None
-    graphs: Sequence[str] = (
-        known if known is not None else await anyio.to_thread.run_sync(store.graphs)
-    )
+    """The guard's verdict on a request to a store without query workers (raises if refused):
+    the query form and the query's fingerprint as the engine reads it. (A query worker guards
+    the requests it is given itself: `worker.handle`.)"""
+    graphs: Sequence[str] = await anyio.to_thread.run_sync(store.graphs)
     return check_and_fingerprint(
         parsed.query or "",
         set(graphs),

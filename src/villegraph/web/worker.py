@@ -122,8 +122,7 @@ def _terms(store: ox.Store, request: dict[str, Any]) -> dict[str, Any]:
 
 def _meta(store: ox.Store, request: dict[str, Any]) -> dict[str, Any]:
     if request["op"] == "graphs":
-        names = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-        return {"status": "ok", "graphs": names}
+        return {"status": "ok", "graphs": sorted(graph_names(store))}
     graph = request.get("graph")
     if graph is None:
         return {"status": "ok", "count": len(store)}
