@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -143,22 +144,24 @@ def test_a_cancelled_waiter_gives_its_grant_back() -> None:
 # --- a real server under attack ------------------------------------------------------------
 
 
+def _one_worker_each(work: Path, build: str, **limits: Any) -> Settings:
+    """The sample built as `build` in `work`, served by one worker of each kind."""
+    return Settings(
+        dist_dir=write_dist(work / "dist", SAMPLE_TRIG, build),
+        store_dir=work / "store",
+        workers=1,
+        reserve_workers=1,
+        site_workers=1,
+        **limits,
+    )
+
+
 @pytest.fixture(scope="module")
 def guarded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from villegraph.web.app import serve_embedded
 
     work = tmp_path_factory.mktemp("abuse")
-    dist = write_dist(work / "dist", SAMPLE_TRIG, "abuse-1")
-    settings = Settings(
-        dist_dir=dist,
-        store_dir=work / "store",
-        timeout=6.0,
-        workers=1,
-        reserve_workers=1,
-        site_workers=1,
-        per_client=1,
-        fast_query=1.0,
-    )
+    settings = _one_worker_each(work, "abuse-1", timeout=6.0, per_client=1, fast_query=1.0)
     with ServerThread(serve_embedded(settings)) as server:
         yield server.url
 
@@ -292,17 +295,7 @@ def test_a_text_that_ran_to_its_deadline_is_heavy_for_every_client(tmp_path: Pat
     from villegraph.web import sparql
     from villegraph.web.app import serve_embedded
 
-    dist = write_dist(tmp_path / "dist", SAMPLE_TRIG, "heavy-1")
-    settings = Settings(
-        dist_dir=dist,
-        store_dir=tmp_path / "store",
-        timeout=1.5,
-        workers=1,
-        reserve_workers=1,
-        site_workers=1,
-        fast_query=0.5,
-    )
-    app = serve_embedded(settings)
+    app = serve_embedded(_one_worker_each(tmp_path, "heavy-1", timeout=1.5, fast_query=0.5))
     text = SLOW + " # a text of its own for this test"
     with ServerThread(app) as server, _client("127.0.0.6") as first:
         answer = first.get(server.url + "/sparql", params={"query": text})

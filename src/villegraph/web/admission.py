@@ -264,8 +264,9 @@ NO_LANE_PREFIXES = ("/static/", "/dumps/", "/.well-known/", "/robots.txt", "/fav
 def lane_for(path: str, query_string: bytes) -> str | None:
     """The lane of a request: `open` for arbitrary SPARQL, None for files, else `site`.
 
-    The `open` lane is entered by the handlers themselves, once the query is read (its text
-    is part of what makes a request heavy); the middleware enters the `site` lane.
+    The `open` lane is entered by the handlers themselves, with the query text's key when it
+    is known (its text is part of what makes a request heavy); the middleware enters the
+    `site` lane.
     """
     if path in ("/sparql", "/sparql/"):
         return "open"
