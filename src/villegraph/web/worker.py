@@ -3,7 +3,8 @@ memory) and answers requests.
 
 Runs in a child process started by `villegraph.web.engine.WorkerPool`; a query that runs past
 its deadline is stopped by killing the whole process, which pyoxigraph cannot do from inside.
-Each request is a dict; each answer a dict with `status` "ok", "syntax", "not_acceptable" or
+Each request is a dict; each answer a dict with `status` "ok", "syntax", "not_acceptable",
+"unsafe" or "refused" (a client's query the guard refused here, before the engine read it), or
 "error" (an unexpected failure, reported with its type and message, and logged by the server).
 """
 
@@ -41,26 +42,19 @@ def graph_names(store: ox.Store) -> frozenset[str]:
     return frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
 
 
-def _guard(request: dict[str, Any], graphs: Collection[str]) -> dict[str, Any] | str:
-    """The guard's verdict on a protocol request (`villegraph.web.safety`), read here, before
-    the engine sees the text: the query's fingerprint, or the refusal to send back."""
+def _protocol(store: ox.Store, request: dict[str, Any], graphs: Collection[str]) -> dict[str, Any]:
+    # the guard (`villegraph.web.safety`) reads the client's text before the engine sees it
     try:
-        return check_and_fingerprint(
+        _, key = check_and_fingerprint(
             request["query"],
             graphs,
             default_graph_uris=request.get("default_graphs") or (),
             named_graph_uris=request.get("named_graphs") or (),
-        )[1]
+        )
     except UnsafeRequest as refused:
         return {"status": "unsafe", "message": str(refused), "update": refused.update}
     except QueryError as refused:
         return {"status": "refused", "message": str(refused)}
-
-
-def _protocol(store: ox.Store, request: dict[str, Any], graphs: Collection[str]) -> dict[str, Any]:
-    key = _guard(request, graphs)
-    if isinstance(key, dict):
-        return key
     answer = store.query(
         request["query"], base_iri=request.get("base_iri"), **_dataset_options(request)
     )
