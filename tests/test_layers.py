@@ -18,6 +18,7 @@ LAYERS: dict[str, int] = {
     "formats": 0,
     "terms": 0,
     "folding": 0,
+    "parallel": 0,
     "bnodes": 1,
     "load": 1,
     "jsonld": 1,

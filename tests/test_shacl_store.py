@@ -3,6 +3,7 @@ network, the real build; and it refuses what it does not evaluate."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -378,3 +379,55 @@ ex:outside ex:p "not checked" ; ex:q 1, 2, 3 .""",
         "q",
         "q again",
     ]
+
+
+def test_shapes_on_several_threads_give_the_same_report_in_the_same_order(
+    tmp_path: Path, shapes: Graph
+) -> None:
+    """Every shape of a broken generated network evaluated by four threads: the results of one
+    thread, in the same order, and the same report graph."""
+    from villegraph.shacl import engine as engine_module
+    from villegraph.shacl.model import ShapesGraph
+    from villegraph.synth import generate
+    from villegraph.validate import validate_store
+
+    root = Path(__file__).resolve().parents[1]
+    generate(tmp_path, people=120, seed=5, themes_path=ONTOLOGY_DIR / "themes.ttl",
+             roles_path=root / "data" / "roles.ttl")  # fmt: skip
+    store = ox.Store()
+    for path in [ONTOLOGY_DIR / "villegraph.ttl", ONTOLOGY_DIR / "themes.ttl",
+                 *sorted(tmp_path.rglob("*.ttl"))]:  # fmt: skip
+        store.load(path=path, format=ox.RdfFormat.TURTLE)
+    vg = "https://w3id.org/villegraph/def#"
+    people = [row[0] for row in store.query(f"SELECT ?p WHERE {{ ?p a <{FOAF_PERSON}> }}")]
+    for person in people[:5]:  # several results from several shapes
+        store.add(ox.Quad(person, ox.NamedNode(FOAF_NAME), ox.Literal("Second name")))
+    passages = [row[0] for row in store.query(f"SELECT ?p WHERE {{ ?p a <{vg}Passage> }}")]
+    for passage in passages[:5]:
+        store.add(ox.Quad(passage, ox.NamedNode(vg + "endLine"), ox.Literal("many")))
+    written = WrittenForms.from_quads(store)
+
+    one = validate_store(store, shapes, written, threads=1)
+    names: set[str] = set()
+    results_of = engine_module.StoreEngine._results_of
+
+    def noting(self: engine_module.StoreEngine, shape: object) -> object:
+        names.add(threading.current_thread().name)
+        return results_of(self, shape)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine_module.StoreEngine, "_results_of", noting)
+        four = validate_store(store, shapes, written, threads=4)
+        raw_four = list(engine_module.StoreEngine(store, ShapesGraph(shapes), written, 4).run())
+    raw_one = list(engine_module.StoreEngine(store, ShapesGraph(shapes), written, 1).run())
+    assert len(names) > 1
+    assert len(one.results) >= 10
+    assert raw_four == raw_one
+    assert len({result.shape.node for result in raw_one}) > 1
+    assert four.results == one.results
+    assert results(four) == results(one)
+    assert four.graph.isomorphic(one.graph)
+
+
+FOAF_PERSON = "http://xmlns.com/foaf/0.1/Person"
+FOAF_NAME = "http://xmlns.com/foaf/0.1/name"

@@ -51,6 +51,7 @@ from villegraph.formats import TURTLE
 from villegraph.infer import InferenceReport, infer, load_rules
 from villegraph.jsonld import CONTEXT_NAME
 from villegraph.load import LoadedDataset, graph_iri, load_dataset, to_rdflib_graph
+from villegraph.parallel import build_threads
 from villegraph.publish import build_lock, clean, crash_point, current_version, publishing, recover
 from villegraph.quadscan import SERIALISER
 from villegraph.quality import quality_quads
@@ -173,7 +174,8 @@ def _prepare(
     detail = []
     with stages.stage("infer", detail):
         assert settings.ontology_dir is not None
-        inference = infer(dataset, load_rules(settings.ontology_dir / "rules"))
+        rules = load_rules(settings.ontology_dir / "rules")
+        inference = infer(dataset, rules, threads=build_threads(settings.build_threads))
         detail.append(f"{inference.triples} derived triples in {inference.passes} passes")
     detail = []
     with stages.stage("validate", detail):
@@ -197,10 +199,12 @@ def _prepare(
 
 def validate_dataset(dataset: LoadedDataset, settings: Settings) -> Any:
     """SHACL-validate the dataset on its own Oxigraph store (the store engine): no copy of the
-    data, the literals as written taken from the dataset's quads."""
+    data, the literals as written taken from the dataset's quads, the shapes evaluated by the
+    build's threads."""
     from villegraph.validate import load_shapes, validate_store
 
-    return validate_store(dataset.store, load_shapes(settings), dataset.written)
+    threads = build_threads(settings.build_threads)
+    return validate_store(dataset.store, load_shapes(settings), dataset.written, threads)
 
 
 def validate_graph(data: Graph, dataset: LoadedDataset, settings: Settings) -> Any:

@@ -99,6 +99,9 @@ class Settings:
     """Seconds a client or proxy may reuse a `/sparql` GET answer before revalidating it."""
     changes_limit: int = 1000
     """Entries each list of a build's changes.md/.json may hold (`villegraph.diff`); 0: all."""
+    build_threads: int = 0
+    """Threads a build runs its queries on (a rule's slices, the shapes); 0: one per processor
+    available, at most four (`villegraph.parallel.build_threads`)."""
 
     def __post_init__(self) -> None:
         root = Path(self.root).resolve()
@@ -135,6 +138,7 @@ class Settings:
             "cache_entry_bytes",
             "cache_max_age",
             "changes_limit",
+            "build_threads",
         ):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} {getattr(self, name)} must not be negative")

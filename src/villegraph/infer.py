@@ -46,16 +46,19 @@ A rule with a `#+ slice: ?agent { pattern }` header is evaluated once per slice 
 `pattern` matches (`SLICE_SIZE` a slice), with `VALUES ?agent { … }` first in each WHERE group
 naming `?agent` (`villegraph.slices`; the conditions for the same results are in the ontology's
 README): each evaluation's hash joins and groups then hold one slice's rows, not the whole
-network's (at 10M they held more than a gigabyte above the store).
+network's (at 10M they held more than a gigabyte above the store). With `threads` above one,
+the slices are evaluated side by side (`villegraph.parallel.ordered_map`: Oxigraph answers
+without Python's lock), each slice's N-Triples held until written, in slice order.
 
 Results never cross into Python one by one: each CONSTRUCT result (every slice of it) is
-serialised to N-Triples into a temporary file, not held as bytes, and loaded into the derived
-graph by Oxigraph once the rule's last slice is done (so a rule reading its own results sees
-them only on its next run, sliced or not); the store is the one copy of them. (Running a
-rule as `INSERT { GRAPH <derived> {…} } USING <graph>… WHERE {…}` instead gives the same facts
-but took four times as long at 100k triples: Oxigraph merges the USING graphs pattern by
-pattern.) (Rules derive IRIs, `xsd:integer` counts and strings copied from the data, all of which
-the store keeps as they are: its canonicalisation of literals does not apply.)
+serialised to N-Triples into a temporary file (by one thread: straight into it), and loaded
+into the derived graph by Oxigraph once the rule's last slice is done (so a rule reading its
+own results sees them only on its next run, sliced or not); the store is the one copy of them.
+(Running a rule as `INSERT { GRAPH <derived> {…} } USING <graph>… WHERE {…}` instead gives
+the same facts but took four times as long at 100k triples: Oxigraph merges the USING graphs
+pattern by pattern.) (Rules derive IRIs, `xsd:integer` counts and strings copied from the
+data, all of which the store keeps as they are: its canonicalisation of literals does not
+apply.)
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -73,6 +77,7 @@ from villegraph import lexer, slices
 from villegraph.errors import InputError, QueryError
 from villegraph.load import LoadedDataset, graph_iri
 from villegraph.namespaces import PREFIXES
+from villegraph.parallel import ordered_map
 
 DERIVED_GRAPH = "derived"
 MAX_PASSES = 100
@@ -219,17 +224,31 @@ def _curie_in(rule: Rule, body: str) -> str:
 
 def run_rule(store: ox.Store, rule: Rule, base_iri: str) -> bytes:
     """One evaluation of `rule` over the union of all graphs, unsliced, as N-Triples."""
-    return (
-        _construct(store, rule, rule.text, base_iri).serialize(format=ox.RdfFormat.N_TRIPLES) or b""
-    )
+    return _derive(store, rule, base_iri, rule.text)
 
 
 def write_rule(
-    store: ox.Store, rule: Rule, base_iri: str, output: BinaryIO, slice_size: int = SLICE_SIZE
+    store: ox.Store,
+    rule: Rule,
+    base_iri: str,
+    output: BinaryIO,
+    slice_size: int = SLICE_SIZE,
+    threads: int = 1,
 ) -> None:
-    """Write what `rule` derives to `output` as N-Triples, slice by slice for a sliced rule."""
-    for text in rule_texts(store, rule, base_iri, slice_size):
-        _construct(store, rule, text, base_iri).serialize(output, format=ox.RdfFormat.N_TRIPLES)
+    """Write what `rule` derives to `output` as N-Triples, slice by slice for a sliced rule,
+    the slices evaluated by `threads` threads and written in their order."""
+    texts = rule_texts(store, rule, base_iri, slice_size)
+    if threads <= 1:
+        for text in texts:
+            _construct(store, rule, text, base_iri).serialize(output, format=ox.RdfFormat.N_TRIPLES)
+        return
+    for derived in ordered_map(partial(_derive, store, rule, base_iri), texts, threads):
+        output.write(derived)
+
+
+def _derive(store: ox.Store, rule: Rule, base_iri: str, text: str) -> bytes:
+    """What one text of `rule` derives, as N-Triples."""
+    return _construct(store, rule, text, base_iri).serialize(format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 def rule_texts(store: ox.Store, rule: Rule, base_iri: str, slice_size: int) -> Iterator[str]:
@@ -263,15 +282,16 @@ def _construct(store: ox.Store, rule: Rule, text: str, base_iri: str) -> ox.Quer
 
 
 def infer(
-    dataset: LoadedDataset, rules: list[Rule], *, slice_size: int = SLICE_SIZE
+    dataset: LoadedDataset, rules: list[Rule], *, slice_size: int = SLICE_SIZE, threads: int = 1
 ) -> InferenceReport:
-    """Run `rules` to a fixpoint, adding what they derive to the `derived` graph of `dataset`."""
+    """Run `rules` to a fixpoint, adding what they derive to the `derived` graph of `dataset`
+    (a rule's slices evaluated by `threads` threads)."""
     with tempfile.TemporaryDirectory(prefix="villegraph-derived-") as work:
-        return _infer(dataset, rules, Path(work) / "rule.nt", slice_size)
+        return _infer(dataset, rules, Path(work) / "rule.nt", slice_size, threads)
 
 
 def _infer(
-    dataset: LoadedDataset, rules: list[Rule], scratch: Path, slice_size: int
+    dataset: LoadedDataset, rules: list[Rule], scratch: Path, slice_size: int, threads: int
 ) -> InferenceReport:
     iri = graph_iri(dataset.base_iri, DERIVED_GRAPH)
     graph = ox.NamedNode(iri)
@@ -294,7 +314,7 @@ def _infer(
                 continue
             seen[rule.iri] = {i: version.get(i, 0) for i in inputs}
             with scratch.open("wb") as output:
-                write_rule(store, rule, dataset.base_iri, output, slice_size)
+                write_rule(store, rule, dataset.base_iri, output, slice_size, threads)
             if not scratch.stat().st_size:
                 continue
             store.load(path=scratch, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)

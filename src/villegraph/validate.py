@@ -196,16 +196,19 @@ def validate(
     return _validate_pyshacl(data, shapes, ontology if mix_ontology else None, sparql_store)
 
 
-def validate_store(store: ox.Store, shapes: Graph, written: Any = None) -> ValidationReport:
+def validate_store(
+    store: ox.Store, shapes: Graph, written: Any = None, threads: int = 1
+) -> ValidationReport:
     """Validate the union of the graphs of a pyoxigraph store with the store engine.
 
     `written` (a `villegraph.shacl.WrittenForms`) gives the literals as written where the
-    store keeps another form, e.g. `"5"^^xsd:positiveInteger` stored as an xsd:integer.
+    store keeps another form, e.g. `"5"^^xsd:positiveInteger` stored as an xsd:integer;
+    `threads` shapes are evaluated side by side (the same report for any number).
     """
     from villegraph.shacl import validate_store as shacl_validate_store
 
     try:
-        report_graph = shacl_validate_store(store, shapes, written)
+        report_graph = shacl_validate_store(store, shapes, written, threads)
     except SyntaxError as error:
         reason = " ".join(str(error).split())
         raise InputError(f"a SPARQL query of the shapes does not parse: {reason}") from None

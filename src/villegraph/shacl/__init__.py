@@ -24,13 +24,16 @@ from villegraph.shacl.report import report_graph
 from villegraph.shacl.written import WrittenForms
 
 
-def validate_store(store: ox.Store, shapes: Graph, written: WrittenForms | None = None) -> Graph:
+def validate_store(
+    store: ox.Store, shapes: Graph, written: WrittenForms | None = None, threads: int = 1
+) -> Graph:
     """The SHACL report graph of the union of `store`'s graphs against `shapes`.
 
     `written` gives the literals as written where the store keeps another form (see
-    `WrittenForms`); without it the store's literals are taken as written.
+    `WrittenForms`); without it the store's literals are taken as written. `threads` shapes
+    are evaluated side by side; the report is the same for any number.
     """
-    engine = StoreEngine(store, ShapesGraph(shapes), written)
+    engine = StoreEngine(store, ShapesGraph(shapes), written, threads)
     return report_graph(engine.run(), shapes, engine.describe)
 
 

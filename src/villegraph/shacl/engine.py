@@ -4,6 +4,8 @@ nodes, answered by Oxigraph; only the failing nodes come back and become results
 from __future__ import annotations
 
 import re
+import threading
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +15,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from villegraph.namespaces import SH
+from villegraph.parallel import ordered_map
 from villegraph.shacl import compile as sq
 from villegraph.shacl import oxeval
 from villegraph.shacl.model import (
@@ -59,12 +62,25 @@ class RawResult:
 
 
 class StoreEngine:
-    """Runs every targeted shape of `shapes` on `store` (its default graph as the union)."""
+    """Runs every targeted shape of `shapes` on `store` (its default graph as the union), the
+    shapes evaluated by `threads` threads side by side, their results given in shape order."""
 
-    def __init__(self, store: ox.Store, shapes: ShapesGraph, written: WrittenForms | None = None):
+    def __init__(
+        self,
+        store: ox.Store,
+        shapes: ShapesGraph,
+        written: WrittenForms | None = None,
+        threads: int = 1,
+    ):
         self.store = store
         self.shapes = shapes
         self.written = written or WrittenForms()
+        self.threads = threads
+        self._lock = threading.Lock()
+        self._listing: dict[str, threading.Lock] = {}
+        """Focus key → held while its focus nodes are listed (once, whichever thread asks)."""
+        self._left: Counter[str] = Counter()
+        """Focus key → shapes with these targets not finished yet."""
         self._instances: dict[tuple[Node, Node], bool] = {}
         self._converted: dict[Term, Node] = {}
         self._predicates: dict[URIRef, bool] = {}
@@ -75,14 +91,22 @@ class StoreEngine:
 
     def run(self) -> Iterator[RawResult]:
         shapes = list(self.shapes.targeted())
-        keys = [self._focus_key(shape) for shape in shapes]
-        last = {key: index for index, key in enumerate(keys)}
-        for index, shape in enumerate(shapes):
+        self._left.update(self._focus_key(shape) for shape in shapes)
+        for results in ordered_map(self._results_of, shapes, self.threads):
+            yield from results
+
+    def _results_of(self, shape: Shape) -> list[RawResult]:
+        """The results of one targeted shape; its focus nodes let go of after the last shape
+        with the same targets."""
+        key = self._focus_key(shape)
+        try:
             focus = self._focus_of(shape)
-            if focus.nodes:
-                yield from self._shape(shape, focus)
-            if last[keys[index]] == index:  # no shape after this one has these targets
-                del self._focus[keys[index]]
+            return list(self._shape(shape, focus)) if focus.nodes else []
+        finally:
+            with self._lock:
+                self._left[key] -= 1
+                if not self._left[key]:
+                    self._focus.pop(key, None)
 
     def _focus_key(self, shape: Shape) -> str:
         pattern, prefixes = sq.focus_pattern(shape, self._classes)
@@ -93,15 +117,18 @@ class StoreEngine:
         let go after the last of them, see `run`)."""
         pattern, prefixes = sq.focus_pattern(shape, self._classes)
         key = sq.prologue(prefixes) + pattern  # as `_focus_key` names it
-        found = self._focus.get(key)
-        if found is None:
-            query = f"SELECT ?this WHERE {pattern}"
-            nodes: list[Subject] = [row[0] for row in self._select(prefixes, query)]  # type: ignore[misc]
-            listed = pattern
-            if len(nodes) <= LISTED_FOCUS and not any(type(n) is ox.BlankNode for n in nodes):
-                # Named once, the focus nodes are not searched for again by every constraint.
-                listed = "VALUES ?this { " + " ".join(str(n) for n in nodes) + " }"
-            found = self._focus[key] = Focus(listed, prefixes, nodes, frozenset(nodes))
+        with self._lock:
+            listing = self._listing.setdefault(key, threading.Lock())
+        with listing:
+            found = self._focus.get(key)
+            if found is None:
+                query = f"SELECT ?this WHERE {pattern}"
+                nodes: list[Subject] = [row[0] for row in self._select(prefixes, query)]  # type: ignore[misc]
+                listed = pattern
+                if len(nodes) <= LISTED_FOCUS and not any(type(n) is ox.BlankNode for n in nodes):
+                    # Named once, the focus nodes are not searched for again by every constraint.
+                    listed = "VALUES ?this { " + " ".join(str(n) for n in nodes) + " }"
+                found = self._focus[key] = Focus(listed, prefixes, nodes, frozenset(nodes))
         return found
 
     def _classes(self, cls: Node) -> list[str] | None:
@@ -411,13 +438,14 @@ class StoreEngine:
         if self._scannable(probe, focus):
             every = self._scans.get(predicate)  # type: ignore[call-overload]
             if every is None:
-                every = self._scans[predicate] = {}  # type: ignore[index]
+                every = {}  # filled, then shared (another thread may read it meanwhile)
                 for row in self._select({}, f"SELECT ?s ?v WHERE {{ ?s <{predicate}> ?v }}"):
                     subject, value = row[0], row[1]
                     found = every.get(subject)  # type: ignore[arg-type]
                     if found is None:
                         found = every[subject] = set()  # type: ignore[index]
                     found.update(written(subject, p, value))  # type: ignore[arg-type]
+                self._scans[predicate] = every  # type: ignore[index]
             return {node: every.get(node, set()) for node in focus.nodes}
         query = f"SELECT ?this ?v WHERE {{ {focus.pattern} OPTIONAL {{ ?this <{predicate}> ?v }} }}"
         values: dict[Subject, set[Term]] = {}

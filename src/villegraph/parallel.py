@@ -1,0 +1,64 @@
+"""Work spread over threads where pyoxigraph lets go of the GIL, results in the order given.
+
+pyoxigraph evaluates a query (and serialises its answer) without holding Python's global
+lock, so a build's independent queries (the slices of a derivation rule, the shapes of
+validation) run side by side on the processors it may use. `ordered_map` gives their results in
+the order of the work, so that what a build writes does not depend on which thread was first.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import islice
+from typing import TypeVar
+
+DEFAULT_MOST = 4
+"""Threads a build uses at most unless told otherwise: each running query holds its own working
+memory beside the store (benchmarks/RESULTS.md, "two threads")."""
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def processors() -> int:
+    """The processors this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def build_threads(setting: int = 0) -> int:
+    """Threads for a build's queries: `setting` (`VILLEGRAPH_BUILD_THREADS`), or with 0 one per
+    processor available, at most `DEFAULT_MOST`."""
+    return setting if setting > 0 else max(1, min(DEFAULT_MOST, processors()))
+
+
+def ordered_map(function: Callable[[T], R], items: Iterable[T], threads: int) -> Iterator[R]:
+    """`map(function, items)` run by `threads` threads, results in the order of `items`; at most
+    twice as many items started as there are threads ahead of the one given back. With one
+    thread, plain `map` (nothing started ahead). An error of `function` is raised here, at its
+    item's turn; the items not started then are not."""
+    if threads <= 1:
+        yield from map(function, items)
+        return
+    source = iter(items)
+    with ThreadPoolExecutor(threads, thread_name_prefix="villegraph-build") as pool:
+        started: deque[Future[R]] = deque(
+            pool.submit(function, item) for item in islice(source, 2 * threads)
+        )
+        try:
+            while started:
+                result = started.popleft().result()
+                for item in islice(source, 1):
+                    started.append(pool.submit(function, item))
+                yield result
+        finally:
+            for future in started:
+                future.cancel()
+
+
+__all__ = ["DEFAULT_MOST", "build_threads", "ordered_map", "processors"]

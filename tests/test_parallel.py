@@ -1,0 +1,81 @@
+"""`villegraph.parallel`: results in the order of the work, a bounded look-ahead, errors at
+their item's turn, and the number of threads a build uses."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+
+import pytest
+
+from villegraph.config import Settings
+from villegraph.errors import ConfigError
+from villegraph.parallel import DEFAULT_MOST, build_threads, ordered_map, processors
+
+
+def test_results_come_in_the_order_of_the_items_whatever_finishes_first() -> None:
+    pauses = [random.Random(7).uniform(0, 0.01) for _ in range(40)]
+    pauses.reverse()  # later items tend to finish first
+    names: set[str] = set()
+
+    def slow_square(index: int) -> int:
+        time.sleep(pauses[index])
+        names.add(threading.current_thread().name)
+        return index * index
+
+    assert list(ordered_map(slow_square, range(40), 3)) == [i * i for i in range(40)]
+    assert len(names) > 1  # the work was shared
+
+
+def test_one_thread_is_plain_map_in_the_calling_thread() -> None:
+    names: list[str] = []
+
+    def note(item: int) -> int:
+        names.append(threading.current_thread().name)
+        return item + 1
+
+    assert list(ordered_map(note, [1, 2, 3], 1)) == [2, 3, 4]
+    assert set(names) == {threading.current_thread().name}
+
+
+def test_at_most_twice_the_threads_are_started_ahead() -> None:
+    started: list[int] = []
+    lock = threading.Lock()
+
+    def note(item: int) -> int:
+        with lock:
+            started.append(item)
+        return item
+
+    results = ordered_map(note, range(100), 2)
+    assert next(results) == 0
+    time.sleep(0.05)
+    with lock:
+        assert max(started) <= 4  # item 0 given back, items 1–4 started at most
+    results.close()
+
+
+def test_an_error_is_raised_at_its_items_turn_and_later_items_are_not_started() -> None:
+    started: list[int] = []
+
+    def fails_on_three(item: int) -> int:
+        started.append(item)
+        if item == 3:
+            raise ValueError("three")
+        return item
+
+    found: list[int] = []
+    with pytest.raises(ValueError, match="three"):
+        for result in ordered_map(fails_on_three, range(50), 2):
+            found.append(result)
+    assert found == [0, 1, 2]
+    assert max(started) < 10
+
+
+def test_a_build_uses_one_thread_per_processor_up_to_four_unless_told() -> None:
+    assert build_threads(0) == max(1, min(DEFAULT_MOST, processors()))
+    assert build_threads(3) == 3
+    assert Settings.from_env({"VILLEGRAPH_BUILD_THREADS": "2"}).build_threads == 2
+    with pytest.raises(ConfigError, match="build_threads"):
+        Settings.from_env({"VILLEGRAPH_BUILD_THREADS": "-1"})
