@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import random
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import reference_diff as reference
 from click.testing import CliRunner
 
+from villegraph import quadscan
 from villegraph.build import build
 from villegraph.cli import main
 from villegraph.config import Settings
@@ -55,7 +58,23 @@ def _same(previous: Path | None, new: Path, limits: tuple[int, ...] = LIMITS) ->
     whole = changes_since(previous, new, "dist", 0)
     if previous is not None:
         assert _texts(diff_paths(previous, new)) == _texts(reference.diff_paths(previous, new))
+    with _small_parts():  # the dumps cut into parts read by two other processes
+        assert _texts(changes_since(previous, new, "dist", 3, processes=2)) == _texts(
+            reference.build_changes(previous, new, "dist", 3)
+        )
+        if previous is not None:
+            assert _texts(diff_paths(previous, new, processes=2)) == _texts(
+                reference.diff_paths(previous, new)
+            )
     return whole
+
+
+@contextmanager
+def _small_parts(size: int = 3000) -> Iterator[None]:
+    """`quadscan.scan_files` cutting files into parts of `size` bytes."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(quadscan, "PART_BYTES", size)
+        yield
 
 
 def test_same_changes_on_the_seed_build(built_dist: Path) -> None:
@@ -251,6 +270,10 @@ def test_same_changes_on_random_builds(seed: int, tmp_path: Path) -> None:
     for limit in LIMITS:
         got = diff(None, read_build(tmp_path / "new.nq"), limit)
         assert _texts(got) == _texts(first.cut(limit)), limit
+    if seed % 4 == 0:  # the same read in parts of about 300 bytes by two processes
+        with _small_parts(300):
+            got = diff(read_build(tmp_path / "old.nq"), read_build(tmp_path / "new.nq"), 3, 2)
+            assert _texts(got) == _texts(expected.cut(3))
 
 
 def test_an_unreadable_previous_build_is_a_first_build(built_dist: Path, tmp_path: Path) -> None:
@@ -260,8 +283,12 @@ def test_an_unreadable_previous_build_is_a_first_build(built_dist: Path, tmp_pat
     got = changes_since(broken, built_dist, "dist", 5)
     assert got.first_build
     assert _texts(got) == _texts(reference.build_changes(broken, built_dist, "dist", 5))
+    with _small_parts():  # an error in another process: the same
+        assert _texts(changes_since(broken, built_dist, "dist", 5, processes=2)) == _texts(got)
+        with pytest.raises(InputError) as apart:
+            diff_paths(built_dist, broken, processes=2)
     with pytest.raises(InputError) as caught:
         diff_paths(built_dist, broken)
     with pytest.raises(InputError) as expected:
         reference.diff_paths(built_dist, broken)
-    assert str(caught.value) == str(expected.value)
+    assert str(caught.value) == str(expected.value) == str(apart.value)

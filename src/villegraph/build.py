@@ -326,7 +326,9 @@ def _write(
         files.update(sources)  # copies of the source texts, sent as they are
         stages.record("dump", time.perf_counter() - dump_start, f"{len(files)} files")
         changes_start = time.perf_counter()
-        changes = write_changes(target, tmp, settings.changes_limit)
+        changes = write_changes(
+            target, tmp, settings.changes_limit, build_threads(settings.build_threads)
+        )
         changes.update(write_gzip_copies(tmp, list(changes.items())))
         files.update(changes)
         result = BuildReport(
@@ -353,15 +355,18 @@ def _write(
     return result
 
 
-def write_changes(target: Path, folder: Path, limit: int = 0) -> dict[str, FileRecord]:
+def write_changes(
+    target: Path, folder: Path, limit: int = 0, processes: int = 1
+) -> dict[str, FileRecord]:
     """Write changes.md and changes.json into `folder` (the build being written): its changes
     against the build `target` publishes now (the outgoing one), or a first build when there is
-    none or it cannot be read; each list cut at `limit` entries (0: all), counts exact."""
+    none or it cannot be read; each list cut at `limit` entries (0: all), counts exact; large
+    dumps read by `processes` processes."""
     from villegraph.diff import DIFF_NAMES, changes_since, to_json_text, to_markdown
 
     # both named after the target: the build's id and time are in its build.json, so these
     # files stay byte-identical across builds of the same input from the same previous build
-    changes = changes_since(current_version(target), folder, target.name, limit)
+    changes = changes_since(current_version(target), folder, target.name, limit, processes)
     md, js = DIFF_NAMES
     return {
         md: write_text(folder / md, to_markdown(changes), "text/markdown; charset=utf-8"),

@@ -28,7 +28,7 @@ import numpy as np
 import pyoxigraph as ox
 
 from villegraph.errors import InputError
-from villegraph.quadscan import ANYTHING, SERIALISER, Quad, Scan, Terms, quads_of, scan
+from villegraph.quadscan import ANYTHING, SERIALISER, Quad, Scan, Terms, quads_of, scan_files
 
 NQUADS_NAME = "villegraph.nq"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -340,37 +340,45 @@ WATCH: dict[str, Container[str]] = {
 LABEL_PREDICATES = frozenset(f"<{p}>" for p in LABELS)
 
 
-def diff(old: Build | None, new: Build, limit: int = 0) -> Changes:
+def diff(old: Build | None, new: Build, limit: int = 0, processes: int = 1) -> Changes:
     """The changes from `old` to `new` (everything added when `old` is None), each list cut at
-    `limit` entries as `Changes.cut` cuts them (0: all)."""
-    terms = Terms()
-    before = scan(old.nquads, terms, WATCH, old.canonical) if old is not None else None
-    after = scan(new.nquads, terms, WATCH, new.canonical)
-    return _compare(terms, old, before, new, after, limit)
+    `limit` entries as `Changes.cut` cuts them (0: all); large dumps read by `processes`
+    processes (`quadscan.scan_files`)."""
+    files = [(new.nquads, new.canonical)]
+    if old is not None:
+        files.insert(0, (old.nquads, old.canonical))
+    terms, scans = scan_files(files, WATCH, processes)
+    before = scans[0] if old is not None else None
+    return _compare(terms, old, before, new, scans[-1], limit)
 
 
-def changes_since(previous: Path | None, folder: Path, source: str, limit: int = 0) -> Changes:
+def changes_since(
+    previous: Path | None, folder: Path, source: str, limit: int = 0, processes: int = 1
+) -> Changes:
     """The changes of the build in `folder` against the build in `previous` (none, without a
-    dump or unreadable: a first build), both named `source`, cut at `limit`."""
+    dump or unreadable: a first build), both named `source`, cut at `limit`; the dumps read by
+    `processes` processes when large."""
     new = read_build(folder)
     new.source = source
-    terms = Terms()
-    old, before = None, None
+    new.serialiser = SERIALISER  # the new dump was just written by the store's serialiser
+    old = None
     if previous is not None and (previous / NQUADS_NAME).is_file():
         try:
             old = read_build(previous)
             old.source = source
-            before = scan(old.nquads, terms, WATCH, old.canonical)
         except InputError:
-            old, before = None, None
-    # the new dump was just written by the store's serialiser: read as it is
-    after = scan(new.nquads, terms, WATCH, canonical=True)
-    return _compare(terms, old, before, new, after, limit)
+            old = None
+    try:
+        return diff(old, new, limit, processes)
+    except InputError as error:
+        if old is None or error.path != old.nquads:
+            raise
+    return diff(None, new, limit, processes)  # the previous dump cannot be read: a first build
 
 
-def diff_paths(old: Path | None, new: Path) -> Changes:
+def diff_paths(old: Path | None, new: Path, processes: int = 1) -> Changes:
     """`diff` of two builds read from folders or N-Quads files."""
-    return diff(read_build(old) if old is not None else None, read_build(new))
+    return diff(read_build(old) if old is not None else None, read_build(new), 0, processes)
 
 
 @dataclass

@@ -43,6 +43,7 @@ from villegraph.config import Settings
 from villegraph.errors import InputError
 from villegraph.formats import NQUADS, NTRIPLES, TRIG, TURTLE, RdfFormat, guess_format
 from villegraph.namespaces import DEFAULT_BASE_IRI, ONTOLOGY_IRI, XSD_NS
+from villegraph.parallel import return_freed_memory
 from villegraph.records import (
     YAML_SUFFIXES,
     Reference,
@@ -103,7 +104,7 @@ class LoadedDataset:
         build reads only files."""
         self.store = ox.Store()
         self.written = WrittenForms()
-        _return_freed_memory()
+        return_freed_memory()
 
     def add_triples(self, iri: str, triples: Sequence[tuple[Term, ox.NamedNode, Term]]) -> int:
         """Add the triples of one file as the graph `iri` (the store drops duplicates);
@@ -180,18 +181,6 @@ class LoadedDataset:
     def triples(self) -> list[ox.Triple]:
         """`union` as a list (a copy of the whole data: for small datasets and tests)."""
         return list(self.union())
-
-
-def _return_freed_memory() -> None:
-    """Ask the C allocator to give freed memory back to the system (glibc's `malloc_trim`):
-    the store's memory is freed by Rust into the C heap, where Python's own allocations, made
-    elsewhere, would not reuse it. Nothing happens where there is no glibc."""
-    import contextlib
-    import ctypes
-    import ctypes.util
-
-    with contextlib.suppress(OSError, AttributeError, TypeError):
-        ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
 
 
 def _has_quads(store: ox.Store, iri: str) -> bool:

@@ -13,8 +13,12 @@ some subjects only.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from array import array
-from collections.abc import Collection, Container, Iterator, Mapping
+from collections.abc import Collection, Container, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
@@ -119,6 +123,7 @@ def scan(
     terms: Terms,
     watch: Mapping[str, Container[str]] | None = None,
     canonical: bool = False,
+    part: tuple[int, int] | None = None,
 ) -> Scan:
     """Read an N-Quads file into a `Scan`. `watch` maps predicates (N-Triples forms) to the
     objects whose quads are also kept in words (`ANYTHING`: all of them).
@@ -141,7 +146,7 @@ def scan(
     (` <G> .`): most lines have both, and are read without being split."""
     add_first, add_second = first.append, second.append
     add_subject, add_graph = subjects.append, graphs.append
-    for block in _blocks(path, canonical):
+    for block in _blocks(path, canonical, part):
         for line in block.split(b"\n"):
             if line.startswith(head) and line.endswith(tail):
                 triple = line[: -len(tail)]
@@ -209,13 +214,17 @@ Parts = tuple[bytes, bytes, bytes]
 """Subject, graph IRI (b"" for the default graph) and the triple's text (`S P O`)."""
 
 
-def _blocks(path: Path, canonical: bool) -> Iterator[bytes]:
-    """The file in blocks of whole lines, each in the store serialiser's N-Quads unless
-    `canonical` (one quad a line, single spaces, the serialiser's escapes)."""
+def _blocks(path: Path, canonical: bool, part: tuple[int, int] | None = None) -> Iterator[bytes]:
+    """The file (or the bytes `part` names, from a line start to a line start) in blocks of
+    whole lines, each in the store serialiser's N-Quads unless `canonical` (one quad a line,
+    single spaces, the serialiser's escapes)."""
     try:
         with open(path, "rb") as file:
-            while block := file.read(BLOCK):
-                block += file.readline()
+            start, stop = part if part is not None else (0, None)
+            file.seek(start)
+            while block := file.read(BLOCK if stop is None else min(BLOCK, stop - file.tell())):
+                if stop is None or file.tell() < stop:
+                    block += file.readline()
                 if canonical:
                     yield block
                     continue
@@ -268,6 +277,112 @@ def _split_parsed(line: bytes, path: Path) -> Parts | None:
         return None
     terms = [str(term).encode("utf-8") for term in quad.triple]
     return terms[0], graph_name(quad.graph_name).encode("utf-8"), b" ".join(terms)
+
+
+PART_BYTES = 64 << 20
+"""`scan_files` reads a file in parts of about this many bytes, in other processes."""
+
+
+def scan_files(
+    files: Sequence[tuple[Path, bool]],
+    watch: Mapping[str, Container[str]] | None = None,
+    processes: int = 1,
+    part_bytes: int | None = None,
+) -> tuple[Terms, list[Scan]]:
+    """`scan` of each (path, canonical) file, all numbered by one `Terms` as scanning them
+    one after another would number them. With `processes` above one and a file larger than
+    `part_bytes`, the files are cut into parts at line starts and the parts scanned by that many
+    processes side by side (started with one hash seed, so that their keys agree), then put
+    together here: the same numbers, rows, counts and kept quads as one scan of each file. An
+    unreadable file raises the InputError naming it. `part_bytes`: `PART_BYTES` by default."""
+    part_bytes = part_bytes or PART_BYTES
+    terms = Terms()
+    if processes <= 1 or all(path.stat().st_size <= part_bytes for path, _ in files):
+        return terms, [scan(path, terms, watch, canonical) for path, canonical in files]
+    jobs = [
+        (path, canonical, part) for path, canonical in files for part in _parts(path, part_bytes)
+    ]
+    context = multiprocessing.get_context("spawn")
+    seed = str(int.from_bytes(os.urandom(4), "big"))
+    with _environment("PYTHONHASHSEED", seed), ProcessPoolExecutor(processes, context) as pool:
+        done = list(pool.map(_scan_part, jobs, [watch] * len(jobs)))
+    scans: list[Scan] = []
+    for path, _ in files:
+        parts = [found for (where, _, _), found in zip(jobs, done, strict=True) if where == path]
+        scans.append(_joined(path, [_renumbered(found, part, terms) for found, part in parts]))
+    return terms, scans
+
+
+def _parts(path: Path, size: int) -> list[tuple[int, int]]:
+    """(start, stop) byte ranges of about `size` cutting `path` at line starts."""
+    total = path.stat().st_size
+    starts = [0]
+    with open(path, "rb") as file:
+        while starts[-1] + size < total:
+            file.seek(starts[-1] + size)
+            file.readline()
+            if file.tell() >= total:
+                break
+            starts.append(file.tell())
+    return list(zip(starts, [*starts[1:], total], strict=True))
+
+
+@contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    """`name` set to `value` in this process's environment (for the processes it starts)."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = before
+
+
+def _scan_part(
+    job: tuple[Path, bool, tuple[int, int]], watch: Mapping[str, Container[str]] | None
+) -> tuple[Scan, Terms]:
+    """One part of a file, numbered on its own (run in another process)."""
+    path, canonical, part = job
+    terms = Terms()
+    return scan(path, terms, watch, canonical, part), terms
+
+
+def _renumbered(found: Scan, own: Terms, terms: Terms) -> Scan:
+    """A part's scan numbered by `terms` (its subjects and graphs added in their order)."""
+    subjects = np.array([_number(name, terms.subjects, terms.subject_names)
+                         for name in own.subject_names], dtype=np.uint32)  # fmt: skip
+    graphs = np.array([_number(name, terms.graphs, terms.graph_names)
+                       for name in own.graph_names], dtype=np.uint32)  # fmt: skip
+    kept = [(int(subjects[s]), p, o, int(graphs[g])) for s, p, o, g in found.kept]
+    return Scan(
+        found.path,
+        graphs[found.graph] if len(found) else found.graph,
+        found.high,
+        found.low,
+        subjects[found.subject] if len(found) else found.subject,
+        found.triples,
+        kept,
+    )
+
+
+def _number(name: str, numbers: dict[str, int], names: list[str]) -> int:
+    found = numbers.get(name)
+    if found is None:
+        found = numbers[name] = len(names)
+        names.append(name)
+    return found
+
+
+def _joined(path: Path, parts: list[Scan]) -> Scan:
+    """The parts of one file as one scan of it (sorted again, duplicates dropped)."""
+    columns = {
+        name: array(code, np.concatenate([getattr(found, name) for found in parts]).tobytes())
+        for name, code in (("high", "q"), ("low", "q"), ("subject", "I"), ("graph", "I"))
+    }
+    return _sorted(path, columns, [quad for found in parts for quad in found.kept])
 
 
 def _sorted(path: Path, columns: dict[str, array[int]], kept: list[Kept]) -> Scan:
@@ -368,4 +483,5 @@ __all__ = [
     "graph_name",
     "quads_of",
     "scan",
+    "scan_files",
 ]

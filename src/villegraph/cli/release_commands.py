@@ -35,6 +35,7 @@ def diff_command(
     Exit status: 0 printed, 2 a build that cannot be read.
     """
     from villegraph.diff import DIFF_NAMES, FORMATS, Changes, diff_paths
+    from villegraph.parallel import build_threads
 
     dist = settings(ctx).dist_dir
     assert dist is not None
@@ -49,7 +50,8 @@ def diff_command(
         info = _build_info(dist)
         changes.new.update({k: str(info.get(k, "")) for k in ("build_id", "modified")})
     else:
-        changes = diff_paths(old, new if new is not None else dist)
+        processes = build_threads(settings(ctx).build_threads)
+        changes = diff_paths(old, new if new is not None else dist, processes)
     click.echo(FORMATS[output_format](changes), nl=False)
 
 
