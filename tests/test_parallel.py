@@ -79,3 +79,26 @@ def test_a_build_uses_one_thread_per_processor_up_to_four_unless_told() -> None:
     assert Settings.from_env({"VILLEGRAPH_BUILD_THREADS": "2"}).build_threads == 2
     with pytest.raises(ConfigError, match="build_threads"):
         Settings.from_env({"VILLEGRAPH_BUILD_THREADS": "-1"})
+
+
+def test_a_large_store_has_its_shapes_evaluated_one_at_a_time_unless_told(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """By default, from `SHAPES_APART_BELOW` quads, validation holds one query at a time;
+    `VILLEGRAPH_BUILD_THREADS` set says how many, whatever the size."""
+    from dataclasses import replace
+
+    import villegraph.validate
+    from villegraph import build
+    from villegraph.load import load_dataset
+
+    asked: list[int] = []
+    monkeypatch.setattr(
+        villegraph.validate, "validate_store", lambda *args, **_: asked.append(args[3])
+    )
+    dataset = load_dataset(settings)
+    build.validate_dataset(dataset, settings)
+    monkeypatch.setattr(build, "SHAPES_APART_BELOW", len(dataset.store))
+    build.validate_dataset(dataset, settings)
+    build.validate_dataset(dataset, replace(settings, build_threads=3))
+    assert asked == [build_threads(0), 1, 3]

@@ -197,13 +197,21 @@ def _prepare(
     return dataset, inference, report
 
 
+SHAPES_APART_BELOW = 5_000_000
+"""Quads up to which the shapes are evaluated side by side by default: above, one at a time,
+so that one query's working memory is held beside the store, not two (at 10M, two shapes at a
+time raised the build's peak by 377 MiB to 11,477 MiB; benchmarks/RESULTS.md)."""
+
+
 def validate_dataset(dataset: LoadedDataset, settings: Settings) -> Any:
     """SHACL-validate the dataset on its own Oxigraph store (the store engine): no copy of the
-    data, the literals as written taken from the dataset's quads, the shapes evaluated by the
-    build's threads."""
+    data, the literals as written taken from the dataset's quads; the shapes evaluated by the
+    build's threads (by default, below `SHAPES_APART_BELOW` quads only)."""
     from villegraph.validate import load_shapes, validate_store
 
     threads = build_threads(settings.build_threads)
+    if not settings.build_threads and len(dataset.store) >= SHAPES_APART_BELOW:
+        threads = 1
     return validate_store(dataset.store, load_shapes(settings), dataset.written, threads)
 
 
