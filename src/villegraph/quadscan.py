@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +36,8 @@ Quad = tuple[str, str, str, str]
 """Subject, predicate, object (N-Triples forms) and graph IRI ("" for the default graph)."""
 Keys = npt.NDArray[np.int64]
 Numbers = npt.NDArray[np.uint32]
+Column: TypeAlias = "array[int] | Keys | Numbers"
+"""A column of rows as read (`array`) or put together from parts (numpy)."""
 Kept = tuple[int, str, str, int]
 """A quad kept in words by a scan: subject number, predicate, object, graph number."""
 
@@ -192,7 +194,12 @@ def scan(
             for predicate, objects in watched:
                 if triple.startswith(predicate, len(s) + 1):
                     _keep(triple, len(s) + 1 + len(predicate), objects, sid, gid, kept)
-    columns = {"high": first, "low": second, "subject": subjects, "graph": graphs}
+    columns: dict[str, Column] = {
+        "high": first,
+        "low": second,
+        "subject": subjects,
+        "graph": graphs,
+    }
     del first, second, subjects, graphs
     return _sorted(path, columns, kept)
 
@@ -378,14 +385,14 @@ def _number(name: str, numbers: dict[str, int], names: list[str]) -> int:
 
 def _joined(path: Path, parts: list[Scan]) -> Scan:
     """The parts of one file as one scan of it (sorted again, duplicates dropped)."""
-    columns = {
-        name: array(code, np.concatenate([getattr(found, name) for found in parts]).tobytes())
-        for name, code in (("high", "q"), ("low", "q"), ("subject", "I"), ("graph", "I"))
+    columns: dict[str, Column] = {
+        name: np.concatenate([getattr(found, name) for found in parts])
+        for name in ("high", "low", "subject", "graph")
     }
     return _sorted(path, columns, [quad for found in parts for quad in found.kept])
 
 
-def _sorted(path: Path, columns: dict[str, array[int]], kept: list[Kept]) -> Scan:
+def _sorted(path: Path, columns: dict[str, Column], kept: list[Kept]) -> Scan:
     """The rows sorted by (graph, key), duplicates dropped. Each column is copied in that
     order, then let go (the caller hands them over), so that the rows are held about twice at
     most."""
