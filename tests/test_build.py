@@ -263,3 +263,30 @@ def test_stage_cpu_counts_the_processes_a_stage_waited_for() -> None:
     before = cpu_seconds()
     subprocess.run([sys.executable, "-c", burn], check=True)
     assert cpu_seconds() - before >= 0.3  # the child's CPU time, not only this process's
+
+
+def test_the_build_holds_every_stage_s_code_from_its_start() -> None:
+    """Importing the build imports what its later stages run (validation, the changes): files
+    of villegraph replaced while a build runs (an upgrade) cannot fail it half-way."""
+    import subprocess
+    import sys
+
+    listing = (
+        "import sys, villegraph.build; "
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('villegraph'))))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", listing], capture_output=True, text=True, check=True
+    ).stdout.split()
+    stages = {
+        "villegraph.load",
+        "villegraph.infer",
+        "villegraph.validate",
+        "villegraph.shacl.engine",
+        "villegraph.records.unreviewed",
+        "villegraph.dump",
+        "villegraph.unionwriter",
+        "villegraph.diff",
+        "villegraph.quadscan",
+    }
+    assert stages <= set(found), sorted(stages - set(found))

@@ -88,14 +88,11 @@ def test_a_large_store_has_its_shapes_evaluated_one_at_a_time_unless_told(
     `VILLEGRAPH_BUILD_THREADS` set says how many, whatever the size."""
     from dataclasses import replace
 
-    import villegraph.validate
     from villegraph import build
     from villegraph.load import load_dataset
 
     asked: list[int] = []
-    monkeypatch.setattr(
-        villegraph.validate, "validate_store", lambda *args, **_: asked.append(args[3])
-    )
+    monkeypatch.setattr(build, "validate_store", lambda *args, **_: asked.append(args[3]))
     dataset = load_dataset(settings)
     build.validate_dataset(dataset, settings)
     monkeypatch.setattr(build, "SHAPES_APART_BELOW", len(dataset.store))

@@ -4,6 +4,7 @@ it is."""
 
 from __future__ import annotations
 
+import os
 from itertools import pairwise
 from pathlib import Path
 
@@ -163,3 +164,31 @@ def test_files_read_in_parts_by_other_processes_scan_as_one_reading(tmp_path: Pa
     assert int(parted[1].missing_from(parted[0]).sum()) == int(
         scans[1].missing_from(scans[0]).sum()
     )
+
+
+class _Fatal(dict[str, object]):
+    """A mapping like any other here, that ends abruptly the process it is sent to."""
+
+    def __reduce__(self) -> tuple[object, tuple[int]]:
+        return os._exit, (9,)
+
+
+def test_a_part_process_that_ends_abruptly_leaves_the_reading_to_this_one(
+    tmp_path: Path,
+) -> None:
+    """A process reading a part is killed (as for memory): the files are read again here,
+    with the scans of one reading."""
+    from villegraph.quadscan import ANYTHING, scan_files
+
+    path = tmp_path / "data.nq"
+    path.write_text(CANONICAL * 3, encoding="utf-8")
+    watch = _Fatal({f"<{EX}q>": ANYTHING})
+    terms, scans = scan_files([(path, True)], dict(watch), processes=1)
+    again_terms, again = scan_files([(path, True)], watch, processes=2, part_bytes=150)
+    assert again_terms == terms
+    assert (len(again[0]), again[0].triples, again[0].kept) == (
+        len(scans[0]),
+        scans[0].triples,
+        scans[0].kept,
+    )
+    assert again[0].high.tolist() == scans[0].high.tolist()

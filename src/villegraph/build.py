@@ -30,6 +30,7 @@ from typing import Any
 from rdflib import Graph
 
 from villegraph.config import Settings, absolute
+from villegraph.diff import DIFF_NAMES, changes_since, to_json_text, to_markdown
 from villegraph.dump import (
     FileRecord,
     StatisticsCounter,
@@ -55,7 +56,9 @@ from villegraph.parallel import build_threads
 from villegraph.publish import build_lock, clean, crash_point, current_version, publishing, recover
 from villegraph.quadscan import SERIALISER
 from villegraph.quality import quality_quads
+from villegraph.records.unreviewed import as_warnings, draft_subjects
 from villegraph.sources import write_sources
+from villegraph.validate import load_shapes, validate, validate_store
 
 STAGES = ("load", "infer", "validate", "dump", "changes")
 """The stages of a build, timed in build.json: `changes` is changes.md/.json against the
@@ -188,8 +191,6 @@ def _prepare(
             converted = ""
             report = validate_dataset(dataset, settings)
         if include_drafts:  # a draft's violations are warnings until it is reviewed
-            from villegraph.records.unreviewed import as_warnings, draft_subjects
-
             report = as_warnings(report, draft_subjects(dataset.file_quads()))
         detail.append(
             f"{len(report.violations)} violations, {len(report.warnings)} warnings{converted}"
@@ -207,8 +208,6 @@ def validate_dataset(dataset: LoadedDataset, settings: Settings) -> Any:
     """SHACL-validate the dataset on its own Oxigraph store (the store engine): no copy of the
     data, the literals as written taken from the dataset's quads; the shapes evaluated by the
     build's threads (by default, below `SHAPES_APART_BELOW` quads only)."""
-    from villegraph.validate import load_shapes, validate_store
-
     threads = build_threads(settings.build_threads)
     if not settings.build_threads and len(dataset.store) >= SHAPES_APART_BELOW:
         threads = 1
@@ -218,8 +217,6 @@ def validate_dataset(dataset: LoadedDataset, settings: Settings) -> Any:
 def validate_graph(data: Graph, dataset: LoadedDataset, settings: Settings) -> Any:
     """SHACL-validate `data` (the union of all graphs of `dataset`) against the project's shapes,
     with the ontology graph for the class hierarchy."""
-    from villegraph.validate import load_shapes, validate
-
     ontology = to_rdflib_graph(dataset, [graph_iri(dataset.base_iri, "ontology")])
     return validate(data, load_shapes(settings), ontology, sparql_store=dataset.store)
 
@@ -370,8 +367,6 @@ def write_changes(
     against the build `target` publishes now (the outgoing one), or a first build when there is
     none or it cannot be read; each list cut at `limit` entries (0: all), counts exact; large
     dumps read by `processes` processes."""
-    from villegraph.diff import DIFF_NAMES, changes_since, to_json_text, to_markdown
-
     # both named after the target: the build's id and time are in its build.json, so these
     # files stay byte-identical across builds of the same input from the same previous build
     changes = changes_since(current_version(target), folder, target.name, limit, processes)

@@ -18,6 +18,7 @@ import os
 from array import array
 from collections.abc import Collection, Container, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -301,7 +302,9 @@ def scan_files(
     `part_bytes`, the files are cut into parts at line starts and the parts scanned by that many
     processes side by side (started with one hash seed, so that their keys agree), then put
     together here: the same numbers, rows, counts and kept quads as one scan of each file. An
-    unreadable file raises the InputError naming it. `part_bytes`: `PART_BYTES` by default."""
+    unreadable file raises the InputError naming it. Should a part's process end abruptly
+    (killed, e.g. short of memory), the files are read again in this process, with the same
+    result. `part_bytes`: `PART_BYTES` by default."""
     part_bytes = part_bytes or PART_BYTES
     terms = Terms()
     if processes <= 1 or all(path.stat().st_size <= part_bytes for path, _ in files):
@@ -311,8 +314,11 @@ def scan_files(
     ]
     context = multiprocessing.get_context("spawn")
     seed = str(int.from_bytes(os.urandom(4), "big"))
-    with _environment("PYTHONHASHSEED", seed), ProcessPoolExecutor(processes, context) as pool:
-        done = list(pool.map(_scan_part, jobs, [watch] * len(jobs)))
+    try:
+        with _environment("PYTHONHASHSEED", seed), ProcessPoolExecutor(processes, context) as pool:
+            done = list(pool.map(_scan_part, jobs, [watch] * len(jobs)))
+    except BrokenProcessPool:  # a process ended abruptly (killed, e.g. short of memory)
+        return scan_files(files, watch)
     scans: list[Scan] = []
     for path, _ in files:
         parts = [found for (where, _, _), found in zip(jobs, done, strict=True) if where == path]

@@ -34,6 +34,8 @@ from rdflib.util import from_n3
 from villegraph.config import Settings
 from villegraph.errors import InputError
 from villegraph.namespaces import DCTERMS, FOAF, PREFIXES, RDF, RDFS, SH, SKOS
+from villegraph.shacl import WrittenForms
+from villegraph.shacl import validate_store as shacl_validate_store
 from villegraph.shacl.paths import NotAPath, write_path
 from villegraph.terms import to_oxigraph, to_rdflib
 
@@ -186,8 +188,6 @@ def validate(
         data = _union(data)
     mix_ontology = ontology is not None and not _holds_hierarchy(data, ontology)
     if engine == "store":
-        from villegraph.shacl import WrittenForms
-
         triples = _oxigraph_triples(data, ontology if mix_ontology else None)
         if sparql_store is None:
             sparql_store = ox.Store()
@@ -205,8 +205,6 @@ def validate_store(
     store keeps another form, e.g. `"5"^^xsd:positiveInteger` stored as an xsd:integer;
     `threads` shapes are evaluated side by side (the same report for any number).
     """
-    from villegraph.shacl import validate_store as shacl_validate_store
-
     try:
         report_graph = shacl_validate_store(store, shapes, written, threads)
     except SyntaxError as error:
