@@ -201,6 +201,8 @@ def test_literals_the_store_rewrites_are_dumped_as_written_in_their_graph(
     assert f'<{BASE}p/a> <{VG}endLine> "05"^^<{XSD_NS}integer> {graph_a} .' in quads
     assert f'<{BASE}p/b> <{VG}score> "1.50"^^<{XSD_NS}decimal> {graph_a} .' in quads
     assert len(quads) == 7 == sum(dataset.graph_counts().values())
+    # each graph counted as written while the dump is written
+    assert counter.graphs == dataset.graph_counts() == {f"{BASE}graph/a": 5, f"{BASE}graph/b": 2}
     union = dataset.triples()
     assert len(union) == 6 == counter.triples  # "5"^^xsd:integer of a and b is one triple
     assert counter.result() == statistics(union)
@@ -279,6 +281,8 @@ def _same_as_before(
         assert record == file_record(now / name, DUMPS[name].media_type)
         assert record.packed == file_record(now / (name + ".gz"), "application/gzip")
     assert counter.result() == statistics(dataset.triples())
+    assert counter.graphs == dataset.graph_counts()
+    assert list(counter.graphs) == list(dataset.graph_counts())  # in load order
 
 
 def test_dumps_are_the_bytes_of_the_previous_writer_on_the_seed_project(

@@ -11,7 +11,13 @@ import pytest
 
 from villegraph.config import Settings
 from villegraph.errors import ConfigError
-from villegraph.parallel import DEFAULT_MOST, build_threads, ordered_map, processors
+from villegraph.parallel import (
+    DEFAULT_MOST,
+    build_threads,
+    in_background,
+    ordered_map,
+    processors,
+)
 
 
 def test_results_come_in_the_order_of_the_items_whatever_finishes_first() -> None:
@@ -71,6 +77,30 @@ def test_an_error_is_raised_at_its_items_turn_and_later_items_are_not_started() 
             found.append(result)
     assert found == [0, 1, 2]
     assert max(started) < 10
+
+
+def test_work_in_the_background_runs_beside_the_caller_and_hands_back_its_result() -> None:
+    go = threading.Event()
+    where: list[threading.Thread] = []
+
+    def waits_for_the_caller() -> int:
+        where.append(threading.current_thread())
+        assert go.wait(5)  # the caller goes on meanwhile
+        return 42
+
+    future = in_background(waits_for_the_caller)
+    go.set()
+    assert future.result(5) == 42
+    assert where[0] is not threading.current_thread() and where[0].daemon
+
+
+def test_an_error_in_the_background_is_raised_where_the_result_is_read() -> None:
+    def fails() -> int:
+        raise ValueError("counted wrong")
+
+    future = in_background(fails)
+    with pytest.raises(ValueError, match="counted wrong"):
+        future.result(5)
 
 
 def test_a_build_uses_one_thread_per_processor_up_to_four_unless_told() -> None:

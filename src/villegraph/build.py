@@ -299,7 +299,7 @@ def _write(
         counter = StatisticsCounter(dataset)
         files = write_dumps(dataset, tmp, counter)
         crash_point("dump")
-        graphs = dataset.graph_counts()
+        graphs = counter.graphs
         triples = counter.triples
         files["void.ttl"] = write_void(
             tmp / "void.ttl",

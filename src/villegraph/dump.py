@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,6 +40,7 @@ from villegraph.formats import JSONLD, NQUADS, NTRIPLES, TRIG, TURTLE, RdfFormat
 from villegraph.jsonld import CONTEXT_NAME, context_bytes
 from villegraph.load import LoadedDataset, group_by_subject
 from villegraph.namespaces import prefixes_for
+from villegraph.parallel import in_background
 from villegraph.unionwriter import NAMES as UNION_NAMES
 from villegraph.unionwriter import UnionFormats, UnionProcess, serialisation_prefixes
 
@@ -140,7 +142,8 @@ def write_dumps(
       from `APART_FROM` quads), which goes on while the graphs are written;
     - N-Quads and TriG graph after graph: a graph none of whose literals the store rewrote is
       serialised by the store itself (N-Triples and Turtle, given their graph name and
-      indentation here); the others quad by quad as written, `chunk` at a time.
+      indentation here); the others quad by quad as written, `chunk` at a time (`stats`
+      counts each graph's triples, and runs its store queries beside them).
 
     Returns their records by file name, each with the record of its gzip copy (compressed
     on another thread as the dump is written, see `write_gzip_copies`)."""
@@ -158,7 +161,9 @@ def write_dumps(
                 write_union(dataset, to["nt"], to["ttl"], to["jsonld"], stats, chunk)
             else:
                 write_union_apart(dataset, to["nt"], child, stats, chunk)
-            write_graphs(dataset, to["nq"], to["trig"], chunk)
+            if stats is not None:
+                stats.query_store()
+            write_graphs(dataset, to["nq"], to["trig"], chunk, stats)
         records = {name: _record(sink[name], DUMPS[name].media_type) for name in here}
         if child is not None:
             for name, found in child.close().items():
@@ -219,27 +224,40 @@ def write_union_apart(
         child.write(text)
 
 
-def write_graphs(dataset: LoadedDataset, nquads: Write, trig: Write, chunk: int = CHUNK) -> None:
-    """The named graphs in load order, as N-Quads and TriG (bytes handed to the two writers):
-    see `write_dumps`."""
+def write_graphs(
+    dataset: LoadedDataset,
+    nquads: Write,
+    trig: Write,
+    chunk: int = CHUNK,
+    stats: StatisticsCounter | None = None,
+) -> None:
+    """The named graphs in load order, as N-Quads and TriG (bytes handed to the two writers),
+    each graph's triples counted into `stats.graphs`: see `write_dumps`."""
     blocks = TriGBlocks(trig, serialisation_prefixes(dataset.base_iri))
-    _write_graphs(dataset, nquads, blocks, chunk)
+    counts = _write_graphs(dataset, nquads, blocks, chunk)
     blocks.close()
+    if stats is not None:
+        stats.graphs = {iri: count for iri, count in counts.items() if count}
 
 
-def _write_graphs(dataset: LoadedDataset, nquads: Write, trig: TriGBlocks, chunk: int) -> None:
+def _write_graphs(
+    dataset: LoadedDataset, nquads: Write, trig: TriGBlocks, chunk: int
+) -> dict[str, int]:
     store = dataset.store
     rewritten = {graph for graph, _ in dataset.written.by_quad}
+    counts: dict[str, int] = {}
     for iri in dataset._all_graphs():
         graph = ox.NamedNode(iri)
+        counts[iri] = 0
         if graph in rewritten:
             quads = dataset.written.quads(store.quads_for_pattern(None, None, None, graph))
             for run in runs(quads, chunk, subject_of):
                 nquads(serialize(run, NQUADS))
                 trig.write(run)
+                counts[iri] += len(run)
             continue
         # One triple a line, each ending in " .\n" (line breaks in literals are escaped).
-        lines = Lines(partial(_in_graph, nquads, b" " + str(graph).encode() + b" .\n"))
+        lines = Lines(partial(_in_graph, nquads, b" " + str(graph).encode() + b" .\n", counts, iri))
         store.dump(cast(IO[bytes], lines), NTRIPLES.oxigraph, from_graph=graph)
         lines.close()
         block = Lines(trig.block(graph), skip_prefixes=True)
@@ -247,11 +265,13 @@ def _write_graphs(dataset: LoadedDataset, nquads: Write, trig: TriGBlocks, chunk
             cast(IO[bytes], block), TURTLE.oxigraph, from_graph=graph, prefixes=trig.prefixes
         )
         block.close()
+    return counts
 
 
-def _in_graph(nquads: Write, named: bytes, text: bytes) -> None:
-    """N-Triples lines as N-Quads lines of the graph (`named` ends each line)."""
+def _in_graph(nquads: Write, named: bytes, counts: dict[str, int], iri: str, text: bytes) -> None:
+    """N-Triples lines as N-Quads lines of the graph (`named` ends each line), counted."""
     nquads(text.replace(b" .\n", named))
+    counts[iri] += text.count(b"\n")
 
 
 def write_rdf(
@@ -295,10 +315,13 @@ def namespace_of(iri: str) -> str:
 class StatisticsCounter:
     """Counts VoID statistics of the union while it streams by (grouped by subject, as
     `LoadedDataset.union` gives it); distinct objects come from the store, corrected for the
-    literals it keeps in another form than written."""
+    literals it keeps in another form than written. `write_dumps` fills `graphs` too."""
 
     def __init__(self, dataset: LoadedDataset) -> None:
         self.dataset = dataset
+        self.graphs: dict[str, int] = {}
+        """Named graph IRI → its triples as written, in load order (as `graph_counts`)."""
+        self._store_counts: Future[tuple[dict[str, int], int]] | None = None
         self.subjects = 0
         self.per_property: dict[str, list[int]] = {}
         """Property IRI → [triples, distinct subjects]."""
@@ -343,22 +366,20 @@ class StatisticsCounter:
         for predicate in properties:
             self.per_property[predicate][1] += 1
 
+    def query_store(self) -> None:
+        """Start the counts the store answers (distinct objects, per property and in all) on a
+        thread of their own: pyoxigraph answers them without holding Python's lock, so they run
+        beside what the build does next (`write_dumps`: the named graphs)."""
+        if self._store_counts is None:
+            self._store_counts = in_background(partial(_distinct_objects, self.dataset.store))
+
     def result(self) -> Statistics:
         """The statistics, once the union has streamed by."""
-        store = self.dataset.store
-        objects = {
-            row["p"].value: int(row["n"].value)  # type: ignore[union-attr]
-            for row in store.query(  # type: ignore[union-attr]
-                "SELECT ?p (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p",
-                use_default_graph_as_union=True,
-            )
-        }
+        self.query_store()
+        assert self._store_counts is not None
+        objects, distinct = self._store_counts.result()
         for predicate, written in self.rewritten.items():
             objects[predicate] = len(written)
-        total = store.query(
-            "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }", use_default_graph_as_union=True
-        )
-        distinct = int(next(iter(total))["n"].value)  # type: ignore[arg-type, index, union-attr]
         # As written: each stored form standing for rewritten literals counts as those.
         distinct += len(self.behind) - len(self.standing)
         return Statistics(
@@ -374,6 +395,22 @@ class StatisticsCounter:
     def triples(self) -> int:
         """Triples of the union as written."""
         return sum(count for count, _ in self.per_property.values())
+
+
+def _distinct_objects(store: ox.Store) -> tuple[dict[str, int], int]:
+    """Distinct objects of the union by property IRI, and in all (in the store's forms)."""
+    objects = {
+        row["p"].value: int(row["n"].value)  # type: ignore[union-attr]
+        for row in store.query(  # type: ignore[union-attr]
+            "SELECT ?p (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p",
+            use_default_graph_as_union=True,
+        )
+    }
+    total = store.query(
+        "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+    )
+    distinct = int(next(iter(total))["n"].value)  # type: ignore[arg-type, index, union-attr]
+    return objects, distinct
 
 
 def statistics(triples: Iterable[ox.Triple]) -> Statistics:

@@ -9,6 +9,7 @@ the order of the work, so that what a build writes does not depend on which thre
 from __future__ import annotations
 
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -76,4 +77,27 @@ def ordered_map(function: Callable[[T], R], items: Iterable[T], threads: int) ->
     return_freed_memory()
 
 
-__all__ = ["DEFAULT_MOST", "build_threads", "ordered_map", "processors", "return_freed_memory"]
+def in_background(function: Callable[[], R]) -> Future[R]:
+    """`function()` started on a thread of its own; its result (or error) from the Future. The
+    thread does not hold the process up on exit (Ctrl-C ends a build without waiting for it)."""
+    future: Future[R] = Future()
+
+    def run() -> None:
+        future.set_running_or_notify_cancel()
+        try:
+            future.set_result(function())
+        except BaseException as error:  # handed to whoever reads the result
+            future.set_exception(error)
+
+    threading.Thread(target=run, name="villegraph-beside", daemon=True).start()
+    return future
+
+
+__all__ = [
+    "DEFAULT_MOST",
+    "build_threads",
+    "in_background",
+    "ordered_map",
+    "processors",
+    "return_freed_memory",
+]
