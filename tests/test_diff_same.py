@@ -71,7 +71,7 @@ def _same(previous: Path | None, new: Path, limits: tuple[int, ...] = LIMITS) ->
 
 @contextmanager
 def _small_parts(size: int = 3000) -> Iterator[None]:
-    """`quadscan.scan_files` cutting files into parts of `size` bytes."""
+    """`quadscan.scan_files` and `quadscan.quads_of` cutting files into parts of `size` bytes."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(quadscan, "PART_BYTES", size)
         yield

@@ -192,3 +192,32 @@ def test_a_part_process_that_ends_abruptly_leaves_the_reading_to_this_one(
         scans[0].kept,
     )
     assert again[0].high.tolist() == scans[0].high.tolist()
+
+
+def test_quads_of_a_file_in_parts_are_those_of_one_reading_in_its_order(tmp_path: Path) -> None:
+    from villegraph.quadscan import quads_of
+
+    path = tmp_path / "data.nq"
+    path.write_text(CANONICAL * 4 + RESPELLED, encoding="utf-8")
+    subjects = {f"<{EX}a>", f"<{EX}é>", "_:b1"}
+    one = list(quads_of(path, subjects))
+    assert {quad[0] for quad in one} == subjects
+    assert list(quads_of(path, subjects, processes=2, part_bytes=120)) == one
+
+
+class _FatalPath(type(Path())):  # type: ignore[misc]
+    """A path like any other here, that ends abruptly the process it is sent to."""
+
+    def __reduce__(self) -> tuple[object, tuple[int]]:
+        return os._exit, (9,)
+
+
+def test_quads_of_a_part_whose_process_ends_abruptly_are_read_here(tmp_path: Path) -> None:
+    from villegraph.quadscan import quads_of
+
+    (tmp_path / "data.nq").write_text(CANONICAL * 4, encoding="utf-8")
+    path = _FatalPath(tmp_path / "data.nq")
+    subjects = {f"<{EX}a>"}
+    one = list(quads_of(path, subjects))
+    assert one
+    assert list(quads_of(path, subjects, processes=2, part_bytes=120)) == one

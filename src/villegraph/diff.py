@@ -349,7 +349,7 @@ def diff(old: Build | None, new: Build, limit: int = 0, processes: int = 1) -> C
         files.insert(0, (old.nquads, old.canonical))
     terms, scans = scan_files(files, WATCH, processes)
     before = scans[0] if old is not None else None
-    return _compare(terms, old, before, new, scans[-1], limit)
+    return _compare(terms, old, before, new, scans[-1], limit, processes)
 
 
 def changes_since(
@@ -397,16 +397,22 @@ class _Words:
 
 
 def _words(
-    found: Scan, terms: Terms, skip: set[str], quads: set[int], labels: set[int], shacl: set[int]
+    found: Scan,
+    terms: Terms,
+    skip: set[str],
+    quads: set[int],
+    labels: set[int],
+    shacl: set[int],
+    processes: int = 1,
 ) -> _Words:
     """Read `found`'s dump again for the subjects (numbers) whose quads, labels or SHACL
-    properties are listed."""
+    properties are listed (a large dump by `processes` processes)."""
     words = _Words()
     names = terms.subject_names
     wanted = {names[i] for i in quads | labels | shacl}
     if found.path is None or not wanted:
         return words
-    for quad in quads_of(found.path, wanted):
+    for quad in quads_of(found.path, wanted, processes):
         s, p, o, g = quad
         number = terms.subjects[s]
         if number in shacl and p.startswith(f"<{SH}"):
@@ -421,9 +427,16 @@ def _words(
 
 
 def _compare(
-    terms: Terms, old: Build | None, before: Scan | None, new: Build, after: Scan, limit: int
+    terms: Terms,
+    old: Build | None,
+    before: Scan | None,
+    new: Build,
+    after: Scan,
+    limit: int,
+    processes: int = 1,
 ) -> Changes:
-    """The changes between two scans (the same `terms`), reading again only what is listed."""
+    """The changes between two scans (the same `terms`), reading again only what is listed
+    (by `processes` processes for a large dump)."""
     was = before if before is not None else Scan.empty()
     names, graph_names = terms.subject_names, terms.graph_names
     skip_numbers = {g for side in (was, after) for _, p, o, g in side.kept if (p, o) == REPORT_TYPE}
@@ -502,8 +515,10 @@ def _compare(
             new_labels.add(focus)
         elif focus is not None and old_count[focus]:
             old_labels.add(focus)
-    now = _words(after, terms, skip, whole, new_labels, {new_results[k] for k in appeared[:take]})
-    then = _words(was, terms, skip, whole, old_labels, {old_results[k] for k in gone[:take]})
+    appeared_now = {new_results[k] for k in appeared[:take]}
+    now = _words(after, terms, skip, whole, new_labels, appeared_now, processes)
+    gone_then = {old_results[k] for k in gone[:take]}
+    then = _words(was, terms, skip, whole, old_labels, gone_then, processes)
 
     for iri, i in added[:take]:
         changes.added.append(EntityChange(iri, now.label(i), triples=int(new_count[i])))

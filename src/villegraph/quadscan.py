@@ -13,6 +13,7 @@ some subjects only.
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 from array import array
@@ -22,7 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn, TypeAlias
+from typing import IO, NoReturn, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -451,18 +452,56 @@ def _distinct_triples(high: Keys, low: Keys) -> int:
     return len(high) - int(np.count_nonzero((h[1:] == h[:-1]) & (lo[1:] == lo[:-1])))
 
 
-def quads_of(path: Path, subjects: Collection[str]) -> Iterator[Quad]:
-    """The quads of an N-Quads file whose subject (N-Triples form) is one of `subjects`.
+def quads_of(
+    path: Path,
+    subjects: Collection[str],
+    processes: int = 1,
+    part_bytes: int | None = None,
+) -> Iterator[Quad]:
+    """The quads of an N-Quads file whose subject (N-Triples form) is one of `subjects`, in the
+    file's order.
 
     Only the lines that may hold one are parsed: a line whose subject is written as an IRI
     without escapes, or as a blank node when no blank node is wanted, is passed over when its
     text is not a wanted subject (N-Quads holds one statement a line; any other line is parsed).
-    """
+    With `processes` above one and a file larger than `part_bytes` (`PART_BYTES` by default),
+    its parts are read by that many processes side by side (should one end abruptly, the file is
+    read here)."""
+    part_bytes = part_bytes or PART_BYTES
+    if processes > 1 and path.stat().st_size > part_bytes:
+        parts = _parts(path, part_bytes)
+        wanted = frozenset(subjects)
+        context = multiprocessing.get_context("spawn")
+        try:
+            with ProcessPoolExecutor(processes, context) as pool:
+                found = list(
+                    pool.map(_quads_of_part, [path] * len(parts), [wanted] * len(parts), parts)
+                )
+        except BrokenProcessPool:  # a process ended abruptly (killed, e.g. short of memory)
+            found = [list(_quads_of(path, subjects))]
+        for quads in found:
+            yield from quads
+        return
+    yield from _quads_of(path, subjects)
+
+
+def _quads_of_part(path: Path, subjects: frozenset[str], part: tuple[int, int]) -> list[Quad]:
+    """`quads_of` one part of the file (run in another process)."""
+    return list(_quads_of(path, subjects, part))
+
+
+def _quads_of(
+    path: Path, subjects: Collection[str], part: tuple[int, int] | None = None
+) -> Iterator[Quad]:
     wanted = {s.encode("utf-8") for s in subjects}
     blank = any(s.startswith("_:") for s in subjects)
     lines: list[bytes] = []
     with open(path, "rb") as file:
-        for line in file:
+        source: IO[bytes] = file
+        if part is not None:  # from a line start to a line start
+            file.seek(part[0])
+            source = io.BytesIO(file.read(part[1] - part[0]))
+        for line in source:
             if line[:1] == b"<" and line[:2] != b"<<" and b"\r" not in line:
                 subject = line[: line.find(b">") + 1]
                 if subject not in wanted and b"\\" not in subject:
