@@ -17,13 +17,13 @@ import io
 import multiprocessing
 import os
 from array import array
-from collections.abc import Collection, Container, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, NoReturn, TypeAlias
+from typing import IO, NoReturn, TypeAlias, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -40,6 +40,7 @@ Keys = npt.NDArray[np.int64]
 Numbers = npt.NDArray[np.uint32]
 Column: TypeAlias = "array[int] | Keys | Numbers"
 """A column of rows as read (`array`) or put together from parts (numpy)."""
+T = TypeVar("T")
 Kept = tuple[int, str, str, int]
 """A quad kept in words by a scan: subject number, predicate, object, graph number."""
 
@@ -311,18 +312,16 @@ def scan_files(
     if processes <= 1 or all(path.stat().st_size <= part_bytes for path, _ in files):
         return terms, [scan(path, terms, watch, canonical) for path, canonical in files]
     jobs = [
-        (path, canonical, part) for path, canonical in files for part in _parts(path, part_bytes)
+        (path, canonical, part, watch)
+        for path, canonical in files
+        for part in _parts(path, part_bytes)
     ]
-    context = multiprocessing.get_context("spawn")
-    seed = str(int.from_bytes(os.urandom(4), "big"))
-    try:
-        with _environment("PYTHONHASHSEED", seed), ProcessPoolExecutor(processes, context) as pool:
-            done = list(pool.map(_scan_part, jobs, [watch] * len(jobs)))
-    except BrokenProcessPool:  # a process ended abruptly (killed, e.g. short of memory)
+    done = _in_processes(_scan_part, jobs, processes)
+    if done is None:
         return scan_files(files, watch)
     scans: list[Scan] = []
     for path, _ in files:
-        parts = [found for (where, _, _), found in zip(jobs, done, strict=True) if where == path]
+        parts = [found for job, found in zip(jobs, done, strict=True) if job[0] == path]
         scans.append(_joined(path, [_renumbered(found, part, terms) for found, part in parts]))
     return terms, scans
 
@@ -341,6 +340,21 @@ def _parts(path: Path, size: int) -> list[tuple[int, int]]:
     return list(zip(starts, [*starts[1:], total], strict=True))
 
 
+def _in_processes(
+    function: Callable[..., T], jobs: Sequence[tuple[object, ...]], processes: int
+) -> list[T] | None:
+    """`function(*job)` of each job, by `processes` other processes side by side, in the jobs'
+    order. The processes share one hash seed, so that the keys they compute agree. None when
+    one of them ends abruptly (killed, e.g. short of memory): the caller reads here instead."""
+    context = multiprocessing.get_context("spawn")
+    seed = str(int.from_bytes(os.urandom(4), "big"))
+    try:
+        with _environment("PYTHONHASHSEED", seed), ProcessPoolExecutor(processes, context) as pool:
+            return list(pool.map(function, *zip(*jobs, strict=True)))
+    except BrokenProcessPool:
+        return None
+
+
 @contextmanager
 def _environment(name: str, value: str) -> Iterator[None]:
     """`name` set to `value` in this process's environment (for the processes it starts)."""
@@ -356,10 +370,12 @@ def _environment(name: str, value: str) -> Iterator[None]:
 
 
 def _scan_part(
-    job: tuple[Path, bool, tuple[int, int]], watch: Mapping[str, Container[str]] | None
+    path: Path,
+    canonical: bool,
+    part: tuple[int, int],
+    watch: Mapping[str, Container[str]] | None,
 ) -> tuple[Scan, Terms]:
     """One part of a file, numbered on its own (run in another process)."""
-    path, canonical, part = job
     terms = Terms()
     return scan(path, terms, watch, canonical, part), terms
 
@@ -469,19 +485,13 @@ def quads_of(
     read here)."""
     part_bytes = part_bytes or PART_BYTES
     if processes > 1 and path.stat().st_size > part_bytes:
-        parts = _parts(path, part_bytes)
         wanted = frozenset(subjects)
-        context = multiprocessing.get_context("spawn")
-        try:
-            with ProcessPoolExecutor(processes, context) as pool:
-                found = list(
-                    pool.map(_quads_of_part, [path] * len(parts), [wanted] * len(parts), parts)
-                )
-        except BrokenProcessPool:  # a process ended abruptly (killed, e.g. short of memory)
-            found = [list(_quads_of(path, subjects))]
-        for quads in found:
-            yield from quads
-        return
+        jobs = [(path, wanted, part) for part in _parts(path, part_bytes)]
+        found = _in_processes(_quads_of_part, jobs, processes)
+        if found is not None:
+            for quads in found:
+                yield from quads
+            return
     yield from _quads_of(path, subjects)
 
 
