@@ -3,7 +3,12 @@ project's Turtle files (ontology, thesaurus, data), timed in the same run as the
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
+import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,3 +28,15 @@ def plain_bulk_load(data: Path) -> dict[str, Any]:
             store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
     return {"cpu": time.process_time() - started, "wall": time.perf_counter() - wall,
             "quads": len(store)}  # fmt: skip
+
+
+@contextlib.contextmanager
+def generated_project(triples: str = "100k", seed: int = 1) -> Iterator[Path]:
+    """A temporary project folder whose data/ holds `villegraph generate --triples TRIPLES
+    --seed SEED`: what a benchmark measures when it is given no network (as `run.py` runs it).
+    Removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="villegraph-bench-") as made:
+        generate = ["generate", "--triples", triples, "--seed", str(seed), "--out", f"{made}/data"]
+        subprocess.run([sys.executable, "-m", "villegraph", *generate], check=True,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
+        yield Path(made)

@@ -6,13 +6,14 @@ same run. Memory: the process's resident set after its imports (`VmRSS`) and its
 (`VmHWM`), from /proc (Linux). Each run also prints the SHA-256 of the two files it would write,
 so that the implementations are seen to agree.
 
-    .venv/bin/python benchmarks/bench_changes.py --new DIST [--old PREVIOUS] [--limit 1000]
+    .venv/bin/python benchmarks/bench_changes.py [--new DIST] [--old PREVIOUS] [--limit 1000]
         [--runs 1] [--impls previous,streaming,parts]
 
 `parts` is the streaming diff with the dumps read in parts by two other processes
 (`quadscan.scan_files`); its CPU includes theirs.
 
-DIST and PREVIOUS are build folders (a dist/ copy, a release). Nothing here is asserted.
+DIST and PREVIOUS are build folders (a dist/ copy, a release); DIST is the project's last build,
+dist/, by default (a first build's changes: no PREVIOUS). Nothing here is asserted.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def run(impl: str, args: argparse.Namespace) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--new", required=True)
+    parser.add_argument("--new", default=str(ROOT / "dist"), help="default: the project's dist/")
     parser.add_argument("--old", default="")
     parser.add_argument("--limit", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=1)

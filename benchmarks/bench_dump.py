@@ -1,7 +1,8 @@
 """The dump stage's RDF dumps alone: the previous writer and the current one, CPU and wall seconds.
 
     villegraph generate --triples 100k --seed 1 --out /tmp/net
-    .venv/bin/python benchmarks/bench_dump.py /tmp/net [--rounds 3] [--previous main]
+    .venv/bin/python benchmarks/bench_dump.py /tmp/net [--rounds 3] [--previous REV]
+    .venv/bin/python benchmarks/bench_dump.py            # a 100k network generated for it
 
 The network is loaded, derived and validated once, as a build does it (with its quality graph),
 then each round writes the five dumps and their `.gz` copies with the previous writer (the
@@ -33,10 +34,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from baseline import plain_bulk_load
+from baseline import generated_project, plain_bulk_load
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = os.sysconf("SC_PAGE_SIZE")
+PREVIOUS = "d2dc97a^"
+"""The last revision of the previous writer (files re-read for TriG, Turtle, JSON-LD, gzip)."""
 
 
 def _baseline(data: Path) -> dict[str, Any]:
@@ -163,14 +166,26 @@ def _parts_now(dataset: Any, out: Path) -> dict[str, tuple[float, float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data", type=Path, help="a folder written by villegraph generate")
+    parser.add_argument(
+        "data", type=Path, nargs="?", help="a folder written by villegraph generate (default: 100k)"
+    )
     parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--previous", default="main", help="git revision of the previous writer")
+    parser.add_argument("--previous", default=PREVIOUS, help="git revision of the previous writer")
     parser.add_argument("--child-bulk", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child_bulk:
         print(json.dumps(plain_bulk_load(options.data)))
         return
+    if options.data is None:
+        with generated_project() as made:
+            options.data = made / "data"
+            _measure(options)
+    else:
+        _measure(options)
+
+
+def _measure(options: argparse.Namespace) -> None:
+    """Both writers on the network in `options.data`, `options.rounds` times."""
     from villegraph.build import prepare
     from villegraph.config import Settings
     from villegraph.quality import quality_quads

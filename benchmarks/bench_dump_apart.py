@@ -2,6 +2,7 @@
 
     villegraph generate --triples 1M --seed 1 --out /tmp/net
     .venv/bin/python benchmarks/bench_dump_apart.py /tmp/net [--rounds 2]
+    .venv/bin/python benchmarks/bench_dump_apart.py      # a 100k network generated for it
 
 The network is loaded, derived and validated once, as a build does it (with its quality graph);
 then each round calls `write_dumps` with `apart=False` and `apart=True`, one after the other.
@@ -23,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from baseline import plain_bulk_load
+from baseline import generated_project, plain_bulk_load
 
 
 def _cpu() -> float:
@@ -39,13 +40,25 @@ def _baseline(data: Path) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data", type=Path)
+    parser.add_argument(
+        "data", type=Path, nargs="?", help="a folder written by villegraph generate (default: 100k)"
+    )
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--child-bulk", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child_bulk:
         print(json.dumps(plain_bulk_load(options.data)))
         return
+    if options.data is None:
+        with generated_project() as made:
+            options.data = made / "data"
+            _measure(options)
+    else:
+        _measure(options)
+
+
+def _measure(options: argparse.Namespace) -> None:
+    """Both ways on the network in `options.data`, `options.rounds` rounds."""
     from villegraph.build import prepare
     from villegraph.config import Settings
     from villegraph.dump import StatisticsCounter, write_dumps

@@ -16,15 +16,13 @@ from __future__ import annotations
 import argparse
 import functools
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from baseline import plain_bulk_load
+from baseline import generated_project, plain_bulk_load
 
 START = time.perf_counter()
 PARTS = {
@@ -75,10 +73,8 @@ def main() -> None:
     result = dump.StatisticsCounter.result
     dump.StatisticsCounter.result = _timed(result, "StatisticsCounter.result")  # type: ignore[method-assign]
     if args.root is None:
-        with tempfile.TemporaryDirectory(prefix="bench-dump-parts-") as made:
-            generate = ["generate", "--triples", "100k", "--seed", "1", "--out", f"{made}/data"]
-            subprocess.run([sys.executable, "-m", "villegraph", *generate], check=True)
-            _run(Path(made), None)
+        with generated_project() as made:
+            _run(made, None)
     else:
         _run(args.root, args.out)
 
