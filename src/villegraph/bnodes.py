@@ -24,7 +24,8 @@ LENGTH = 32
 
 
 def stable_blank_nodes(triples: Sequence[Triple], scope: str) -> list[Triple]:
-    """`triples` with every blank node relabelled from its content within `scope` (the graph)."""
+    """`triples` with every blank node relabelled from its content within `scope` (the graph):
+    a new list, or `triples` itself when it is a list without blank nodes."""
     edges: dict[ox.BlankNode, list[tuple[str, str, Term]]] = {}
     for s, p, o in triples:
         if isinstance(s, ox.BlankNode):
@@ -32,7 +33,7 @@ def stable_blank_nodes(triples: Sequence[Triple], scope: str) -> list[Triple]:
         if isinstance(o, ox.BlankNode):
             edges.setdefault(o, []).append(("<", str(p), s))
     if not edges:
-        return list(triples)
+        return triples if isinstance(triples, list) else list(triples)
     labels = _labels(edges, scope)
     return [(_relabel(s, labels), p, _relabel(o, labels)) for s, p, o in triples]
 

@@ -10,6 +10,12 @@ default base IRI; when the configured base differs, every IRI under the default 
 the ontology namespace) is rewritten while reading. Blank nodes get labels made from their content
 (`villegraph.bnodes`), so that every build of the same files writes the same dumps.
 
+A Turtle or N-Triples file under the default base is read twice at once: by the store itself
+(its bulk loader, on a thread of its own: it lets go of Python's lock) and by the parser, for the
+checks and the literals' written forms. The store's reading is kept when the file parses and
+checks without error and has no blank node; otherwise its graph is taken out again (the parsed
+triples, relabelled, go in instead, or the error is raised).
+
 Limits: a literal longer than `Settings.max_literal_bytes` (1 MB by default; bytes of its lexical
 form as written) is an InputError naming the file and line. For Turtle, TriG, N-Triples and
 N-Quads files larger than the limit, a scan of the file's string tokens (memory-mapped, no
@@ -30,8 +36,10 @@ import mmap
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +51,7 @@ from villegraph.config import Settings
 from villegraph.errors import InputError
 from villegraph.formats import NQUADS, NTRIPLES, TRIG, TURTLE, RdfFormat, guess_format
 from villegraph.namespaces import DEFAULT_BASE_IRI, ONTOLOGY_IRI, XSD_NS
-from villegraph.parallel import return_freed_memory
+from villegraph.parallel import in_background, return_freed_memory
 from villegraph.records import (
     YAML_SUFFIXES,
     Reference,
@@ -109,10 +117,16 @@ class LoadedDataset:
     def add_triples(self, iri: str, triples: Sequence[tuple[Term, ox.NamedNode, Term]]) -> int:
         """Add the triples of one file as the graph `iri` (the store drops duplicates);
         returns how many were read."""
+        self.note_triples(iri, triples)
         graph = ox.NamedNode(iri)
-        self.note_graph(iri)
-        self.written.add_all(triples, graph)
         self.store.extend(ox.Quad(s, p, o, graph) for s, p, o in triples)  # type: ignore[arg-type]
+        return len(triples)
+
+    def note_triples(self, iri: str, triples: Sequence[tuple[Term, ox.NamedNode, Term]]) -> int:
+        """`add_triples` for triples the store already holds in the graph `iri` (it read their
+        file itself): the graph and the literals it rewrote are noted; returns how many."""
+        self.note_graph(iri)
+        self.written.add_all(triples, ox.NamedNode(iri))
         return len(triples)
 
     def note_graph(self, iri: str) -> None:
@@ -354,11 +368,49 @@ def load_file(
             f"two files map to the graph {iri}: {dataset.files[iri]} and this one",
             display or path,
         )
-    triples = parse_file(
-        path, dataset.base_iri, display=display, max_literal_bytes=max_literal_bytes
-    )
+    graph = ox.NamedNode(iri)
+    loading: list[Future[None]] = []
+
+    def load_beside() -> None:
+        store_load = partial(_store_load, dataset.store, path, graph)
+        loading.append(in_background(store_load))
+
+    direct = dataset.base_iri == DEFAULT_BASE_IRI and guess_format(path) in (TURTLE, NTRIPLES)
+    try:
+        triples = parse_file(
+            path,
+            dataset.base_iri,
+            display=display,
+            max_literal_bytes=max_literal_bytes,
+            store_may_read=load_beside if direct else None,
+        )
+        relabelled = stable_blank_nodes(triples, iri)
+    except Exception:  # (Ctrl-C ends the build without waiting for the store's reading)
+        if loading:
+            _undo(dataset.store, loading[0], graph)
+        raise
     dataset.files[iri] = path
-    return dataset.add_triples(iri, stable_blank_nodes(triples, iri))  # type: ignore[arg-type]
+    if loading and relabelled is triples and loading[0].exception() is None:
+        return dataset.note_triples(iri, triples)  # type: ignore[arg-type]
+    if loading:
+        _undo(dataset.store, loading[0], graph)
+    return dataset.add_triples(iri, relabelled)  # type: ignore[arg-type]
+
+
+def _store_load(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
+    """The store's own reading of a Turtle or N-Triples file into `graph` (it lets go of
+    Python's lock while it reads, so it runs beside the checks of `parse_file`)."""
+    rdf_format = guess_format(path)
+    assert rdf_format is not None
+    store.bulk_load(
+        path=str(path), format=rdf_format.oxigraph, base_iri=DEFAULT_BASE_IRI, to_graph=graph
+    )
+
+
+def _undo(store: ox.Store, loading: Future[None], graph: ox.NamedNode) -> None:
+    """Wait for the store's own reading of a file to end, then take its graph out again."""
+    wait([loading])
+    store.remove_graph(graph)
 
 
 def parse_file(
@@ -367,12 +419,15 @@ def parse_file(
     *,
     display: Path | str | None = None,
     max_literal_bytes: int = MAX_LITERAL_BYTES,
+    store_may_read: Callable[[], object] | None = None,
 ) -> list[tuple[Term, ox.NamedNode, Term]]:
     """The triples of one RDF file (quads of a TriG/N-Quads file lose their graph), checked.
 
     IRIs under the default base are moved to `base_iri`. Raises InputError naming
     `display` (default: `path`) with line and column for a syntax error, an ill-typed literal or
-    a literal over `max_literal_bytes`, and for a file that cannot be read.
+    a literal over `max_literal_bytes`, and for a file that cannot be read. `store_may_read` is
+    called before parsing for a file of at least `STORE_READS_FROM` bytes whose scan found its
+    literals within the limit and no blank node: a file the store may read itself.
     """
     path = Path(path)
     shown = display if display is not None else path
@@ -382,7 +437,10 @@ def parse_file(
     if not path.is_file():
         raise InputError("file not found", shown)
     try:
-        _scan_literal_sizes(path, rdf_format, max_literal_bytes, shown)
+        wanted = store_may_read is not None and path.stat().st_size >= STORE_READS_FROM
+        plain = _scan_tokens(path, rdf_format, max_literal_bytes, shown, always=wanted)
+        if wanted and plain:
+            store_may_read()  # type: ignore[misc]
         quads = list(
             ox.parse(path=str(path), format=rdf_format.oxigraph, base_iri=DEFAULT_BASE_IRI)
         )
@@ -421,28 +479,45 @@ _TOKENS = re.compile(
     rb'|"""(?:[^"\\]++|\\.|"(?!""))*+"""'
     rb"|'''(?:[^'\\]++|\\.|'(?!''))*+'''"
     rb'|"(?:[^"\\\n]++|\\.)*+"'
-    rb"|'(?:[^'\\\n]++|\\.)*+'",
+    rb"|'(?:[^'\\\n]++|\\.)*+'"
+    rb"|_:|[\[(]",  # what starts a blank node
     re.S,
 )
-"""The tokens of the Turtle family that may hold a quote: comments, IRIs, the four strings."""
+"""The tokens of the Turtle family that may hold a quote (comments, IRIs, the four strings) and
+those that start a blank node."""
+_BLANK_STARTS = frozenset(b"_[(")
+STORE_READS_FROM = 1 << 20
+"""Bytes from which a Turtle or N-Triples file is read by the store itself beside the parser
+(`load_file`); smaller ones are put in from the parsed triples."""
 
 
 def _too_long(size: int, limit: int, shown: Path | str, line: int | None) -> InputError:
     return InputError(f"literal of {size} bytes is over the limit of {limit} bytes", shown, line)
 
 
-def _scan_literal_sizes(path: Path, rdf_format: RdfFormat, limit: int, shown: Path | str) -> None:
+def _scan_tokens(
+    path: Path, rdf_format: RdfFormat, limit: int, shown: Path | str, *, always: bool = False
+) -> bool:
     """Raise for the first string token over `limit` bytes, without parsing: only a file larger
-    than the limit can hold one, and only Turtle-family files are scanned."""
-    if rdf_format.name not in _SCANNED or path.stat().st_size <= limit:
-        return
+    than the limit can hold one (others are scanned only when `always`), and only Turtle-family
+    files are scanned. Returns whether the file was scanned and shows no blank node (no `_:`,
+    `[` or `(` outside IRIs, strings and comments; a local name holding `_:` counts as one)."""
+    size = path.stat().st_size
+    if rdf_format.name not in _SCANNED or not size or (size <= limit and not always):
+        return False
+    blank = False
     with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as text:
         for token in _TOKENS.finditer(text):  # type: ignore[call-overload]
+            first = text[token.start()]
+            if first in _BLANK_STARTS:
+                blank = True
+                continue
             quote = 3 if text[token.start() + 1 : token.start() + 3] in (b'""', b"''") else 1
-            size = token.end() - token.start() - 2 * quote
-            if size > limit and text[token.start()] in b"\"'":
+            length = token.end() - token.start() - 2 * quote
+            if length > limit and first in b"\"'":
                 line = text[: token.start()].count(b"\n") + 1
-                raise _too_long(size, limit, shown, line)
+                raise _too_long(length, limit, shown, line)
+    return not blank
 
 
 def _check_literal_sizes(
