@@ -26,7 +26,7 @@ from baseline import generated_project, plain_bulk_load
 
 START = time.perf_counter()
 PARTS = {
-    "villegraph.dump": ("write_union_apart", "write_union", "write_graphs"),
+    "villegraph.dump": ("write_union_ntriples", "write_union", "write_graphs"),
     "villegraph.build": (
         "write_dumps",
         "class_partitions",

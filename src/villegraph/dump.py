@@ -138,8 +138,9 @@ def write_dumps(
 
     - N-Triples, Turtle and JSON-LD from one pass over the union, subject after subject,
       `chunk` triples at a time (`stats`, when given, counts them on the way, for VoID);
-      Turtle and JSON-LD by a second process from the N-Triples when `apart` (by default
-      from `APART_FROM` quads), which goes on while the graphs are written;
+      Turtle and JSON-LD by a second process when `apart` (by default from `APART_FROM`
+      quads), which follows the N-Triples file as it is written and goes on while the graphs
+      are written;
     - N-Quads and TriG graph after graph: a graph none of whose literals the store rewrote is
       serialised by the store itself (N-Triples and Turtle, given their graph name and
       indentation here); the others quad by quad as written, `chunk` at a time (`stats`
@@ -150,17 +151,31 @@ def write_dumps(
     if apart is None:
         apart = len(dataset.store) >= APART_FROM
     here = [name for name in DUMPS if not (apart and name in UNION_NAMES)]
+    ntriples = out_dir / "villegraph.nt"
     with ExitStack() as held:
         child = (
-            held.enter_context(UnionProcess(out_dir, dataset.base_iri, chunk)) if apart else None
+            held.enter_context(UnionProcess(out_dir, dataset.base_iri, chunk, follow=ntriples))
+            if apart
+            else None
         )
         with Packer() as packer, ExitStack() as files:
-            sink = {name: files.enter_context(Sink(out_dir / name, packer)) for name in here}
+            sink = {
+                name: files.enter_context(
+                    Sink(
+                        out_dir / name,
+                        packer,
+                        child.written if child and name == "villegraph.nt" else None,
+                    )
+                )
+                for name in here
+            }
             to = {name.removeprefix("villegraph."): sink[name].write for name in here}
             if child is None:
                 write_union(dataset, to["nt"], to["ttl"], to["jsonld"], stats, chunk)
             else:
-                write_union_apart(dataset, to["nt"], child, stats, chunk)
+                write_union_ntriples(dataset, to["nt"], stats, chunk)
+                sink["villegraph.nt"].flush()
+                child.finish()  # it reads on while the graphs are written
             if stats is not None:
                 stats.query_store()
             write_graphs(dataset, to["nq"], to["trig"], chunk, stats)
@@ -210,18 +225,16 @@ def write_union(
     formats.close()
 
 
-def write_union_apart(
+def write_union_ntriples(
     dataset: LoadedDataset,
     ntriples: Write,
-    child: UnionProcess,
     stats: StatisticsCounter | None = None,
     chunk: int = CHUNK,
 ) -> None:
-    """`write_union`, Turtle and JSON-LD left to `child`, which reads the N-Triples."""
+    """`write_union` as N-Triples only (Turtle and JSON-LD are made from them by the second
+    process, `UnionProcess`, which follows the file)."""
     for triples in _runs_of_union(dataset, stats, chunk):
-        text = serialize(triples, NTRIPLES)
-        ntriples(text)
-        child.write(text)
+        ntriples(serialize(triples, NTRIPLES))
 
 
 def write_graphs(
@@ -650,6 +663,6 @@ __all__ = [
     "write_rdf",
     "write_text",
     "write_union",
-    "write_union_apart",
+    "write_union_ntriples",
     "write_void",
 ]

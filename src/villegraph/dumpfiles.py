@@ -250,9 +250,13 @@ class Sink:
     """A dump being written: its bytes go to the file, and, on the packer's thread, to its
     SHA-256 and to its gzip copy (the bytes `villegraph.dump.write_gzip_copies` would write)."""
 
-    def __init__(self, path: Path, packer: Packer) -> None:
+    def __init__(
+        self, path: Path, packer: Packer, written: Callable[[int], object] | None = None
+    ) -> None:
         self.path = path
         self.packer = packer
+        self.written = written
+        """Told the file's size each time bytes reach the file (a reader following it)."""
         self.size = 0
         self.pending: list[bytes] = []
         self.waiting = 0
@@ -275,12 +279,20 @@ class Sink:
         if self.waiting >= BLOCK:
             self._hand_on()
 
+    def flush(self) -> None:
+        """Hand on the bytes still waiting (as leaving the block does)."""
+        if self.pending:
+            self._hand_on()
+
     def _hand_on(self) -> None:
         data = b"".join(self.pending)
         self.pending.clear()
         self.waiting = 0
         self.handle.write(data)
         self.size += len(data)
+        if self.written is not None:
+            self.handle.flush()
+            self.written(self.size)
         self.packer.put(partial(self._pack, data))
 
     def _pack(self, data: bytes) -> None:

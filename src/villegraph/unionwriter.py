@@ -2,23 +2,27 @@
 
 The dump stage writes the union of all graphs subject after subject (`villegraph.dump`); Turtle
 and JSON-LD are made from the same runs of triples. On a large build that work (the JSON-LD
-compaction is pure Python) goes to a second Python process, `UnionProcess`, which reads the
-N-Triples the build writes through a pipe as they are made, and writes the two dumps and their
-`.gz` copies on the machine's other core. The bytes are those written in one process: the
-N-Triples hold the terms as written, and parsing them back gives the same triples in the same
-order (`tests/test_dump.py` compares both ways with the reference writer).
+compaction is pure Python) goes to a second Python process, `UnionProcess`, which follows the
+N-Triples dump as the build writes it (the build tells it through a pipe how far the file is
+written, so the build never waits for it), and writes the two dumps and their `.gz` copies on
+the machine's other core. The bytes are those written in one process: the N-Triples hold the
+terms as written, and parsing them back gives the same triples in the same order
+(`tests/test_dump.py` compares both ways with the reference writer).
 
     python -m villegraph.cli.union_process OUT_DIR BASE_IRI CHUNK < villegraph.nt
+    python -m villegraph.cli.union_process OUT_DIR BASE_IRI CHUNK --follow FILE < sizes
 
 (the process's entry point, `PROCESS`) writes OUT_DIR/villegraph.ttl and
-OUT_DIR/villegraph.jsonld with their `.gz` copies and prints their records (JSON, one line); on
-error it prints one line to stderr and exits with 1.
+OUT_DIR/villegraph.jsonld with their `.gz` copies from the N-Triples on its input, or from FILE
+as far as the sizes on its input (decimal, one a line) say it is written, and prints their
+records (JSON, one line); on error it prints one line to stderr and exits with 1.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import io
 import json
 import subprocess
 import sys
@@ -98,13 +102,58 @@ def _record(sink: Sink) -> Record:
     }
 
 
-class UnionProcess:
-    """A second process writing Turtle and JSON-LD from the N-Triples handed to `write`;
-    `close` waits for it and returns the records. Leaving the block on an error stops it."""
+class FollowedFile(io.RawIOBase):
+    """A file another process is writing, read as far as `sizes` says it is written (decimal
+    sizes, one a line, never decreasing); it ends where the last size said, once `sizes` ends."""
 
-    def __init__(self, out_dir: Path, base_iri: str, chunk: int) -> None:
+    def __init__(self, path: Path, sizes: IO[bytes]) -> None:
+        self.path = path
+        self.sizes = sizes
+        self.handle: IO[bytes] | None = None  # opened once a size is known: the file exists
+        self.known = 0
+        self.position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while self.position >= self.known:
+            line = self.sizes.readline()
+            if not line:
+                return 0
+            self.known = int(line)
+        if self.handle is None:
+            self.handle = self.path.open("rb")
+        view = memoryview(buffer)[: min(len(buffer), self.known - self.position)]
+        count = self.handle.readinto(view)  # type: ignore[attr-defined]
+        if not count:
+            raise OSError(f"{self.path} ends before {self.known} bytes")
+        self.position += count
+        return int(count)
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+        super().close()
+
+
+def followed(path: Path, sizes: IO[bytes]) -> IO[bytes]:
+    """`FollowedFile`, read a MiB at a time."""
+    return io.BufferedReader(FollowedFile(path, sizes), PIPE_BYTES)
+
+
+class UnionProcess:
+    """A second process writing Turtle and JSON-LD from N-Triples: those handed to `write`, or
+    the file `follow` as far as `written` says (then `finish` when it is whole); `close` waits
+    for it and returns the records. Leaving the block on an error stops it."""
+
+    def __init__(
+        self, out_dir: Path, base_iri: str, chunk: int, follow: Path | None = None
+    ) -> None:
         self.out_dir = out_dir
         self.command = [sys.executable, "-m", PROCESS, str(out_dir), base_iri, str(chunk)]
+        if follow is not None:
+            self.command += ["--follow", str(follow)]
         self.records: dict[str, Record] = {}
 
     def __enter__(self) -> UnionProcess:
@@ -129,12 +178,24 @@ class UnionProcess:
         except BrokenPipeError:
             self._failed()
 
-    def close(self) -> dict[str, Record]:
-        """End the input, wait for the process; its records by file name."""
+    def written(self, size: int) -> None:
+        """Tell the process following the file how far it is written."""
+        try:
+            self.stdin.write(b"%d\n" % size)
+            self.stdin.flush()
+        except BrokenPipeError:
+            self._failed()
+
+    def finish(self) -> None:
+        """End the input: the N-Triples are whole."""
         try:
             self.stdin.close()
         except BrokenPipeError:
             self._failed()
+
+    def close(self) -> dict[str, Record]:
+        """End the input, wait for the process; its records by file name."""
+        self.finish()
         out = self.stdout.read()
         if self.process.wait() != 0:
             self._failed()
@@ -161,8 +222,10 @@ class UnionProcess:
 __all__ = [
     "NAMES",
     "PROCESS",
+    "FollowedFile",
     "UnionFormats",
     "UnionProcess",
+    "followed",
     "serialisation_prefixes",
     "write_formats",
 ]
