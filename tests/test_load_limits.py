@@ -188,3 +188,46 @@ def test_a_read_error_while_parsing_is_one_line(
     with pytest.raises(InputError) as caught:
         parse_file(path, display="data/locked.ttl")
     assert str(caught.value) == "data/locked.ttl: cannot read: Permission denied"
+
+
+@pytest.mark.parametrize("piece", [1, 2, 3, 5, 64])
+def test_the_longest_line_is_measured_across_pieces(tmp_path: Path, piece: int) -> None:
+    import mmap
+    import random
+
+    from villegraph.load import _longest_line
+
+    chance = random.Random(piece)
+    for _ in range(40):
+        text = b"".join(
+            chance.choice([b"a", b"bb", b"\n", b"\n\n", b"ccccccc"])
+            for _ in range(chance.randrange(1, 30))
+        )
+        path = tmp_path / "lines.txt"
+        path.write_bytes(text)
+        with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            assert _longest_line(m, piece) == max(len(line) for line in text.split(b"\n")), text
+
+
+def test_a_long_string_of_short_lines_is_found(tmp_path: Path) -> None:
+    path = tmp_path / "lines.ttl"
+    path.write_text(PREFIX + "ex:a ex:b '''" + "ab\n" * 600 + "''' .\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"lines.ttl:2: literal of 1800 bytes .* limit of 1000 "):
+        parse_file(path, max_literal_bytes=1000)
+
+
+def test_a_file_of_short_lines_is_not_tokenised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "short.ttl"
+    path.write_text(PREFIX + "".join(f'ex:a{i} ex:b "v{i}" .\n' for i in range(300)), "utf-8")
+
+    class NoTokens:
+        def finditer(self, text: object) -> object:
+            raise AssertionError("the tokens were read")
+
+    monkeypatch.setattr(load_module, "_TOKENS", NoTokens())
+    assert len(parse_file(path, max_literal_bytes=1000)) == 300
+    path.write_text(PREFIX + 'ex:a ex:b "' + "x" * 1200 + '" .\n', "utf-8")
+    with pytest.raises(AssertionError, match="the tokens were read"):
+        parse_file(path, max_literal_bytes=1000)  # a line over the limit: its tokens are read

@@ -10,16 +10,18 @@ default base IRI; when the configured base differs, every IRI under the default 
 the ontology namespace) is rewritten while reading. Blank nodes get labels made from their content
 (`villegraph.bnodes`), so that every build of the same files writes the same dumps.
 
-A Turtle or N-Triples file under the default base is read twice at once: by the store itself
-(its bulk loader, on a thread of its own: it lets go of Python's lock) and by the parser, for the
-checks and the literals' written forms. The store's reading is kept when the file parses and
-checks without error and has no blank node; otherwise its graph is taken out again (the parsed
+A Turtle or N-Triples file of `STORE_READS_FROM` bytes or more, under the default base and
+without `_:` or `[` in its bytes, is read twice at once: by the store itself (its bulk loader, on
+a thread of its own: it lets go of Python's lock) and by the parser, for the checks and the
+literals' written forms. The store's reading is kept when the file parses and checks without
+error and has no blank node (a collection); otherwise its graph is taken out again (the parsed
 triples, relabelled, go in instead, or the error is raised).
 
 Limits: a literal longer than `Settings.max_literal_bytes` (1 MB by default; bytes of its lexical
 form as written) is an InputError naming the file and line. For Turtle, TriG, N-Triples and
 N-Quads files larger than the limit, a scan of the file's string tokens (memory-mapped, no
-parsing) finds it before anything is parsed; other formats are checked after parsing. An entry of
+parsing; skipped when the file has no long string and no line over the limit) finds it before
+anything is parsed; other formats are checked after parsing. An entry of
 `data/` that cannot be read (a dangling or looping symbolic link, a folder or file without
 permission) is an InputError too, never skipped.
 
@@ -43,6 +45,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyoxigraph as ox
 from rdflib import Graph
 
@@ -426,8 +429,8 @@ def parse_file(
     IRIs under the default base are moved to `base_iri`. Raises InputError naming
     `display` (default: `path`) with line and column for a syntax error, an ill-typed literal or
     a literal over `max_literal_bytes`, and for a file that cannot be read. `store_may_read` is
-    called before parsing for a file of at least `STORE_READS_FROM` bytes whose scan found its
-    literals within the limit and no blank node: a file the store may read itself.
+    called before parsing for a file of at least `STORE_READS_FROM` bytes whose literals are
+    within the limit and which shows no sign of blank nodes: a file the store may read itself.
     """
     path = Path(path)
     shown = display if display is not None else path
@@ -437,10 +440,10 @@ def parse_file(
     if not path.is_file():
         raise InputError("file not found", shown)
     try:
-        wanted = store_may_read is not None and path.stat().st_size >= STORE_READS_FROM
-        plain = _scan_tokens(path, rdf_format, max_literal_bytes, shown, always=wanted)
-        if wanted and plain:
-            store_may_read()  # type: ignore[misc]
+        _scan_literal_sizes(path, rdf_format, max_literal_bytes, shown)
+        large = path.stat().st_size >= STORE_READS_FROM
+        if store_may_read is not None and large and not _may_hold_blank_nodes(path):
+            store_may_read()
         quads = list(
             ox.parse(path=str(path), format=rdf_format.oxigraph, base_iri=DEFAULT_BASE_IRI)
         )
@@ -479,13 +482,10 @@ _TOKENS = re.compile(
     rb'|"""(?:[^"\\]++|\\.|"(?!""))*+"""'
     rb"|'''(?:[^'\\]++|\\.|'(?!''))*+'''"
     rb'|"(?:[^"\\\n]++|\\.)*+"'
-    rb"|'(?:[^'\\\n]++|\\.)*+'"
-    rb"|_:|[\[(]",  # what starts a blank node
+    rb"|'(?:[^'\\\n]++|\\.)*+'",
     re.S,
 )
-"""The tokens of the Turtle family that may hold a quote (comments, IRIs, the four strings) and
-those that start a blank node."""
-_BLANK_STARTS = frozenset(b"_[(")
+"""The tokens of the Turtle family that may hold a quote: comments, IRIs, the four strings."""
 STORE_READS_FROM = 1 << 20
 """Bytes from which a Turtle or N-Triples file is read by the store itself beside the parser
 (`load_file`); smaller ones are put in from the parsed triples."""
@@ -495,29 +495,43 @@ def _too_long(size: int, limit: int, shown: Path | str, line: int | None) -> Inp
     return InputError(f"literal of {size} bytes is over the limit of {limit} bytes", shown, line)
 
 
-def _scan_tokens(
-    path: Path, rdf_format: RdfFormat, limit: int, shown: Path | str, *, always: bool = False
-) -> bool:
+def _scan_literal_sizes(path: Path, rdf_format: RdfFormat, limit: int, shown: Path | str) -> None:
     """Raise for the first string token over `limit` bytes, without parsing: only a file larger
-    than the limit can hold one (others are scanned only when `always`), and only Turtle-family
-    files are scanned. Returns whether the file was scanned and shows no blank node (no `_:`,
-    `[` or `(` outside IRIs, strings and comments; a local name holding `_:` counts as one)."""
-    size = path.stat().st_size
-    if rdf_format.name not in _SCANNED or not size or (size <= limit and not always):
-        return False
-    blank = False
+    than the limit can hold one, and only Turtle-family files are scanned. A file without long
+    strings (`\"\"\"`, `\'\'\'`) and without a line over the limit cannot hold one: its tokens
+    are not read."""
+    if rdf_format.name not in _SCANNED or path.stat().st_size <= limit:
+        return
     with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as text:
+        if text.find(b'"""') < 0 and text.find(b"'''") < 0 and _longest_line(text) <= limit:
+            return  # a one-line string is no longer than its line
         for token in _TOKENS.finditer(text):  # type: ignore[call-overload]
-            first = text[token.start()]
-            if first in _BLANK_STARTS:
-                blank = True
-                continue
             quote = 3 if text[token.start() + 1 : token.start() + 3] in (b'""', b"''") else 1
-            length = token.end() - token.start() - 2 * quote
-            if length > limit and first in b"\"'":
+            size = token.end() - token.start() - 2 * quote
+            if size > limit and text[token.start()] in b"\"'":
                 line = text[: token.start()].count(b"\n") + 1
-                raise _too_long(length, limit, shown, line)
-    return not blank
+                raise _too_long(size, limit, shown, line)
+
+
+def _longest_line(text: mmap.mmap, piece: int = 1 << 26) -> int:
+    """The length in bytes of the longest line of `text` (read in pieces of `piece` bytes)."""
+    longest, start = 0, 0  # start: where the line running into this piece began
+    for offset in range(0, len(text), piece):
+        block = np.frombuffer(text[offset : offset + piece], dtype=np.uint8)
+        ends = np.flatnonzero(block == 10) + offset
+        if len(ends):
+            longest = max(longest, int(ends[0]) - start, int(np.diff(ends).max(initial=0)) - 1)
+            start = int(ends[-1]) + 1
+    return max(longest, len(text) - start)
+
+
+def _may_hold_blank_nodes(path: Path) -> bool:
+    """Whether a Turtle or N-Triples file may describe blank nodes: `_:` or `[` anywhere (a
+    file whose only blank nodes are collections, `( … )`, is seen to hold them once parsed)."""
+    if not path.stat().st_size:
+        return False
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as text:
+        return text.find(b"_:") >= 0 or text.find(b"[") >= 0
 
 
 def _check_literal_sizes(
