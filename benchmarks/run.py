@@ -6,7 +6,8 @@
 
 Each `bench_*.py` script runs in its own process with a deadline (`--timeout`, per script); its
 standard output (Markdown tables) goes into RESULTS.md under its name, with its wall time and,
-when it failed or ran out of time, the reason. `--scales` is passed to `bench_scale.py`.
+when it failed or ran out of time, the reason. `--scales` is passed to `bench_scale.py`. The
+sections written by hand after those of a run (measurements of one change, dated) are kept.
 """
 
 from __future__ import annotations
@@ -126,8 +127,24 @@ def main() -> None:
         + "\n\n"
         + "\n".join(sections)
     )
-    args.out.write_text(text, encoding="utf-8")
+    kept = journal_of(args.out.read_text(encoding="utf-8")) if args.out.is_file() else ""
+    args.out.write_text(text + ("\n" + kept if kept else ""), encoding="utf-8")
     print(f"wrote {args.out}")
+
+
+GENERATED = ("Machine", "Summary")
+"""The sections a run writes besides one per script (`bench_…`)."""
+
+
+def journal_of(text: str) -> str:
+    """The sections of RESULTS.md written by hand: from the first `## ` heading that is not one
+    a run writes, to the end ("" when there is none)."""
+    lines = text.splitlines(keepends=True)
+    for number, line in enumerate(lines):
+        title = line[3:].strip() if line.startswith("## ") else None
+        if title is not None and title not in GENERATED and not title.startswith("bench_"):
+            return "".join(lines[number:])
+    return ""
 
 
 if __name__ == "__main__":
