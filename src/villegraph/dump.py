@@ -40,7 +40,7 @@ from villegraph.formats import JSONLD, NQUADS, NTRIPLES, TRIG, TURTLE, RdfFormat
 from villegraph.jsonld import CONTEXT_NAME, context_bytes
 from villegraph.load import LoadedDataset, group_by_subject
 from villegraph.namespaces import prefixes_for
-from villegraph.parallel import in_background
+from villegraph.parallel import in_background, return_freed_memory
 from villegraph.unionwriter import NAMES as UNION_NAMES
 from villegraph.unionwriter import UnionFormats, UnionProcess, serialisation_prefixes
 
@@ -176,6 +176,7 @@ def write_dumps(
                 write_union_ntriples(dataset, to["nt"], stats, chunk)
                 sink["villegraph.nt"].flush()
                 child.finish()  # it reads on while the graphs are written
+            return_freed_memory()  # the union pass's, before the graphs and the store's counts
             if stats is not None:
                 stats.query_store()
             write_graphs(dataset, to["nq"], to["trig"], chunk, stats)

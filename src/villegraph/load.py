@@ -394,10 +394,14 @@ def load_file(
         raise
     dataset.files[iri] = path
     if loading and relabelled is triples and loading[0].exception() is None:
-        return dataset.note_triples(iri, triples)  # type: ignore[arg-type]
+        count = dataset.note_triples(iri, triples)  # type: ignore[arg-type]
+    else:
+        if loading:
+            _undo(dataset.store, loading[0], graph)
+        count = dataset.add_triples(iri, relabelled)  # type: ignore[arg-type]
     if loading:
-        _undo(dataset.store, loading[0], graph)
-    return dataset.add_triples(iri, relabelled)  # type: ignore[arg-type]
+        return_freed_memory()  # what the store's reading freed, in its thread's heap
+    return count
 
 
 def _store_load(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
