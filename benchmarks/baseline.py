@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,3 +40,13 @@ def generated_project(triples: str = "100k", seed: int = 1) -> Iterator[Path]:
         subprocess.run([sys.executable, "-m", "villegraph", *generate], check=True,
                        stdout=subprocess.DEVNULL)  # fmt: skip
         yield Path(made)
+
+
+def on_network(data: Path | None, measure: Callable[[Path], object]) -> None:
+    """`measure(data)`, or, without `data`, `measure` of the data folder of a generated 100k
+    network (`generated_project`)."""
+    if data is not None:
+        measure(data)
+        return
+    with generated_project() as made:
+        measure(made / "data")

@@ -34,7 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from baseline import generated_project, plain_bulk_load
+from baseline import on_network, plain_bulk_load
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -176,23 +176,18 @@ def main() -> None:
     if options.child_bulk:
         print(json.dumps(plain_bulk_load(options.data)))
         return
-    if options.data is None:
-        with generated_project() as made:
-            options.data = made / "data"
-            _measure(options)
-    else:
-        _measure(options)
+    on_network(options.data, lambda data: _measure(options, data))
 
 
-def _measure(options: argparse.Namespace) -> None:
-    """Both writers on the network in `options.data`, `options.rounds` times."""
+def _measure(options: argparse.Namespace, data: Path) -> None:
+    """Both writers on the network in `data`, `options.rounds` times."""
     from villegraph.build import prepare
     from villegraph.config import Settings
     from villegraph.quality import quality_quads
 
     previous = _previous(options.previous)
-    before = _baseline(options.data)
-    settings = Settings.from_env({"VILLEGRAPH_DATA_DIR": str(options.data)})
+    before = _baseline(data)
+    settings = Settings.from_env({"VILLEGRAPH_DATA_DIR": str(data)})
     dataset, _, report = prepare(settings)
     dataset.add(quality_quads(report.graph, dataset.base_iri))
     gc.disable()  # as in a build
@@ -222,7 +217,7 @@ def _measure(options: argparse.Namespace) -> None:
             for label, (c, w) in done["figures"].items():
                 rows.append(f"| {round_} | {how} | {label} | {c:.2f} | {w:.2f} | | |")
             print(rows[-len(done["figures"]) - 1], flush=True)
-    after = _baseline(options.data)
+    after = _baseline(data)
     sizes = {p.name: p.stat().st_size for p in sorted((work / "now").glob("villegraph.*"))}
     shutil.rmtree(work, ignore_errors=True)
     print()

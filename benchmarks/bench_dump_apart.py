@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from baseline import generated_project, plain_bulk_load
+from baseline import on_network, plain_bulk_load
 
 
 def _cpu() -> float:
@@ -49,23 +49,18 @@ def main() -> None:
     if options.child_bulk:
         print(json.dumps(plain_bulk_load(options.data)))
         return
-    if options.data is None:
-        with generated_project() as made:
-            options.data = made / "data"
-            _measure(options)
-    else:
-        _measure(options)
+    on_network(options.data, lambda data: _measure(options, data))
 
 
-def _measure(options: argparse.Namespace) -> None:
-    """Both ways on the network in `options.data`, `options.rounds` rounds."""
+def _measure(options: argparse.Namespace, data: Path) -> None:
+    """Both ways on the network in `data`, `options.rounds` rounds."""
     from villegraph.build import prepare
     from villegraph.config import Settings
     from villegraph.dump import StatisticsCounter, write_dumps
     from villegraph.quality import quality_quads
 
-    before = _baseline(options.data)
-    settings = Settings.from_env({"VILLEGRAPH_DATA_DIR": str(options.data)})
+    before = _baseline(data)
+    settings = Settings.from_env({"VILLEGRAPH_DATA_DIR": str(data)})
     dataset, _, report = prepare(settings)
     dataset.add(quality_quads(report.graph, dataset.base_iri))
     gc.disable()  # as in a build
@@ -84,7 +79,7 @@ def _measure(options: argparse.Namespace) -> None:
             records.setdefault(apart, found)
             assert found == records[apart] == records[False], "not the same dumps"
             shutil.rmtree(out)
-    print(f"\nplain bulk_load after: {_baseline(options.data)}")
+    print(f"\nplain bulk_load after: {_baseline(data)}")
 
 
 if __name__ == "__main__":

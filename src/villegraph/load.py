@@ -363,8 +363,9 @@ def load_file(
     display: Path | str | None = None,
     max_literal_bytes: int = MAX_LITERAL_BYTES,
 ) -> int:
-    """Parse one file into the graph `{base}graph/<name>` of `dataset`; returns how many
-    triples it read."""
+    """Parse one file into the graph `{base}graph/<name>` of `dataset` (a large Turtle or
+    N-Triples file is read by the store itself meanwhile: see the module's docstring); returns
+    how many triples it read."""
     iri = graph_iri(dataset.base_iri, name)
     if iri in dataset.files:
         raise InputError(
