@@ -179,10 +179,12 @@ class LoadedDataset:
             if iri in found
         }
 
-    def subjects(self) -> list[ox.NamedNode | ox.BlankNode]:
-        """Every subject of the union, once, in the store's order."""
+    def subjects(self) -> Iterator[ox.NamedNode | ox.BlankNode]:
+        """Every subject of the union, once, in the store's order, as the store finds them (no
+        list of them all is made: at 10M it took 334 MiB through the dumps' union pass)."""
         query = "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } }"
-        return [row[0] for row in self.store.query(query)]  # type: ignore[union-attr, misc]
+        for row in self.store.query(query):  # type: ignore[union-attr]
+            yield row[0]  # type: ignore[index, misc]
 
     def union(self) -> Iterator[ox.Triple]:
         """The union of all graphs as written: distinct triples, grouped by subject (so that
