@@ -206,10 +206,12 @@ def _measure(options: argparse.Namespace, data: Path) -> None:
                 total = (time.process_time() - cpu, time.perf_counter() - wall)
             if how == "now":
                 done["figures"].update(_parts_now(dataset, out))
-            digests = {n: r.sha256 for n, r in sorted(done["records"].items())}
+            digests = {  # the dumps: their .gz copies differ since zlib-ng (another compressor)
+                n: r.sha256 for n, r in sorted(done["records"].items()) if not n.endswith(".gz")
+            }
             if how == "previous":
                 expected = digests
-            same = "same bytes" if digests == expected else "DIFFERENT BYTES"
+            same = "same dumps" if digests == expected else "DIFFERENT DUMPS"
             for name in sorted(done["records"]):  # the records are those of the files
                 assert done["records"][name].sha256 == _sha256(out / name), name
             rows.append(f"| {round_} | {how} | **total** | **{total[0]:.2f}** | {total[1]:.2f} "
