@@ -12,6 +12,7 @@ import villegraph.load as load
 from villegraph.bnodes import stable_blank_nodes
 from villegraph.config import Settings
 from villegraph.errors import InputError
+from villegraph.formats import RdfFormat
 from villegraph.load import LoadedDataset, graph_iri, load_dataset, load_file, parse_file
 from villegraph.namespaces import DEFAULT_BASE_IRI
 
@@ -59,9 +60,9 @@ def store_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     read: list[Path] = []
     original = load._store_load
 
-    def counted(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
+    def counted(store: ox.Store, path: Path, rdf_format: RdfFormat, graph: ox.NamedNode) -> None:
         read.append(path)
-        original(store, path, graph)
+        original(store, path, rdf_format, graph)
 
     monkeypatch.setattr(load, "_store_load", counted)
     return read
@@ -204,7 +205,9 @@ def test_the_store_s_failure_falls_back_to_the_parsed_triples(
     path = tmp_path / "people.ttl"
     path.write_text(TURTLE, encoding="utf-8")
 
-    def half_then_fail(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
+    def half_then_fail(
+        store: ox.Store, path: Path, rdf_format: RdfFormat, graph: ox.NamedNode
+    ) -> None:
         store.add(ox.Quad(ox.NamedNode("urn:half"), ox.NamedNode("urn:p"), ox.Literal("x"), graph))
         raise OSError("disk full")
 

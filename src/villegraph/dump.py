@@ -151,10 +151,12 @@ def write_dumps(
     if apart is None:
         apart = len(dataset.store) >= APART_FROM
     here = [name for name in DUMPS if not (apart and name in UNION_NAMES)]
-    ntriples = out_dir / "villegraph.nt"
+    ntriples = "villegraph.nt"  # the file the second process follows
     with ExitStack() as held:
         child = (
-            held.enter_context(UnionProcess(out_dir, dataset.base_iri, chunk, follow=ntriples))
+            held.enter_context(
+                UnionProcess(out_dir, dataset.base_iri, chunk, follow=out_dir / ntriples)
+            )
             if apart
             else None
         )
@@ -164,7 +166,7 @@ def write_dumps(
                     Sink(
                         out_dir / name,
                         packer,
-                        child.written if child and name == "villegraph.nt" else None,
+                        child.written if child and name == ntriples else None,
                     )
                 )
                 for name in here
@@ -174,7 +176,7 @@ def write_dumps(
                 write_union(dataset, to["nt"], to["ttl"], to["jsonld"], stats, chunk)
             else:
                 write_union_ntriples(dataset, to["nt"], stats, chunk)
-                sink["villegraph.nt"].flush()
+                sink[ntriples].flush()
                 child.finish()  # it reads on while the graphs are written
             return_freed_memory()  # the union pass's, before the graphs and the store's counts
             if stats is not None:

@@ -301,8 +301,8 @@ class Sink:
 
     def __exit__(self, *exc: object) -> None:
         try:
-            if self.pending and exc[0] is None:
-                self._hand_on()
+            if exc[0] is None:
+                self.flush()
         finally:
             self.handle.close()
             self.packer.put(self._finish, always=True)

@@ -375,13 +375,14 @@ def load_file(
             display or path,
         )
     graph = ox.NamedNode(iri)
+    rdf_format = guess_format(path)
     loading: list[Future[None]] = []
 
     def load_beside() -> None:
-        store_load = partial(_store_load, dataset.store, path, graph)
-        loading.append(in_background(store_load))
+        assert rdf_format is not None
+        loading.append(in_background(partial(_store_load, dataset.store, path, rdf_format, graph)))
 
-    direct = dataset.base_iri == DEFAULT_BASE_IRI and guess_format(path) in (TURTLE, NTRIPLES)
+    direct = dataset.base_iri == DEFAULT_BASE_IRI and rdf_format in (TURTLE, NTRIPLES)
     try:
         triples = parse_file(
             path,
@@ -391,8 +392,8 @@ def load_file(
             store_may_read=load_beside if direct else None,
         )
         relabelled = stable_blank_nodes(triples, iri)
-    except Exception:  # (Ctrl-C ends the build without waiting for the store's reading)
-        if loading:
+    except Exception:  # any error: the store's reading undone, the error raised as it is
+        if loading:  # (Ctrl-C, no Exception, ends the build without waiting for the reading)
             _undo(dataset.store, loading[0], graph)
         raise
     dataset.files[iri] = path
@@ -407,11 +408,9 @@ def load_file(
     return count
 
 
-def _store_load(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
+def _store_load(store: ox.Store, path: Path, rdf_format: RdfFormat, graph: ox.NamedNode) -> None:
     """The store's own reading of a Turtle or N-Triples file into `graph` (it lets go of
     Python's lock while it reads, so it runs beside the checks of `parse_file`)."""
-    rdf_format = guess_format(path)
-    assert rdf_format is not None
     store.bulk_load(
         path=str(path), format=rdf_format.oxigraph, base_iri=DEFAULT_BASE_IRI, to_graph=graph
     )
