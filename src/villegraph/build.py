@@ -30,7 +30,14 @@ from typing import Any
 from rdflib import Graph
 
 from villegraph.config import Settings, absolute
-from villegraph.diff import DIFF_NAMES, changes_since, to_json_text, to_markdown
+from villegraph.diff import (
+    DIFF_NAMES,
+    changes_since,
+    has_dump,
+    scan_of_store,
+    to_json_text,
+    to_markdown,
+)
 from villegraph.dump import (
     FileRecord,
     StatisticsCounter,
@@ -54,7 +61,7 @@ from villegraph.jsonld import CONTEXT_NAME
 from villegraph.load import LoadedDataset, graph_iri, load_dataset, to_rdflib_graph
 from villegraph.parallel import build_threads
 from villegraph.publish import build_lock, clean, crash_point, current_version, publishing, recover
-from villegraph.quadscan import SERIALISER
+from villegraph.quadscan import SERIALISER, Scan, Terms
 from villegraph.quality import quality_quads
 from villegraph.records.unreviewed import as_warnings, draft_subjects
 from villegraph.sources import write_sources
@@ -316,7 +323,6 @@ def _write(
             ),
         )
         sources = write_sources(dataset, settings.root, settings.data_dir, tmp)
-        dataset.close()  # not read again: its memory goes back before the changes are read
         files[CONTEXT_NAME] = write_context(tmp, dataset.base_iri)
         path = tmp / "shacl-report.ttl"
         write_rdf(
@@ -331,8 +337,19 @@ def _write(
         files.update(sources)  # copies of the source texts, sent as they are
         stages.record("dump", time.perf_counter() - dump_start, f"{len(files)} files")
         changes_start = time.perf_counter()
+        previous = current_version(target)
+        # A first build compares its store with nothing: counted there, not read from its dump.
+        scanned = (
+            None if has_dump(previous) else scan_of_store(dataset.store, dataset.written, triples)
+        )
+        dataset.close()  # not read again: its memory goes back before the changes are read
         changes = write_changes(
-            target, tmp, settings.changes_limit, build_threads(settings.build_threads)
+            target,
+            tmp,
+            settings.changes_limit,
+            build_threads(settings.build_threads),
+            previous,
+            scanned,
         )
         changes.update(write_gzip_copies(tmp, list(changes.items())))
         files.update(changes)
@@ -361,15 +378,22 @@ def _write(
 
 
 def write_changes(
-    target: Path, folder: Path, limit: int = 0, processes: int = 1
+    target: Path,
+    folder: Path,
+    limit: int = 0,
+    processes: int = 1,
+    previous: Path | None = None,
+    scanned: tuple[Terms, Scan] | None = None,
 ) -> dict[str, FileRecord]:
     """Write changes.md and changes.json into `folder` (the build being written): its changes
-    against the build `target` publishes now (the outgoing one), or a first build when there is
-    none or it cannot be read; each list cut at `limit` entries (0: all), counts exact; large
-    dumps read by `processes` processes."""
+    against `previous`, by default the build `target` publishes now (the outgoing one), or a
+    first build when there is none or it cannot be read; each list cut at `limit` entries (0:
+    all), counts exact; large dumps read by `processes` processes; `scanned`: see
+    `changes_since`."""
+    previous = previous if previous is not None else current_version(target)
     # both named after the target: the build's id and time are in its build.json, so these
     # files stay byte-identical across builds of the same input from the same previous build
-    changes = changes_since(current_version(target), folder, target.name, limit, processes)
+    changes = changes_since(previous, folder, target.name, limit, processes, scanned)
     md, js = DIFF_NAMES
     return {
         md: write_text(folder / md, to_markdown(changes), "text/markdown; charset=utf-8"),

@@ -28,7 +28,16 @@ import numpy as np
 import pyoxigraph as ox
 
 from villegraph.errors import InputError
-from villegraph.quadscan import ANYTHING, SERIALISER, Quad, Scan, Terms, quads_of, scan_files
+from villegraph.quadscan import (
+    ANYTHING,
+    SERIALISER,
+    Quad,
+    Scan,
+    Terms,
+    scan_files,
+    scan_store,
+)
+from villegraph.shacl.written import WrittenForms
 
 NQUADS_NAME = "villegraph.nq"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -352,28 +361,49 @@ def diff(old: Build | None, new: Build, limit: int = 0, processes: int = 1) -> C
     return _compare(terms, old, before, new, scans[-1], limit, processes)
 
 
+def has_dump(folder: Path | None) -> bool:
+    """Whether `folder` is a build with an N-Quads dump (else a build after it is a first
+    build)."""
+    return folder is not None and (folder / NQUADS_NAME).is_file()
+
+
 def changes_since(
-    previous: Path | None, folder: Path, source: str, limit: int = 0, processes: int = 1
+    previous: Path | None,
+    folder: Path,
+    source: str,
+    limit: int = 0,
+    processes: int = 1,
+    scanned: tuple[Terms, Scan] | None = None,
 ) -> Changes:
     """The changes of the build in `folder` against the build in `previous` (none, without a
     dump or unreadable: a first build), both named `source`, cut at `limit`; the dumps read by
-    `processes` processes when large."""
+    `processes` processes when large. `scanned`: the new build as `scan_of_store` made it from
+    its store, which a first build compares instead of reading its dump."""
     new = read_build(folder)
     new.source = source
     new.serialiser = SERIALISER  # the new dump was just written by the store's serialiser
-    old = None
-    if previous is not None and (previous / NQUADS_NAME).is_file():
+    if has_dump(previous):
+        assert previous is not None
         try:
             old = read_build(previous)
             old.source = source
-        except InputError:
-            old = None
-    try:
-        return diff(old, new, limit, processes)
-    except InputError as error:
-        if old is None or error.path != old.nquads:
-            raise
-    return diff(None, new, limit, processes)  # the previous dump cannot be read: a first build
+            return diff(old, new, limit, processes)
+        except InputError as error:
+            if error.path != previous / NQUADS_NAME:
+                raise
+    # a first build (or the previous dump cannot be read)
+    if scanned is not None:
+        terms, found = scanned
+        return _compare(terms, None, None, new, found, limit, processes)
+    return diff(None, new, limit, processes)
+
+
+def scan_of_store(store: ox.Store, written: WrittenForms, triples: int) -> tuple[Terms, Scan]:
+    """A build's quads for a comparison with nothing (`changes_since`), made from its store
+    (its named graphs, the literals as `written`; `triples`: the union's, as the dumps counted
+    them) rather than read from its N-Quads dump: see `quadscan.scan_store`."""
+    terms = Terms()
+    return terms, scan_store(store, written, terms, triples, WATCH)
 
 
 def diff_paths(old: Path | None, new: Path, processes: int = 1) -> Changes:
@@ -410,9 +440,9 @@ def _words(
     words = _Words()
     names = terms.subject_names
     wanted = {names[i] for i in quads | labels | shacl}
-    if found.path is None or not wanted:
+    if not wanted:
         return words
-    for quad in quads_of(found.path, wanted, processes):
+    for quad in found.quads_of(wanted, processes):
         s, p, o, g = quad
         number = terms.subjects[s]
         if number in shacl and p.startswith(f"<{SH}"):
@@ -735,8 +765,10 @@ __all__ = [
     "changes_since",
     "diff",
     "diff_paths",
+    "has_dump",
     "label_of",
     "read_build",
+    "scan_of_store",
     "to_json_text",
     "to_markdown",
     "to_turtle",

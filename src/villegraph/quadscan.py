@@ -22,6 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, NoReturn, TypeAlias, TypeVar
 
@@ -30,6 +31,7 @@ import numpy.typing as npt
 import pyoxigraph as ox
 
 from villegraph.errors import InputError
+from villegraph.shacl.written import WrittenForms
 
 SERIALISER = f"pyoxigraph {ox.__version__}"
 """What writes a build's N-Quads dump (named in its build.json): a dump written by the same
@@ -77,6 +79,10 @@ class Scan:
     triples: int
     """Distinct triples (the same triple in two graphs counts once)."""
     kept: list[Kept] = field(default_factory=list)
+    reader: Callable[[Collection[str]], Iterator[Quad]] | None = None
+    """Where the quads of some subjects are read again (`quads_of`) when not from `path`."""
+    keyed: bool = True
+    """Whether `high` and `low` hold the quads' keys (not so for `scan_store`)."""
 
     @classmethod
     def empty(cls) -> Scan:
@@ -87,6 +93,13 @@ class Scan:
     def __len__(self) -> int:
         return len(self.graph)
 
+    def quads_of(self, subjects: Collection[str], processes: int = 1) -> Iterator[Quad]:
+        """The quads of `subjects` (N-Triples forms), read again from where they were read."""
+        if self.reader is not None:
+            yield from self.reader(subjects)
+        elif self.path is not None:
+            yield from quads_of(self.path, subjects, processes)
+
     def missing_from(self, other: Scan) -> npt.NDArray[np.bool_]:
         """For each quad of this scan: True when `other` does not have it."""
         missing = np.ones(len(self), dtype=bool)
@@ -94,6 +107,8 @@ class Scan:
             mine = _block(self.graph, int(g))
             theirs = _block(other.graph, int(g))
             if theirs.stop > theirs.start:
+                if not (self.keyed and other.keyed):
+                    raise ValueError("a scan made from a store has no keys to compare")
                 missing[mine] = ~_found(
                     self.high[mine], self.low[mine], other.high[theirs], other.low[theirs]
                 )
@@ -468,6 +483,86 @@ def _distinct_triples(high: Keys, low: Keys) -> int:
     return len(high) - int(np.count_nonzero((h[1:] == h[:-1]) & (lo[1:] == lo[:-1])))
 
 
+def scan_store(
+    store: ox.Store,
+    written: WrittenForms,
+    terms: Terms,
+    triples: int,
+    watch: Mapping[str, Container[str]] | None = None,
+) -> Scan:
+    """What `scan` reads from the N-Quads dump of `store`'s named graphs (the literals as
+    `written`), made from the store itself: each quad's graph and subject numbers and the
+    watched quads, with no keys (`Scan.keyed` is False), for a comparison with nothing (a first
+    build's changes). One grouped count of the store, where reading the dump makes a key of
+    every line. `triples`: the distinct triples of the union as written (the dumps count them).
+    Its `quads_of` reads the store."""
+    graph_numbers, graph_names = terms.graphs, terms.graph_names
+    numbers, names = terms.subjects, terms.subject_names
+    extra: dict[tuple[object, object], int] = {}
+    for (g, (s, _, _)), found in written.by_quad.items():
+        if len(found) > 1:  # one stored literal written more than one way: a line each
+            extra[g, s] = extra.get((g, s), 0) + len(found) - 1
+    graphs, subjects, counts = array("I"), array("I"), array("q")
+    query = "SELECT ?g ?s (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ?s"
+    for g, s, n in store.query(query):  # type: ignore[misc, union-attr]
+        graphs.append(_number(graph_name(g), graph_numbers, graph_names))
+        subjects.append(_number(str(s), numbers, names))
+        counts.append(int(n.value) + extra.get((g, s), 0))
+    kept: list[Kept] = []
+    for predicate, objects in (watch or {}).items():
+        found_quads = (
+            store.quads_for_pattern(None, ox.NamedNode(predicate[1:-1]), None, None)
+            if isinstance(objects, Anything)
+            else (
+                quad
+                for name in sorted(o for o in objects if o.startswith("<"))  # type: ignore[attr-defined]
+                for quad in store.quads_for_pattern(
+                    None, ox.NamedNode(predicate[1:-1]), ox.NamedNode(name[1:-1]), None
+                )
+            )
+        )
+        for quad in written.quads(found_quads):
+            value = str(quad.object)
+            if value in objects and not isinstance(quad.graph_name, ox.DefaultGraph):
+                sid = _number(str(quad.subject), numbers, names)
+                gid = _number(graph_name(quad.graph_name), graph_numbers, graph_names)
+                kept.append((sid, predicate, value, gid))
+    times = np.frombuffer(counts, dtype=np.int64)
+    graph = np.repeat(np.frombuffer(graphs, dtype=np.uint32), times)
+    subject = np.repeat(np.frombuffer(subjects, dtype=np.uint32), times)
+    order = np.argsort(graph, kind="stable")
+    none = np.zeros(len(graph), dtype=np.int64)
+    return Scan(
+        None,
+        graph[order],
+        none,
+        none,
+        subject[order],
+        triples,
+        kept,
+        reader=partial(_store_quads, store, written),
+        keyed=False,
+    )
+
+
+def _store_quads(
+    store: ox.Store, written: WrittenForms, subjects: Collection[str]
+) -> Iterator[Quad]:
+    """The quads of `subjects` (N-Triples forms of IRIs and blank nodes) in `store`'s named
+    graphs, as written."""
+    for name in subjects:
+        if name.startswith("<") and not name.startswith("<<"):
+            term: ox.NamedNode | ox.BlankNode = ox.NamedNode(name[1:-1])
+        elif name.startswith("_:"):
+            term = ox.BlankNode(name[2:])
+        else:
+            continue
+        for quad in written.quads(store.quads_for_pattern(term, None, None, None)):
+            if not isinstance(quad.graph_name, ox.DefaultGraph):
+                s, p, o = (str(t) for t in quad.triple)
+                yield s, p, o, graph_name(quad.graph_name)
+
+
 def quads_of(
     path: Path,
     subjects: Collection[str],
@@ -546,4 +641,5 @@ __all__ = [
     "quads_of",
     "scan",
     "scan_files",
+    "scan_store",
 ]
