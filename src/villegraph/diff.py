@@ -480,8 +480,8 @@ def _compare(
     )
     graphs = len(graph_names)
     counts = [
-        np.bincount(rows, minlength=graphs)
-        for rows in (was.graph, after.graph, after.graph[gained], was.graph[lost])
+        side.tally(side.graph, graphs, rows)
+        for side, rows in ((was, None), (after, None), (after, gained), (was, lost))
     ]
     for g in sorted(
         (g for g in range(graphs) if counts[0][g] or counts[1][g]), key=graph_names.__getitem__
@@ -497,7 +497,7 @@ def _compare(
         wanted = entity[side.subject] & ~skipped[side.graph]
         if rows is not None:
             wanted &= rows
-        return np.bincount(side.subject[wanted], minlength=subjects)
+        return side.tally(side.subject, subjects, wanted)
 
     old_count, new_count = per_subject(was), per_subject(after)
     more, fewer = per_subject(after, gained), per_subject(was, lost)

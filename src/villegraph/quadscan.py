@@ -83,6 +83,9 @@ class Scan:
     """Where the quads of some subjects are read again (`quads_of`) when not from `path`."""
     keyed: bool = True
     """Whether `high` and `low` hold the quads' keys (not so for `scan_store`)."""
+    weight: npt.NDArray[np.int64] | None = None
+    """How many quads each row stands for (`scan_store`: a row per graph and subject); None:
+    one each."""
 
     @classmethod
     def empty(cls) -> Scan:
@@ -92,6 +95,19 @@ class Scan:
 
     def __len__(self) -> int:
         return len(self.graph)
+
+    def tally(
+        self, numbers: Numbers, size: int, rows: npt.NDArray[np.bool_] | None = None
+    ) -> npt.NDArray[np.int64]:
+        """How many quads have each of `size` numbers in `numbers` (a column of this scan),
+        counting only `rows` when given."""
+        weight = self.weight
+        if rows is not None:
+            numbers = numbers[rows]
+            weight = weight[rows] if weight is not None else None
+        if weight is None:
+            return np.bincount(numbers, minlength=size)
+        return np.bincount(numbers, weights=weight, minlength=size).astype(np.int64)
 
     def quads_of(self, subjects: Collection[str], processes: int = 1) -> Iterator[Quad]:
         """The quads of `subjects` (N-Triples forms), read again from where they were read."""
@@ -491,9 +507,9 @@ def scan_store(
     watch: Mapping[str, Container[str]] | None = None,
 ) -> Scan:
     """What `scan` reads from the N-Quads dump of `store`'s named graphs (the literals as
-    `written`), made from the store itself: each quad's graph and subject numbers and the
-    watched quads, with no keys (`Scan.keyed` is False), for a comparison with nothing (a first
-    build's changes). One grouped count of the store, where reading the dump makes a key of
+    `written`), made from the store itself: a row per graph and subject, weighted by its quads,
+    and the watched quads, with no keys (`Scan.keyed` is False), for a comparison with nothing
+    (a first build's changes). One grouped count of the store, where reading the dump makes a key of
     every line. `triples`: the distinct triples of the union as written (the dumps count them).
     Its `quads_of` reads the store."""
     graph_numbers, graph_names = terms.graphs, terms.graph_names
@@ -527,21 +543,20 @@ def scan_store(
                 sid = _number(str(quad.subject), numbers, names)
                 gid = _number(graph_name(quad.graph_name), graph_numbers, graph_names)
                 kept.append((sid, predicate, value, gid))
-    times = np.frombuffer(counts, dtype=np.int64)
-    graph = np.repeat(np.frombuffer(graphs, dtype=np.uint32), times)
-    subject = np.repeat(np.frombuffer(subjects, dtype=np.uint32), times)
+    graph = np.frombuffer(graphs, dtype=np.uint32)
     order = np.argsort(graph, kind="stable")
-    none = np.zeros(len(graph), dtype=np.int64)
+    none = np.broadcast_to(np.int64(0), (len(graph),))  # no keys: no memory for them
     return Scan(
         None,
         graph[order],
         none,
         none,
-        subject[order],
+        np.frombuffer(subjects, dtype=np.uint32)[order],
         triples,
         kept,
         reader=partial(_store_quads, store, written),
         keyed=False,
+        weight=np.frombuffer(counts, dtype=np.int64)[order],
     )
 
 
