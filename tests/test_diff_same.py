@@ -259,6 +259,32 @@ def test_a_first_build_writes_the_changes_its_dump_gives(
     assert (old / "changes.json").read_text(encoding="utf-8") == to_json_text(written)
 
 
+def test_a_large_first_build_reads_its_dump_after_letting_its_store_go(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above `SCAN_STORE_UP_TO` quads, a first build's changes are read from its dump (the
+    store let go first), below it counted in the store: the same files either way."""
+    import villegraph.build as building
+
+    calls: list[int] = []
+    counted = building.scan_of_store
+
+    def spied(*args: object) -> object:
+        calls.append(1)
+        return counted(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(building, "scan_of_store", spied)
+    small = build(settings, tmp_path / "small").out_dir
+    assert calls == [1]
+    monkeypatch.setattr(building, "SCAN_STORE_UP_TO", 0)
+    large = build(settings, tmp_path / "large").out_dir
+    assert calls == [1]
+    for name in ("changes.md", "changes.json"):
+        assert (small / name).read_bytes().replace(b"small", b"large") == (
+            large / name
+        ).read_bytes()
+
+
 def test_the_cli_prints_what_it_printed(network_builds: tuple[Path, Path]) -> None:
     old, new = network_builds
     for name, writer in (("text", to_markdown), ("json", to_json_text), ("turtle", to_turtle)):

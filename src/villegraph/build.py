@@ -32,6 +32,7 @@ from rdflib import Graph
 from villegraph.config import Settings, absolute
 from villegraph.diff import (
     DIFF_NAMES,
+    SCAN_STORE_UP_TO,
     changes_since,
     has_dump,
     scan_of_store,
@@ -339,9 +340,8 @@ def _write(
         changes_start = time.perf_counter()
         previous = current_version(target)
         # A first build compares its store with nothing: counted there, not read from its dump.
-        scanned = (
-            None if has_dump(previous) else scan_of_store(dataset.store, dataset.written, triples)
-        )
+        in_store = not has_dump(previous) and sum(graphs.values()) <= SCAN_STORE_UP_TO
+        scanned = scan_of_store(dataset.store, dataset.written, triples) if in_store else None
         dataset.close()  # not read again: its memory goes back before the changes are read
         changes = write_changes(
             target,
