@@ -1,6 +1,6 @@
 """What a build's outputs cost the store's own code alone: a floor under the build's time.
 
-    .venv/bin/python benchmarks/bench_floor.py /tmp/net          # a project, its dist/ built
+    .venv/bin/python benchmarks/bench_floor.py /tmp/net [--dist /tmp/net/dist]   # built before
     .venv/bin/python benchmarks/bench_floor.py                   # a 100k network made and built
 
 A build reads the data files, derives, validates and writes five dumps with their `.gz` copies.
@@ -108,9 +108,10 @@ def _compress(paths: list[Path]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", type=Path, nargs="?", help="a project folder with data/ and dist/")
+    parser.add_argument("--dist", type=Path, help="its build (default: ROOT/dist)")
     args = parser.parse_args()
     if args.root is not None:
-        floor(args.root, args.root / "dist")
+        floor(args.root, args.dist or args.root / "dist")
         return
     with generated_project() as made:
         from villegraph.build import build

@@ -324,6 +324,11 @@ def _write(
             ),
         )
         sources = write_sources(dataset, settings.root, settings.data_dir, tmp)
+        previous = current_version(target)
+        # A first build compares its store with nothing: counted there, not read from its dump.
+        in_store = not has_dump(previous) and sum(graphs.values()) <= SCAN_STORE_UP_TO
+        if not in_store:
+            dataset.close()  # not read again: its memory goes back before the changes are read
         files[CONTEXT_NAME] = write_context(tmp, dataset.base_iri)
         path = tmp / "shacl-report.ttl"
         write_rdf(
@@ -338,11 +343,8 @@ def _write(
         files.update(sources)  # copies of the source texts, sent as they are
         stages.record("dump", time.perf_counter() - dump_start, f"{len(files)} files")
         changes_start = time.perf_counter()
-        previous = current_version(target)
-        # A first build compares its store with nothing: counted there, not read from its dump.
-        in_store = not has_dump(previous) and sum(graphs.values()) <= SCAN_STORE_UP_TO
         scanned = scan_of_store(dataset.store, dataset.written, triples) if in_store else None
-        dataset.close()  # not read again: its memory goes back before the changes are read
+        dataset.close()  # what `scanned` reads the listed entries' words from goes with it
         changes = write_changes(
             target,
             tmp,
@@ -351,6 +353,7 @@ def _write(
             previous,
             scanned,
         )
+        del scanned
         changes.update(write_gzip_copies(tmp, list(changes.items())))
         files.update(changes)
         result = BuildReport(
