@@ -163,7 +163,7 @@ def _copy(term: Any) -> Any:
         return ox.BlankNode(term.value)
     if type(term) is ox.Literal:
         if term.language:
-            return ox.Literal(term.value, language=term.language)
+            return ox.Literal(term.value, language=term.language, direction=term.direction)
         return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype.value))
     return term
 
@@ -182,7 +182,7 @@ def _stored_forms(literals: list[ox.Literal]) -> list[ox.Literal]:
         int(q.subject.value.rsplit(":", 1)[1]): q.object  # type: ignore[union-attr]
         for q in scratch
     }
-    return [stored[i] for i in range(len(literals))]  # type: ignore[misc]
+    return [_copy(stored[i]) for i in range(len(literals))]
 
 
 __all__ = ["WrittenForms"]
