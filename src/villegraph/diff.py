@@ -12,7 +12,8 @@ Everything is sorted, so the same two builds always give the same text.
 The dumps are never held as text: each is read once as numbers (`villegraph.quadscan`: a
 128-bit key per distinct quad, its graph and subject numbers), the comparison is made on those
 arrays, and the dumps are read again only for what the lists show, within the limit a build
-gives (labels, the quads of the changed entities, the SHACL results listed).
+gives (labels, the quads of the changed entities, the SHACL results listed). A first build, which
+compares its store with nothing, counts its quads in the store instead (`scan_of_store`).
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ quads each, the chance that two different quads of a graph share a key is about 
 and subjects are numbered by a `Terms` the scans of one comparison share, so equal numbers mean
 equal texts. What a comparison must read
 in words (labels, the quads of a few entities) it reads again: `quads_of` streams the quads of
-some subjects only.
+some subjects only. `scan_store` makes the numbers of a store's dump from the store itself,
+without keys, for a comparison with nothing.
 """
 
 from __future__ import annotations
@@ -511,7 +512,7 @@ def scan_store(
     and the watched quads, with no keys (`Scan.keyed` is False), for a comparison with nothing
     (a first build's changes). One grouped count of the store, where reading the dump makes a key of
     every line. `triples`: the distinct triples of the union as written (the dumps count them).
-    Its `quads_of` reads the store."""
+    Its `quads_of` reads the store. The objects `watch` lists (unless `ANYTHING`) are IRIs."""
     graph_numbers, graph_names = terms.graphs, terms.graph_names
     numbers, names = terms.subjects, terms.subject_names
     extra: dict[tuple[object, object], int] = {}
