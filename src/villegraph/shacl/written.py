@@ -61,16 +61,24 @@ class WrittenForms:
             if type(o) is ox.Literal and o not in cache and o.datatype.value not in _KEPT
         }
         # What is kept is copied: a parsed term kept among the parse's freed objects holds
-        # their memory pages (at 1M, 255 MiB held for 108k triples noted).
+        # their memory pages (at 1M, 255 MiB held for 108k triples noted). One copy of each.
         cache.update(zip(map(_copy, fresh), _stored_forms(list(fresh)), strict=True))
+        copies: dict[Any, Any] = {}
+
+        def own(term: Any) -> Any:
+            copy = copies.get(term)
+            if copy is None:
+                copy = copies[term] = _copy(term)
+            return copy
+
         for s, p, o in triples:
             if type(o) is not ox.Literal:
                 continue
             canonical = cache.get(o, o)
             if canonical == o:
                 continue
-            key = (_copy(s), _copy(p), canonical)
-            o = _copy(o)
+            key = (own(s), own(p), canonical)
+            o = own(o)
             per_graph = self.by_quad.setdefault((graph, key), [])
             if o not in per_graph:
                 per_graph.append(o)
